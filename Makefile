@@ -1,0 +1,66 @@
+# Two commands on a fresh clone: `make run` and `make test`. Needs python3 (3.11+) and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-services install lint format lock messages
+
+$(INSTALLED): requirements.lock
+	@echo "==> Creating the virtualenv in $(VENV)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "==> Installing the pinned dependencies (requirements.lock)"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+install: $(INSTALLED)
+
+run: install
+	@mkdir -p var
+	@echo "==> Migrating the database (var/db.sqlite3 unless DATABASE_URL is set)"
+	@$(BIN)/python manage.py migrate --noinput -v 0
+	@echo "==> Loading the demo newsroom"
+	@$(BIN)/python manage.py load_demo
+	@echo "==> Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
+	@$(BIN)/python manage.py run_periodic & periodic=$$!; \
+	  trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	@echo "==> ruff check and ruff format --check"
+	@$(BIN)/ruff check .
+	@$(BIN)/ruff format --check .
+	@echo "==> Migrations match the models"
+	@$(BIN)/python manage.py makemigrations --check --dry-run -v 0
+
+test: lint
+	@echo "==> Tests on SQLite, background work in-process"
+	@$(BIN)/pytest -m "not integration"
+
+# Run by .ci/run once PostgreSQL and Redis are up; the fixtures start a Celery worker.
+test-services: install
+	@echo "==> Tests marked postgres or integration, on PostgreSQL with Redis and a worker"
+	@DATABASE_URL=$${CI_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/newsroom_ci} \
+	  REDIS_URL=$${CI_REDIS_URL:-redis://127.0.0.1:6379/10} \
+	  CELERY_BROKER_URL=$${CI_BROKER_URL:-redis://127.0.0.1:6379/11} \
+	  $(BIN)/pytest -m "postgres or integration" --create-db
+
+format: install
+	@$(BIN)/ruff check --fix .
+	@$(BIN)/ruff format .
+
+# Regenerate requirements.lock from pyproject.toml in a clean virtualenv.
+lock:
+	@rm -rf var/lock-venv && mkdir -p var && $(PYTHON) -m venv var/lock-venv
+	@$(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > var/lock-venv/wanted.txt
+	@var/lock-venv/bin/pip install --quiet --disable-pip-version-check -r var/lock-venv/wanted.txt
+	@var/lock-venv/bin/pip freeze > requirements.lock
+	@rm -rf var/lock-venv
+	@echo "requirements.lock updated"
+
+# Extract source strings into locale/ko and compile the catalogue (needs GNU gettext).
+messages: install
+	@$(BIN)/python manage.py makemessages --locale ko --no-obsolete --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
+	@$(BIN)/python manage.py compilemessages --locale ko --ignore '.venv/*'

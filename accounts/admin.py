@@ -1,0 +1,118 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts import roles
+from accounts.models import RoleChange, StaffProfile, User
+
+
+class RolesField(forms.MultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=roles.Role.choices, required=False, label=_("Roles"), **kwargs)
+
+
+class UserChangeWithRolesForm(UserChangeForm):
+    roles = RolesField()
+
+    class Meta:
+        model = User
+        fields = ["email", "is_active", "is_superuser"]
+
+
+class UserCreationWithRolesForm(AdminUserCreationForm):
+    roles = RolesField()
+
+    class Meta:
+        model = User
+        fields = ["email"]
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Groups and permissions are not edited here: roles change only through accounts.roles,
+    which records every change."""
+
+    form = UserChangeWithRolesForm
+    add_form = UserCreationWithRolesForm
+    ordering = ["email"]
+    search_fields = ["email", "staff_profile__byline_name"]
+    list_display = ["email", "role_list", "is_active", "is_superuser", "date_joined"]
+    list_filter = ["is_active", "is_superuser", "groups"]
+    readonly_fields = ["last_login", "date_joined", "is_staff"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Rights"), {"fields": ["roles", "is_active", "is_staff", "is_superuser"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "usable_password", "password1", "password2", "roles"],
+            },
+        ),
+    ]
+    inlines = [StaffProfileInline]
+    filter_horizontal: list[str] = []
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("Roles"))
+    def role_list(self, obj):
+        labels = dict(roles.Role.choices)
+        return ", ".join(str(labels[g.name]) for g in obj.groups.all() if g.name in labels)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None:
+            form.base_fields["roles"].initial = sorted(roles.roles_of(obj))
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        return roles.can_manage_roles(request.user) and super().has_change_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        wanted = set(form.cleaned_data.get("roles", []))
+        held = set(roles.roles_of(user))
+        for role in sorted(wanted - held):
+            roles.grant_role(user, role, actor=request.user, note="admin")
+        for role in sorted(held - wanted):
+            roles.revoke_role(user, role, actor=request.user, note="admin")
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["byline_name", "title", "public_email", "user"]
+    search_fields = ["byline_name", "public_email", "user__email"]
+    list_select_related = ["user"]
+    prepopulated_fields = {"slug": ["byline_name"]}
+
+
+@admin.register(RoleChange)
+class RoleChangeAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user_email", "role", "action", "actor_name", "note"]
+    list_filter = ["role", "action"]
+    search_fields = ["user_email", "actor_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

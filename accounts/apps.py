@@ -1,0 +1,22 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles_after_last_app(sender, **kwargs):
+    # post_migrate fires once per app and each app's permissions are created in its own
+    # turn, so the groups are synced only after the last app has its permissions.
+    last = [config for config in apps.get_app_configs() if config.models_module][-1]
+    if sender.label != last.label:
+        return
+    from accounts.roles import sync_role_groups
+
+    sync_role_groups()
+
+
+class AccountsConfig(AppConfig):
+    name = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="accounts.sync_roles")

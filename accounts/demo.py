@@ -1,0 +1,60 @@
+"""Demo log-ins for `make run`. Never loaded in production (see load_demo)."""
+
+from allauth.account.models import EmailAddress
+
+from accounts import roles
+from accounts.models import User
+
+DEMO_PASSWORD = "newsroom-demo"
+
+# e-mail, role, byline name, short bio (original text written for this project)
+DEMO_STAFF = [
+    (
+        "reporter@example.com",
+        roles.Role.REPORTER,
+        "한지민",
+        "반도체와 전자 산업을 취재합니다. 공장 현장과 숫자 뒤의 사람을 함께 봅니다.",
+    ),
+    (
+        "editor@example.com",
+        roles.Role.EDITOR,
+        "오세훈",
+        "산업부 데스크. 기사 검토와 편집을 맡고 있습니다.",
+    ),
+    (
+        "moderator@example.com",
+        roles.Role.MODERATOR,
+        "윤서연",
+        "독자 댓글 관리를 맡고 있습니다.",
+    ),
+]
+DEMO_READER = "reader@example.com"
+DEMO_ADMIN = "admin@example.com"
+
+
+def load(stdout) -> None:
+    for email, role, byline, bio in DEMO_STAFF:
+        user = _user(email)
+        profile = roles.ensure_staff_profile(user, byline_name=byline)
+        if not profile.bio:
+            profile.bio = bio
+            profile.save(update_fields=["bio"])
+        roles.grant_role(user, role, actor=None, note="demo data")
+    _user(DEMO_READER)
+    _user(DEMO_ADMIN, superuser=True)
+    stdout.write("Demo log-ins (password: newsroom-demo):")
+    for email, role, _byline, _bio in DEMO_STAFF:
+        stdout.write(f"  {email:<24} {role.label}")
+    stdout.write(f"  {DEMO_READER:<24} reader")
+    stdout.write(f"  {DEMO_ADMIN:<24} Django admin (superuser, no desk role)")
+
+
+def _user(email: str, *, superuser: bool = False) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        create = User.objects.create_superuser if superuser else User.objects.create_user
+        user = create(email, DEMO_PASSWORD)
+    EmailAddress.objects.get_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user

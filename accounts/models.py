@@ -1,0 +1,126 @@
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields):
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+    def get_by_natural_key(self, email: str):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone who signs in: readers and staff. Staff rights come from roles (accounts.roles)."""
+
+    # Stored lower-cased (see save): log-in looks addresses up case-insensitively, so two
+    # spellings of one address must never be two accounts.
+    email = models.EmailField(_("e-mail address"), unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(
+        _("admin site access"),
+        default=False,
+        help_text=_("Set by roles: staff with a role may use the admin within their rights."),
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.lower()
+        super().save(*args, **kwargs)
+
+
+class StaffProfile(models.Model):
+    """What readers see of a staff member: the byline and the reporter page."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    byline_name = models.CharField(_("byline name"), max_length=60)
+    slug = models.SlugField(_("URL slug"), max_length=80, unique=True, allow_unicode=True)
+    title = models.CharField(_("title"), max_length=30, default="기자")
+    public_email = models.EmailField(_("public e-mail"), blank=True)
+    bio = models.TextField(_("short bio"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+        ordering = ["byline_name"]
+        permissions = [("access_desk", _("Can use the newsroom desk"))]
+
+    def __str__(self) -> str:
+        return f"{self.byline_name} {self.title}"
+
+
+class RoleChange(models.Model):
+    """History of role grants and removals. Survives the deletion of either account."""
+
+    class Action(models.TextChoices):
+        GRANTED = "granted", _("Granted")
+        REVOKED = "revoked", _("Revoked")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="role_changes",
+    )
+    user_email = models.EmailField(_("user's e-mail at the time"))
+    role = models.CharField(_("role"), max_length=20)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("by"), max_length=254)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role change")
+        verbose_name_plural = _("role changes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # A user's role history, newest first (admin and audits).
+            models.Index(fields=["user", "-created_at"], name="rolechange_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_email}: {self.role} {self.action}"

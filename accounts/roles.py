@@ -1,0 +1,141 @@
+"""Staff roles: what each may do, who has which, and every change to that.
+
+Rights come from roles only. A superuser manages roles and the admin, but gets no desk
+rights without a role: `role_can()` ignores superuser status on purpose.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from accounts.errors import require
+from accounts.models import RoleChange, StaffProfile, User
+
+
+class Role(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    EDITOR = "editor", _("Editor")
+    MODERATOR = "moderator", _("Moderator")
+
+
+# Each role's permissions as "app_label.codename". Later apps add theirs here; the groups
+# are brought in step after every migrate.
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.REPORTER: frozenset({"accounts.access_desk"}),
+    Role.EDITOR: frozenset({"accounts.access_desk", "accounts.view_staffprofile"}),
+    Role.MODERATOR: frozenset({"accounts.access_desk"}),
+}
+
+_ROLES_CACHE = "_newsroom_roles"
+
+
+def sync_role_groups() -> None:
+    """Make each role's group hold exactly the permissions of ROLE_PERMISSIONS."""
+    wanted = {codename for codenames in ROLE_PERMISSIONS.values() for codename in codenames}
+    found = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    missing = sorted(wanted - found.keys())
+    if missing:
+        raise ImproperlyConfigured(f"ROLE_PERMISSIONS names unknown permissions: {missing}")
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set([found[codename] for codename in codenames])
+
+
+def roles_of(user) -> frozenset[str]:
+    """The user's roles, read once per user object."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if not hasattr(user, _ROLES_CACHE):
+        names = user.groups.filter(name__in=Role.values).values_list("name", flat=True)
+        setattr(user, _ROLES_CACHE, frozenset(names))
+    return getattr(user, _ROLES_CACHE)
+
+
+def role_can(user, permission: str) -> bool:
+    return any(permission in ROLE_PERMISSIONS[role] for role in roles_of(user))
+
+
+def can_manage_roles(actor: User | None) -> bool:
+    """`None` is the system (a management command or a data load)."""
+    return actor is None or (actor.is_active and actor.is_superuser)
+
+
+@transaction.atomic
+def grant_role(user: User, role: str, *, actor: User | None, note: str = "") -> bool:
+    """Give `user` a role. Returns False, writing nothing, when they already had it.
+
+    Also opens the admin to them (within their rights) and creates their staff profile.
+    History: one RoleChange "granted".
+    """
+    require(can_manage_roles(actor))
+    role = Role(role)
+    if user.groups.filter(name=role).exists():
+        return False
+    user.groups.add(Group.objects.get(name=role))
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    ensure_staff_profile(user)
+    _record(user, role, RoleChange.Action.GRANTED, actor, note)
+    return True
+
+
+@transaction.atomic
+def revoke_role(user: User, role: str, *, actor: User | None, note: str = "") -> bool:
+    """Take a role away. Returns False, writing nothing, when they did not have it.
+
+    With no role left the admin closes to them (unless they are a superuser); the staff
+    profile stays, because published bylines keep pointing at it. History: "revoked".
+    """
+    require(can_manage_roles(actor))
+    role = Role(role)
+    group = user.groups.filter(name=role).first()
+    if group is None:
+        return False
+    user.groups.remove(group)
+    remaining = user.groups.filter(name__in=Role.values).exists()
+    if not remaining and user.is_staff and not user.is_superuser:
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
+    _record(user, role, RoleChange.Action.REVOKED, actor, note)
+    return True
+
+
+def ensure_staff_profile(user: User, *, byline_name: str = "") -> StaffProfile:
+    profile = StaffProfile.objects.filter(user=user).first()
+    if profile is not None:
+        return profile
+    name = byline_name or user.email.split("@")[0]
+    return StaffProfile.objects.create(
+        user=user, byline_name=name, slug=_unique_slug(name), public_email=user.email
+    )
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name, allow_unicode=True) or "staff"
+    slug, number = base, 1
+    while StaffProfile.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _record(user: User, role: str, action: str, actor: User | None, note: str) -> None:
+    if hasattr(user, _ROLES_CACHE):
+        delattr(user, _ROLES_CACHE)
+    RoleChange.objects.create(
+        user=user,
+        user_email=user.email,
+        role=role,
+        action=action,
+        actor=actor,
+        actor_name=actor.email if actor else "system",
+        note=note[:200],
+    )

@@ -1,0 +1,15 @@
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+
+def home(request):
+    return render(request, "newsroom/home.html")
+
+
+def admin_login(request):
+    """The admin signs in through allauth, so its rate limits guard the admin too."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("admin:index")
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")

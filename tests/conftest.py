@@ -1,0 +1,70 @@
+"""The one cast of personas, shared by every test."""
+
+import os
+
+import pytest
+from django.core.cache import cache
+
+from accounts import roles
+from tests.factories import UserFactory
+
+
+def staff(email: str, role: str, byline: str):
+    user = UserFactory(email=email)
+    roles.ensure_staff_profile(user, byline_name=byline)
+    roles.grant_role(user, role, actor=None)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # allauth's rate limits live in the cache; one test's failed log-ins must not leak.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def reporter(db):
+    return staff("reporter@example.com", roles.Role.REPORTER, "한지민")
+
+
+@pytest.fixture
+def other_reporter(db):
+    return staff("reporter2@example.com", roles.Role.REPORTER, "박도윤")
+
+
+@pytest.fixture
+def editor(db):
+    return staff("editor@example.com", roles.Role.EDITOR, "오세훈")
+
+
+@pytest.fixture
+def moderator(db):
+    return staff("moderator@example.com", roles.Role.MODERATOR, "윤서연")
+
+
+@pytest.fixture
+def reader(db):
+    return UserFactory(email="reader@example.com")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(email="admin@example.com", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def anonymous(client):
+    return client
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def skip_or_fail(reason: str):
+    """Locally a missing tool skips loudly; under CI=true it is a failure."""
+    if running_in_ci():
+        pytest.fail(f"CI must run this test: {reason}")
+    pytest.skip(reason)
