@@ -12,7 +12,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
 app = Celery("newsroom")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
 
 # Every periodic job, by task name, with its period in seconds. Apps' jobs are listed here
 # because the schedule is wiring, and wiring lives in newsroom.

@@ -28,7 +28,8 @@ def record_run(value: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clean_task_state():
+def _clean_task_state(settings):
+    settings.CELERY_BROKER_URL = ""  # in-process unless a test says otherwise
     runs.clear()
     planned_failures.clear()
     yield

@@ -1,0 +1,114 @@
+"""Real services for the integration tests: a Redis broker of their own (so it can be
+stopped and started again) and a Celery worker reading the test database."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.conftest import skip_or_fail
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Broker:
+    """A throw-away redis-server on its own port, stoppable mid-test."""
+
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--dir", str(self.workdir)),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture(scope="session")
+def broker(tmp_path_factory):
+    if shutil.which("redis-server") is None:
+        skip_or_fail("redis-server is not installed")
+    broker = Broker(tmp_path_factory.mktemp("redis"))
+    broker.start()
+    yield broker
+    broker.stop()
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, broker, tmp_path_factory):
+    """A real `celery worker` on the test database, logging to a file the test can read."""
+    if connection.vendor != "postgresql":
+        skip_or_fail("integration tests run on PostgreSQL (set DATABASE_URL; see .ci/run)")
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": broker.url,
+        "REDIS_URL": "",
+    }
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "celery", "-A", "newsroom", "worker", "--pool=solo"),
+                *("--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"),
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while "ready." not in log.read_text():
+        if worker.poll() is not None or time.monotonic() > deadline:
+            worker.kill()
+            pytest.fail(f"the Celery worker did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+    worker.log = log
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()

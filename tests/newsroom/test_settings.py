@@ -1,0 +1,148 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from newsroom import env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, **variables: str) -> subprocess.CompletedProcess:
+    """manage.py in a clean environment holding only the given variables."""
+    environment = {"PATH": os.environ["PATH"], "NEWSROOM_VAR_DIR": str(ROOT / "var"), **variables}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def production(**overrides: str) -> dict[str, str]:
+    return {
+        "NEWSROOM_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "ALLOWED_HOSTS": "news.example.com",
+        "SITE_URL": "https://news.example.com",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize("raw", ["ture", "2", "enabled"])
+def test_a_misspelt_boolean_is_refused_with_the_variable_name(monkeypatch, raw):
+    monkeypatch.setenv("DEBUG", raw)
+    with pytest.raises(ImproperlyConfigured, match="DEBUG"):
+        env.boolean("DEBUG", False)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("OFF", False), ("1", True)])
+def test_booleans_accept_the_usual_spellings(monkeypatch, raw, expected):
+    monkeypatch.setenv("DEBUG", raw)
+    assert env.boolean("DEBUG", not expected) is expected
+
+
+def test_an_unset_or_blank_variable_takes_the_default(monkeypatch):
+    monkeypatch.setenv("OUTBOX_KEEP_DAYS", " ")
+    assert env.integer("OUTBOX_KEEP_DAYS", 7) == 7
+
+
+def test_a_number_that_is_not_one_is_refused(monkeypatch):
+    monkeypatch.setenv("OUTBOX_KEEP_DAYS", "seven")
+    with pytest.raises(ImproperlyConfigured, match="OUTBOX_KEEP_DAYS"):
+        env.integer("OUTBOX_KEEP_DAYS", 7)
+
+
+def test_a_number_below_its_minimum_is_refused(monkeypatch):
+    monkeypatch.setenv("OUTBOX_MAX_ATTEMPTS", "0")
+    with pytest.raises(ImproperlyConfigured, match="at least 1"):
+        env.integer("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
+
+
+def test_a_database_url_of_another_engine_is_refused(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://root@127.0.0.1/newsroom")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        env.database("DATABASE_URL", {})
+
+
+def test_a_broker_url_that_is_not_redis_is_refused(monkeypatch):
+    monkeypatch.setenv("CELERY_BROKER_URL", "amqp://guest@127.0.0.1//")
+    with pytest.raises(ImproperlyConfigured, match="CELERY_BROKER_URL"):
+        env.redis_url("CELERY_BROKER_URL")
+
+
+def test_a_bad_value_stops_start_up_naming_the_variable():
+    result = run_manage("check", DEBUG="ture")
+    assert result.returncode != 0
+    assert "DEBUG='ture' is not a boolean" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without(missing):
+    variables = production()
+    del variables[missing]
+    result = run_manage("check", **variables)
+    assert result.returncode != 0
+    assert f"{missing} must be set" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = run_manage("check", **production(DEBUG="true"))
+    assert result.returncode != 0
+    assert "DEBUG must be false" in result.stderr
+
+
+def test_cache_and_broker_must_not_share_a_redis_database():
+    same = "redis://127.0.0.1:6379/3"
+    result = run_manage("check", REDIS_URL=same, CELERY_BROKER_URL=same)
+    assert result.returncode != 0
+    assert "different Redis databases" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production())
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_cookies_are_secure_and_host_only():
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_NAME, "
+        "s.SECURE_HSTS_SECONDS, s.DEBUG)"
+    )
+    result = run_manage("shell", "-c", script, **production())
+    assert result.stdout.splitlines()[-1].split() == [
+        "True",
+        "True",
+        "__Host-sessionid",
+        "31536000",
+        "False",
+    ]
+
+
+def test_local_mode_serves_plain_http_cookies(settings):
+    assert settings.SESSION_COOKIE_SECURE is False
+    assert settings.SESSION_COOKIE_NAME == "sessionid"
+
+
+def test_sqlite_is_opened_for_concurrent_use(settings):
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("this run uses PostgreSQL")
+    assert database["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert database["OPTIONS"]["timeout"] >= 20
+    assert "journal_mode=WAL" in database["OPTIONS"]["init_command"]
+
+
+def test_time_and_language_defaults(settings):
+    assert settings.TIME_ZONE == "Asia/Seoul"
+    assert settings.USE_TZ is True
+    assert settings.LANGUAGE_CODE == "ko"
+    assert [code for code, _name in settings.LANGUAGES] == ["ko", "en"]
