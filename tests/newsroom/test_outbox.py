@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsroom import outbox
+from newsroom.celery import PERIODIC_JOBS
+from newsroom.celery import app as celery_app
 from newsroom.models import OutboxMessage
 from newsroom.tasks import task
 
@@ -173,3 +175,10 @@ def test_run_periodic_once_runs_the_sweep(capsys):
 def test_check_background_reports_a_done_ping(capsys):
     call_command("check_background", "--timeout", "2")
     assert "done" in capsys.readouterr().out
+
+
+def test_every_periodic_job_is_a_registered_task_on_the_beat_schedule():
+    assert set(celery_app.conf.beat_schedule) == set(PERIODIC_JOBS)
+    for name, entry in celery_app.conf.beat_schedule.items():
+        assert entry["task"] in celery_app.tasks, f"{name} names an unknown task"
+        assert entry["schedule"] == PERIODIC_JOBS[name]

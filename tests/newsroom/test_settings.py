@@ -1,4 +1,5 @@
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -146,3 +147,11 @@ def test_time_and_language_defaults(settings):
     assert settings.USE_TZ is True
     assert settings.LANGUAGE_CODE == "ko"
     assert [code for code, _name in settings.LANGUAGES] == ["ko", "en"]
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    settings_source = (ROOT / "newsroom" / "settings.py").read_text()
+    read = set(re.findall(r'env\.\w+\(\s*"([A-Z_]+)"', settings_source))
+    listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    assert read, "the pattern no longer finds the settings' variables"
+    assert sorted(read - listed) == []
