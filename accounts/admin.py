@@ -22,6 +22,11 @@ class UserChangeWithRolesForm(UserChangeForm):
         model = User
         fields = ["email", "is_active", "is_superuser"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["roles"].initial = sorted(roles.held_roles(self.instance))
+
 
 class UserCreationWithRolesForm(AdminUserCreationForm):
     roles = RolesField()
@@ -74,12 +79,6 @@ class UserAdmin(DjangoUserAdmin):
         labels = dict(roles.Role.choices)
         return ", ".join(str(labels[g.name]) for g in obj.groups.all() if g.name in labels)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        if obj is not None:
-            form.base_fields["roles"].initial = sorted(roles.roles_of(obj))
-        return form
-
     def has_change_permission(self, request, obj=None):
         return roles.can_manage_roles(request.user) and super().has_change_permission(request, obj)
 
@@ -87,7 +86,7 @@ class UserAdmin(DjangoUserAdmin):
         super().save_related(request, form, formsets, change)
         user = form.instance
         wanted = set(form.cleaned_data.get("roles", []))
-        held = set(roles.roles_of(user))
+        held = set(roles.held_roles(user))
         for role in sorted(wanted - held):
             roles.grant_role(user, role, actor=request.user, note="admin")
         for role in sorted(held - wanted):

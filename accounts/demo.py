@@ -7,24 +7,27 @@ from accounts.models import User
 
 DEMO_PASSWORD = "newsroom-demo"
 
-# e-mail, role, byline name, short bio (original text written for this project)
+# e-mail, role, byline name, title, short bio (original text written for this project)
 DEMO_STAFF = [
     (
         "reporter@example.com",
         roles.Role.REPORTER,
         "한지민",
+        "기자",
         "반도체와 전자 산업을 취재합니다. 공장 현장과 숫자 뒤의 사람을 함께 봅니다.",
     ),
     (
         "editor@example.com",
         roles.Role.EDITOR,
         "오세훈",
+        "부장",
         "산업부 데스크. 기사 검토와 편집을 맡고 있습니다.",
     ),
     (
         "moderator@example.com",
         roles.Role.MODERATOR,
         "윤서연",
+        "독자소통팀",
         "독자 댓글 관리를 맡고 있습니다.",
     ),
 ]
@@ -33,18 +36,18 @@ DEMO_ADMIN = "admin@example.com"
 
 
 def load(stdout) -> None:
-    for email, role, byline, bio in DEMO_STAFF:
+    for email, role, byline, title, bio in DEMO_STAFF:
         user = _user(email)
         profile = roles.ensure_staff_profile(user, byline_name=byline)
         if not profile.bio:
-            profile.bio = bio
-            profile.save(update_fields=["bio"])
+            profile.title, profile.bio = title, bio
+            profile.save(update_fields=["title", "bio"])
         roles.grant_role(user, role, actor=None, note="demo data")
     _user(DEMO_READER)
     _user(DEMO_ADMIN, superuser=True)
     stdout.write("Demo log-ins (password: newsroom-demo):")
-    for email, role, _byline, _bio in DEMO_STAFF:
-        stdout.write(f"  {email:<24} {role.label}")
+    for email, role, *_profile in DEMO_STAFF:
+        stdout.write(f"  {email:<24} {role.value}")
     stdout.write(f"  {DEMO_READER:<24} reader")
     stdout.write(f"  {DEMO_ADMIN:<24} Django admin (superuser, no desk role)")
 

@@ -48,13 +48,18 @@ def sync_role_groups() -> None:
         group.permissions.set([found[codename] for codename in codenames])
 
 
+def held_roles(user: User) -> frozenset[str]:
+    """The roles the account holds, active or not (what the admin shows and edits)."""
+    return frozenset(user.groups.filter(name__in=Role.values).values_list("name", flat=True))
+
+
 def roles_of(user) -> frozenset[str]:
-    """The user's roles, read once per user object."""
+    """The roles the user may act in now: none while signed out or deactivated.
+    Read once per user object."""
     if not user.is_authenticated or not user.is_active:
         return frozenset()
     if not hasattr(user, _ROLES_CACHE):
-        names = user.groups.filter(name__in=Role.values).values_list("name", flat=True)
-        setattr(user, _ROLES_CACHE, frozenset(names))
+        setattr(user, _ROLES_CACHE, held_roles(user))
     return getattr(user, _ROLES_CACHE)
 
 

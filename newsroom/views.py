@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -9,6 +10,9 @@ def home(request):
 
 def admin_login(request):
     """The admin signs in through allauth, so its rate limits guard the admin too."""
+    if request.user.is_authenticated:
+        # Signed in but refused by the admin: sending them to log in again would loop.
+        raise PermissionDenied
     next_url = request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("admin:index")

@@ -17,10 +17,18 @@ def staff(email: str, role: str, byline: str):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    # allauth's rate limits live in the cache; one test's failed log-ins must not leak.
-    cache.clear()
-    yield
+def _fast_password_hashing(settings):
+    # The real hasher is slow on purpose; tests check flows, not its cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(settings):
+    # allauth counts failed log-ins in the cache. The local file cache under var/ is shared
+    # with the dev server and other test runs, so each test gets an empty in-process one.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
     cache.clear()
 
 

@@ -34,10 +34,18 @@ class Command(BaseCommand):
                 user = User.objects.create_user(email, raw_password)
                 EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
             profile = roles.ensure_staff_profile(user, byline_name=name)
+            if name and profile.byline_name != name:
+                profile.byline_name = name
+                profile.save(update_fields=["byline_name", "updated_at"])
             granted = roles.grant_role(user, role, actor=None, note="create_staff command")
         label = roles.Role(role).label
         verb = "Created" if created else "Found"
         self.stdout.write(f"{verb} {email} (byline: {profile.byline_name} {profile.title}).")
+        if not EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists():
+            self.stdout.write(
+                "The address is not verified yet: a verification e-mail goes out "
+                "at their first log-in."
+            )
         if granted:
             self.stdout.write(self.style.SUCCESS(f"Granted role: {label}."))
         else:

@@ -1,0 +1,406 @@
+"""Sign-up, log-in, password reset and change, through allauth as a visitor uses them."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+
+from accounts.models import User
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = "/accounts/signup/"
+LOGIN = "/accounts/login/"
+VERIFICATION_SENT = "/accounts/confirm-email/"
+NEW_PASSWORD = "a-fresh-long-passphrase-42"
+
+# allauth's default "login_failed" limit: 5 failures per address in 5 minutes.
+FAILED_LOGINS_ALLOWED = 5
+
+
+def signed_in_user_id(client) -> str | None:
+    return client.session.get("_auth_user_id")
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+def link_in(message, path_prefix: str) -> str:
+    """The path of the first link in an e-mail that starts with path_prefix."""
+    match = re.search(rf"http://testserver({re.escape(path_prefix)}[^\s]*?/)", message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+def sign_up(client, email: str = "new@example.com", password: str = NEW_PASSWORD):
+    return client.post(SIGNUP, {"email": email, "password1": password, "password2": password})
+
+
+def log_in(client, email: str, password: str = PASSWORD, **params):
+    url = LOGIN
+    if params:
+        url += "?" + "&".join(f"{key}={value}" for key, value in params.items())
+    return client.post(url, {"login": email, "password": password})
+
+
+# --- sign-up and e-mail verification ------------------------------------------------------
+
+
+def test_sign_up_sends_a_verification_email_and_does_not_log_in(client):
+    response = sign_up(client, "New.Person@Example.com")
+
+    assert response.status_code == 302
+    assert response["Location"] == VERIFICATION_SENT
+    user = User.objects.get()
+    assert user.email == "new.person@example.com"
+    assert not EmailAddress.objects.get(user=user).verified
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["new.person@example.com"]
+    assert message.subject.startswith("[솔빛경제] ")
+    assert "/accounts/confirm-email/" in message.body
+    assert signed_in_user_id(client) is None
+
+
+def test_unverified_new_user_sees_the_site_as_a_visitor(client):
+    sign_up(client)
+
+    home = page(client.get("/"))
+    assert 'href="/accounts/login/"' in home
+    assert 'action="/accounts/logout/"' not in home
+    response = client.get("/accounts/password/change/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+
+
+def test_unverified_user_cannot_log_in_with_the_right_password(client):
+    sign_up(client)
+    client.logout()
+
+    response = log_in(client, "new@example.com", NEW_PASSWORD)
+
+    assert response.status_code == 302
+    assert response["Location"] == VERIFICATION_SENT
+    assert signed_in_user_id(client) is None
+
+
+def test_confirmation_link_shows_a_confirm_page_and_posting_it_verifies_and_logs_in(client):
+    sign_up(client)
+    confirm_url = link_in(mail.outbox[0], "/accounts/confirm-email/")
+
+    confirm_page = client.get(confirm_url)
+
+    # Looking at the link (as mail scanners do) changes nothing.
+    assert confirm_page.status_code == 200
+    assert f'action="{confirm_url}"' in page(confirm_page)
+    assert not EmailAddress.objects.get(email="new@example.com").verified
+    assert signed_in_user_id(client) is None
+
+    response = client.post(confirm_url)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert EmailAddress.objects.get(email="new@example.com").verified
+    user = User.objects.get(email="new@example.com")
+    assert signed_in_user_id(client) == str(user.pk)
+    home = page(client.get("/"))
+    assert "new@example.com" in home
+    assert "로그아웃" in home
+
+
+def test_verified_new_user_can_log_in_later(client):
+    sign_up(client)
+    client.post(link_in(mail.outbox[0], "/accounts/confirm-email/"))
+    client.logout()
+
+    response = log_in(client, "new@example.com", NEW_PASSWORD)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert signed_in_user_id(client) is not None
+
+
+def test_a_made_up_confirmation_key_verifies_nothing(client):
+    sign_up(client)
+
+    client.post("/accounts/confirm-email/not-a-real-key/")
+
+    assert not EmailAddress.objects.get(email="new@example.com").verified
+    assert signed_in_user_id(client) is None
+
+
+def test_address_differing_only_in_case_cannot_sign_up_a_second_account(client, reader):
+    response = sign_up(client, "Reader@EXAMPLE.com")
+
+    # allauth does not reveal that the address is taken: the page looks like any sign-up,
+    # and the owner of the address gets a note pointing at password reset instead.
+    assert response.status_code == 302
+    assert User.objects.filter(email__iexact="reader@example.com").count() == 1
+    assert User.objects.count() == 1
+    assert signed_in_user_id(client) is None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["reader@example.com"]
+    assert "/accounts/password/reset/" in mail.outbox[0].body
+    assert "/accounts/confirm-email/" not in mail.outbox[0].body
+
+
+def test_sign_up_with_mismatched_passwords_shows_the_form_again(client):
+    response = client.post(
+        SIGNUP, {"email": "new@example.com", "password1": NEW_PASSWORD, "password2": "other"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not User.objects.exists()
+    assert mail.outbox == []
+
+
+# --- log-in ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["reporter", "editor", "moderator"])
+def test_staff_member_logging_in_lands_on_the_desk(request, client, persona):
+    user = request.getfixturevalue(persona)
+
+    response = log_in(client, user.email)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/desk/"
+    assert signed_in_user_id(client) == str(user.pk)
+
+
+def test_reader_logging_in_lands_on_the_front_page(client, reader):
+    response = log_in(client, "reader@example.com")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert signed_in_user_id(client) == str(reader.pk)
+
+
+def test_superuser_without_a_role_logging_in_lands_on_the_front_page(client, superuser):
+    response = log_in(client, "admin@example.com")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_log_in_accepts_the_address_in_any_case(client, reporter):
+    response = log_in(client, "Reporter@Example.COM")
+
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == str(reporter.pk)
+
+
+def test_log_in_with_a_next_page_goes_there(client, reporter):
+    response = log_in(client, "reporter@example.com", next="/en/desk/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/desk/"
+
+
+def test_wrong_password_shows_an_error_and_does_not_log_in(client, reader):
+    response = log_in(client, "reader@example.com", "not-the-password")
+
+    assert response.status_code == 200
+    assert "이메일 또는 비밀번호가 올바르지 않습니다." in page(response)
+    assert signed_in_user_id(client) is None
+
+
+def test_unknown_address_shows_the_same_error_as_a_wrong_password(client):
+    response = log_in(client, "nobody@example.com", "whatever-password")
+
+    assert response.status_code == 200
+    assert "이메일 또는 비밀번호가 올바르지 않습니다." in page(response)
+    assert signed_in_user_id(client) is None
+
+
+def test_too_many_failed_log_ins_lock_out_even_the_right_password(client, reporter):
+    for _attempt in range(FAILED_LOGINS_ALLOWED):
+        response = log_in(client, "reporter@example.com", "guess-again")
+        assert response.status_code == 200
+        assert "너무 많은" not in page(response)
+
+    response = log_in(client, "reporter@example.com", PASSWORD)
+
+    assert response.status_code == 200
+    assert "너무 많은 로그인 실패가 감지되었습니다." in page(response)
+    assert signed_in_user_id(client) is None
+
+
+def test_lock_out_counts_the_address_in_any_case(client, reporter):
+    for attempt in range(FAILED_LOGINS_ALLOWED):
+        email = "reporter@example.com" if attempt % 2 else "REPORTER@example.com"
+        log_in(client, email, "guess-again")
+
+    response = log_in(client, "Reporter@Example.com", PASSWORD)
+
+    assert "너무 많은 로그인 실패가 감지되었습니다." in page(response)
+    assert signed_in_user_id(client) is None
+
+
+def test_failures_below_the_limit_still_let_the_right_password_in(client, reporter):
+    for _attempt in range(FAILED_LOGINS_ALLOWED - 1):
+        log_in(client, "reporter@example.com", "guess-again")
+
+    response = log_in(client, "reporter@example.com", PASSWORD)
+
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == str(reporter.pk)
+
+
+def test_lock_out_of_one_address_does_not_lock_out_another(client, reporter, editor):
+    for _attempt in range(FAILED_LOGINS_ALLOWED):
+        log_in(client, "reporter@example.com", "guess-again")
+
+    response = log_in(client, "editor@example.com", PASSWORD)
+
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == str(editor.pk)
+
+
+# --- the admin signs in through allauth --------------------------------------------------
+
+
+def test_admin_log_in_page_redirects_to_the_site_log_in(client):
+    response = client.get("/admin/login/?next=/admin/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+
+
+def test_admin_log_in_refuses_to_pass_on_an_outside_next_address(client):
+    response = client.get("/admin/login/?next=https://evil.example/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+
+
+def test_anonymous_visitor_to_the_admin_ends_on_the_site_log_in(client):
+    response = client.get("/admin/", follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[-1] == ("/accounts/login/?next=%2Fadmin%2F", 302)
+
+
+def test_superuser_logging_in_from_the_admin_reaches_the_admin(client, superuser):
+    response = log_in(client, "admin@example.com", next="%2Fadmin%2F")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200
+
+
+# --- password reset -------------------------------------------------------------------------
+
+
+def request_reset_link(client, email: str) -> str:
+    response = client.post("/accounts/password/reset/", {"email": email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == [email]
+    return link_in(mail.outbox[0], "/accounts/password/reset/key/")
+
+
+def test_password_reset_link_sets_a_new_password(client, reader):
+    key_url = request_reset_link(client, "reader@example.com")
+
+    # allauth moves the key from the URL into the session before showing the form.
+    response = client.get(key_url)
+    assert response.status_code == 302
+    form_url = response["Location"]
+    assert form_url.startswith("/accounts/password/reset/key/")
+    assert form_url.endswith("-set-password/")
+    form_page = client.get(form_url)
+    assert form_page.status_code == 200
+    assert 'name="password1"' in page(form_page)
+
+    response = client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/password/reset/key/done/"
+    assert signed_in_user_id(client) is None
+
+    old = log_in(client, "reader@example.com", PASSWORD)
+    assert old.status_code == 200
+    assert signed_in_user_id(client) is None
+    new = log_in(client, "reader@example.com", NEW_PASSWORD)
+    assert new.status_code == 302
+    assert signed_in_user_id(client) == str(reader.pk)
+
+
+def test_password_reset_link_works_only_once(client, reader):
+    key_url = request_reset_link(client, "reader@example.com")
+    form_url = client.get(key_url)["Location"]
+    client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    response = client.get(key_url)
+
+    assert response.status_code == 200
+    assert "비밀번호 초기화 링크가 올바르지 않습니다." in page(response)
+    assert 'name="password1"' not in page(response)
+    assert User.objects.get(pk=reader.pk).check_password(NEW_PASSWORD)
+
+
+def test_password_reset_for_an_unknown_address_sends_no_reset_link(client):
+    response = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+
+    # The page does not tell whether the address has an account.
+    assert response.status_code == 302
+    assert all("/accounts/password/reset/key/" not in message.body for message in mail.outbox)
+
+
+def test_password_reset_lifts_a_lock_out(client, reader):
+    for _attempt in range(FAILED_LOGINS_ALLOWED):
+        log_in(client, "reader@example.com", "guess-again")
+    key_url = request_reset_link(client, "reader@example.com")
+    form_url = client.get(key_url)["Location"]
+    client.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+
+    response = log_in(client, "reader@example.com", NEW_PASSWORD)
+
+    assert response.status_code == 302
+    assert signed_in_user_id(client) == str(reader.pk)
+
+
+# --- password change ------------------------------------------------------------------------
+
+
+def test_logged_in_user_changes_their_password(client, reader):
+    client.force_login(reader)
+
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    # Changing the password keeps this session signed in.
+    assert signed_in_user_id(client) == str(reader.pk)
+    client.logout()
+    log_in(client, "reader@example.com", PASSWORD)
+    assert signed_in_user_id(client) is None
+    log_in(client, "reader@example.com", NEW_PASSWORD)
+    assert signed_in_user_id(client) == str(reader.pk)
+
+
+def test_password_change_with_the_wrong_current_password_is_refused(client, reader):
+    client.force_login(reader)
+
+    response = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": "not-it", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 200
+    assert "oldpassword" in response.context["form"].errors
+    assert User.objects.get(pk=reader.pk).check_password(PASSWORD)
+
+
+def test_password_change_page_sends_anonymous_visitors_to_log_in(anonymous):
+    response = anonymous.get("/accounts/password/change/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/accounts/password/change/"

@@ -1,0 +1,186 @@
+"""Who may open the newsroom desk (/desk/): rights come from roles only."""
+
+import pytest
+from django.urls import reverse
+
+from accounts import roles
+from accounts.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+DESK = "/desk/"
+DESK_EN = "/en/desk/"
+
+# The desk for a signed-in reporter: session, user, the user's roles, the staff profile.
+DESK_QUERIES = 4
+
+
+def badge(label) -> str:
+    return f'<li class="badge">{label}</li>'
+
+
+def test_desk_url_name_resolves_to_the_korean_unprefixed_path():
+    assert reverse("accounts:desk") == DESK
+
+
+def test_anonymous_visitor_is_sent_to_log_in_and_back_to_the_desk(anonymous):
+    response = anonymous.get(DESK)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/desk/"
+
+
+def test_reader_without_a_role_is_refused_the_desk(client, reader):
+    client.force_login(reader)
+
+    response = client.get(DESK)
+
+    assert response.status_code == 403
+
+
+def test_superuser_without_a_role_is_refused_the_desk(client, superuser):
+    client.force_login(superuser)
+
+    response = client.get(DESK)
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("persona", "byline", "label"),
+    [
+        ("reporter", "한지민", "기자"),
+        ("editor", "오세훈", "편집자"),
+        ("moderator", "윤서연", "댓글 관리자"),
+    ],
+)
+def test_staff_member_sees_their_byline_and_role_on_the_korean_desk(
+    request, client, persona, byline, label
+):
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(DESK)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<html lang="ko">' in page
+    assert "뉴스룸 데스크" in page
+    assert f"<strong>{byline}</strong>" in page
+    assert badge(label) in page
+    # Only the roles they hold are listed.
+    assert page.count('class="badge"') == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "byline", "label"),
+    [
+        ("reporter", "한지민", "Reporter"),
+        ("editor", "오세훈", "Editor"),
+        ("moderator", "윤서연", "Moderator"),
+    ],
+)
+def test_staff_member_sees_english_role_label_under_the_en_prefix(
+    request, client, persona, byline, label
+):
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(DESK_EN)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<html lang="en">' in page
+    assert "Newsroom desk" in page
+    assert f"<strong>{byline}</strong>" in page
+    assert badge(label) in page
+
+
+def test_english_desk_sends_anonymous_visitor_to_log_in(anonymous):
+    response = anonymous.get(DESK_EN)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/accounts/login/?next=/en/desk/"
+
+
+def test_english_desk_is_refused_to_a_reader(client, reader):
+    client.force_login(reader)
+
+    assert client.get(DESK_EN).status_code == 403
+
+
+def test_staff_member_with_two_roles_sees_both(client, reporter):
+    roles.grant_role(reporter, Role.MODERATOR, actor=None)
+    client.force_login(reporter)
+
+    page = client.get(DESK_EN).content.decode()
+
+    assert badge("Reporter") in page
+    assert badge("Moderator") in page
+    assert badge("Editor") not in page
+
+
+def test_reporter_whose_role_was_revoked_is_refused_the_desk(client, reporter):
+    roles.revoke_role(reporter, Role.REPORTER, actor=None)
+    client.force_login(reporter)
+
+    assert client.get(DESK).status_code == 403
+
+
+def test_deactivated_reporter_cannot_open_the_desk(client, reporter):
+    client.force_login(reporter)
+    reporter.is_active = False
+    reporter.save(update_fields=["is_active"])
+
+    response = client.get(DESK)
+
+    # The session no longer authenticates an inactive user: back to log-in.
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_desk_link_is_shown_to_staff_and_hidden_from_readers(client, reporter, reader):
+    client.force_login(reporter)
+    assert 'href="/desk/"' in client.get("/").content.decode()
+
+    client.force_login(reader)
+    assert 'href="/desk/"' not in client.get("/").content.decode()
+
+
+def test_desk_page_for_a_reporter_runs_a_fixed_number_of_queries(
+    client, reporter, django_assert_num_queries
+):
+    client.force_login(reporter)
+
+    with django_assert_num_queries(DESK_QUERIES):
+        response = client.get(DESK)
+
+    assert response.status_code == 200
+
+
+def test_refused_reader_sees_the_korean_403_page_inside_the_site_layout(client, reader):
+    client.force_login(reader)
+
+    response = client.get(DESK)
+
+    assert "이 페이지에 접근할 권한이 없습니다." in response.text
+    assert "<title>접근 권한 없음 - 솔빛경제</title>" in response.text
+
+
+def test_refused_reader_gets_the_english_403_page_under_en(client, reader):
+    client.force_login(reader)
+
+    assert "You do not have access to this page." in client.get(DESK_EN).text
+
+
+def test_signed_in_reader_is_refused_the_admin_instead_of_sent_round_in_circles(client, reader):
+    client.force_login(reader)
+
+    response = client.get("/admin/", follow=True)
+
+    assert response.status_code == 403
+    assert response.redirect_chain == [("/admin/login/?next=/admin/", 302)]
+
+
+def test_desk_page_title_names_the_page_and_the_site(client, reporter):
+    client.force_login(reporter)
+
+    assert "<title>데스크 - 솔빛경제</title>" in client.get(DESK).text
