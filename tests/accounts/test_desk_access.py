@@ -47,51 +47,31 @@ def test_superuser_without_a_role_is_refused_the_desk(client, superuser):
 
 
 @pytest.mark.parametrize(
-    ("persona", "byline", "label"),
+    ("path", "language", "heading", "labels"),
     [
-        ("reporter", "한지민", "기자"),
-        ("editor", "오세훈", "편집자"),
-        ("moderator", "윤서연", "댓글 관리자"),
+        (DESK, "ko", "뉴스룸 데스크", ["기자", "편집자", "댓글 관리자"]),
+        (DESK_EN, "en", "Newsroom desk", ["Reporter", "Editor", "Moderator"]),
     ],
 )
-def test_staff_member_sees_their_byline_and_role_on_the_korean_desk(
-    request, client, persona, byline, label
+@pytest.mark.parametrize(
+    ("persona", "byline", "role_index"),
+    [("reporter", "한지민", 0), ("editor", "오세훈", 1), ("moderator", "윤서연", 2)],
+)
+def test_staff_member_sees_their_byline_and_role_in_each_language(
+    request, client, persona, byline, role_index, path, language, heading, labels
 ):
     client.force_login(request.getfixturevalue(persona))
 
-    response = client.get(DESK)
+    response = client.get(path)
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<html lang="ko">' in page
-    assert "뉴스룸 데스크" in page
+    assert f'<html lang="{language}">' in page
+    assert heading in page
     assert f"<strong>{byline}</strong>" in page
-    assert badge(label) in page
+    assert badge(labels[role_index]) in page
     # Only the roles they hold are listed.
     assert page.count('class="badge"') == 1
-
-
-@pytest.mark.parametrize(
-    ("persona", "byline", "label"),
-    [
-        ("reporter", "한지민", "Reporter"),
-        ("editor", "오세훈", "Editor"),
-        ("moderator", "윤서연", "Moderator"),
-    ],
-)
-def test_staff_member_sees_english_role_label_under_the_en_prefix(
-    request, client, persona, byline, label
-):
-    client.force_login(request.getfixturevalue(persona))
-
-    response = client.get(DESK_EN)
-
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert '<html lang="en">' in page
-    assert "Newsroom desk" in page
-    assert f"<strong>{byline}</strong>" in page
-    assert badge(label) in page
 
 
 def test_english_desk_sends_anonymous_visitor_to_log_in(anonymous):
