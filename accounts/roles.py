@@ -22,9 +22,18 @@ class Role(models.TextChoices):
 
 # Each role's permissions as "app_label.codename". Later apps add theirs here; the groups
 # are brought in step after every migrate.
+_PHOTO_LIBRARY = {"media.view_photo", "media.add_photo", "media.change_photo"}
+
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.REPORTER: frozenset({"accounts.access_desk"}),
-    Role.EDITOR: frozenset({"accounts.access_desk", "accounts.view_staffprofile"}),
+    Role.REPORTER: frozenset({"accounts.access_desk", *_PHOTO_LIBRARY}),
+    Role.EDITOR: frozenset(
+        {
+            "accounts.access_desk",
+            "accounts.view_staffprofile",
+            *_PHOTO_LIBRARY,
+            "media.change_any_photo",
+        }
+    ),
     Role.MODERATOR: frozenset({"accounts.access_desk"}),
 }
 

@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "newsroom.context_processors.site",
                 "accounts.context_processors.staff",
+                "media.context_processors.library",
             ],
         },
     },
@@ -232,8 +233,54 @@ if not PRODUCTION:
 STATICFILES_DIRS = [BASE_DIR / "newsroom" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
+# Photos: public renditions and private originals live in different storages. With S3 set
+# up, both go to the object store (the public bucket serves renditions to readers); else
+# under var/, where only var/media is ever served.
+PHOTO_MAX_BYTES = env.integer("PHOTO_MAX_BYTES", 30 * 1024 * 1024, minimum=1024)
+PHOTO_MAX_PIXELS = env.integer("PHOTO_MAX_PIXELS", 60_000_000, minimum=10_000)
+# `make run` serves var/media itself; in production the web server or the object store does.
+SERVE_MEDIA = env.boolean("SERVE_MEDIA", not PRODUCTION)
+S3_PUBLIC_BUCKET = env.string("S3_PUBLIC_BUCKET", "")
+if S3_PUBLIC_BUCKET:
+    _s3 = {
+        "endpoint_url": env.string("S3_ENDPOINT_URL", "") or None,
+        "region_name": env.string("S3_REGION", "") or None,
+        "access_key": env.string("S3_ACCESS_KEY_ID"),
+        "secret_key": env.string("S3_SECRET_ACCESS_KEY"),
+        "file_overwrite": False,
+    }
+    _photos_public = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": S3_PUBLIC_BUCKET,
+            "custom_domain": env.string("S3_PUBLIC_DOMAIN", "") or None,
+            "querystring_auth": False,
+            # Rendition names contain a hash of their content: they never change.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    _photos_private = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": env.string("S3_PRIVATE_BUCKET"),
+            "querystring_auth": True,
+            "default_acl": "private",
+        },
+    }
+else:
+    _photos_public = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
+    }
+    _photos_private = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private", "base_url": None},
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Nothing uploaded becomes public by accident: only photos_public is ever served.
+    "default": _photos_private,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -241,6 +288,8 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+    "photos_public": _photos_public,
+    "photos_private": _photos_private,
 }
 
 # --- Security ---------------------------------------------------------------------------

@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from media.views import public_file
 from newsroom import views
 
 # Korean pages have no prefix (/accounts/, /desk/); English ones live under /en/.
@@ -11,7 +13,13 @@ urlpatterns = [
     *i18n_patterns(
         path("", views.home, name="home"),
         path("accounts/", include("allauth.urls")),
+        path("desk/photos/", include("media.urls")),
         path("desk/", include("accounts.urls")),
         prefix_default_language=False,
     ),
 ]
+
+if settings.SERVE_MEDIA:
+    # Only MEDIA_ROOT (public renditions) is served; originals live elsewhere.
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.+)$", public_file))

@@ -1,6 +1,12 @@
 """The one cast of personas, shared by every test."""
 
 import os
+import shutil
+import tempfile
+
+# Before Django reads its settings: uploads, renditions and the file cache of the test run
+# go to a folder of its own, never into the developer's var/.
+os.environ["NEWSROOM_VAR_DIR"] = tempfile.mkdtemp(prefix="newsroom-tests-")
 
 import pytest
 from django.core.cache import cache
@@ -76,3 +82,7 @@ def skip_or_fail(reason: str):
     if running_in_ci():
         pytest.fail(f"CI must run this test: {reason}")
     pytest.skip(reason)
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(os.environ["NEWSROOM_VAR_DIR"], ignore_errors=True)

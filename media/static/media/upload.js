@@ -1,0 +1,96 @@
+// Uploads each chosen file on its own request, so every file shows its own progress and
+// its own error, and one bad file never stops the others. Without this script the form
+// posts all files at once and the server reports each file's outcome.
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-upload-form]");
+  var list = document.querySelector("[data-upload-progress]");
+  if (!form || !list || !window.FormData || !window.XMLHttpRequest) return;
+  var input = form.querySelector('input[type="file"]');
+  var lang = document.documentElement.lang;
+  var text = lang === "ko"
+    ? { waiting: "대기 중", sending: "올리는 중", failed: "전송하지 못했습니다. 다시 시도하세요.", reload: "목록 새로 고침" }
+    : { waiting: "Waiting", sending: "Uploading", failed: "Could not send the file. Try again.", reload: "Refresh the list" };
+
+  function row(file) {
+    var item = document.createElement("li");
+    item.className = "upload-item";
+    var name = document.createElement("span");
+    name.className = "upload-name";
+    name.textContent = file.name;
+    var bar = document.createElement("progress");
+    bar.max = 100;
+    bar.value = 0;
+    bar.setAttribute("aria-label", file.name);
+    var status = document.createElement("span");
+    status.className = "upload-status";
+    status.textContent = text.waiting;
+    item.append(name, bar, status);
+    list.append(item);
+    return { item: item, bar: bar, status: status };
+  }
+
+  function send(file, view) {
+    return new Promise(function (resolve) {
+      var data = new FormData(form);
+      data.delete("files");
+      data.append("files", file);
+      var request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      request.setRequestHeader("Accept", "application/json");
+      request.upload.addEventListener("progress", function (event) {
+        if (event.lengthComputable) view.bar.value = Math.round((event.loaded / event.total) * 100);
+        view.status.textContent = text.sending;
+      });
+      request.addEventListener("load", function () {
+        var result;
+        try { result = JSON.parse(request.responseText).results[0]; } catch (error) { result = null; }
+        view.bar.value = 100;
+        if (!result) {
+          view.item.classList.add("is-error");
+          view.status.textContent = text.failed;
+          return resolve(false);
+        }
+        view.item.classList.add(result.status === "rejected" ? "is-error" : "is-done");
+        view.status.textContent = result.message;
+        if (result.photo) {
+          var link = document.createElement("a");
+          link.href = result.photo.url;
+          link.textContent = "→";
+          view.status.append(" ", link);
+        }
+        resolve(result.status !== "rejected");
+      });
+      request.addEventListener("error", function () {
+        view.item.classList.add("is-error");
+        view.status.textContent = text.failed;
+        resolve(false);
+      });
+      request.send(data);
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    if (!input.files.length) return;
+    event.preventDefault();
+    var files = Array.prototype.slice.call(input.files);
+    list.textContent = "";
+    var views = files.map(row);
+    var button = form.querySelector('button[type="submit"]');
+    button.disabled = true;
+    // One at a time keeps the server's memory flat and the order readable.
+    files.reduce(function (previous, file, index) {
+      return previous.then(function () { return send(file, views[index]); });
+    }, Promise.resolve()).then(function () {
+      button.disabled = false;
+      form.reset();
+      var refresh = document.createElement("a");
+      refresh.href = window.location.pathname;
+      refresh.className = "button";
+      refresh.textContent = text.reload;
+      var item = document.createElement("li");
+      item.append(refresh);
+      list.append(item);
+    });
+  });
+})();
