@@ -7,12 +7,15 @@ metadata. Originals are only ever checked, never served to readers.
 import hashlib
 import math
 import re
-import warnings
+from contextlib import suppress
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from media import containers
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
@@ -22,7 +25,9 @@ ORIENTATION_TAG = 0x0112
 QUARTER_TURNS = {5, 6, 7, 8}
 # Web-page code inside an "image" means a polyglot meant to be served as HTML or SVG.
 MARKUP = re.compile(rb"<(?:script|html|svg|body|iframe|object|embed|!doctype|\?php)", re.IGNORECASE)
-PNG_END = b"IEND\xaeB`\x82"
+
+SIXTEEN_BIT_GREYS = {"I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
+SRGB = ImageCms.createProfile("sRGB")
 
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
@@ -77,7 +82,8 @@ def content_hash(data: bytes) -> str:
 
 
 def inspect(data: bytes, *, max_bytes: int, max_pixels: int) -> Inspected:
-    """Decode the whole file to prove it is a complete JPEG, PNG, WebP or GIF within limits.
+    """Decode the whole file to prove it is a complete JPEG, PNG, WebP or GIF within limits,
+    with no web-page code in its metadata and nothing hidden after its end.
 
     The pixel limit is checked on the header, before any pixel is decoded.
     """
@@ -86,37 +92,47 @@ def inspect(data: bytes, *, max_bytes: int, max_pixels: int) -> Inspected:
     if len(data) > max_bytes:
         raise ImageRejected(
             "too_large",
-            _("The file is larger than %(limit)s MB.") % {"limit": max_bytes // (1024 * 1024)},
+            _("The file is larger than %(limit)s.") % {"limit": filesizeformat(max_bytes)},
         )
-    if MARKUP.search(data):
-        raise ImageRejected("markup", _("The file contains web page code, not only a picture."))
+    # Pillow's own bomb check only warns below twice its limit: ours must bite first.
+    pixel_limit = min(max_pixels, Image.MAX_IMAGE_PIXELS)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(BytesIO(data), formats=ACCEPTED_FORMATS) as image:
-                width, height = image.size
-                if width * height > max_pixels:
-                    raise _too_many_pixels(max_pixels)
-                image_format = image.format
-                orientation = image.getexif().get(ORIENTATION_TAG, 1)
-                if image_format == "JPEG":
-                    # Decoding at 1/8 scale still reads every byte (a cut file fails)
-                    # with 1/64 of the memory.
-                    image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
-                image.load()
+        with Image.open(BytesIO(data), formats=ACCEPTED_FORMATS) as image:
+            width, height = image.size
+            if width * height > pixel_limit:
+                raise _too_many_pixels(pixel_limit)
+            # A phone's multi-picture JPEG (MPO) is a JPEG with a second image after it.
+            image_format = "JPEG" if image.format == "MPO" else image.format
+            orientation = image.getexif().get(ORIENTATION_TAG, 1)
+            if image_format == "JPEG":
+                # Decoding at 1/8 scale still reads every byte (a cut file fails)
+                # with 1/64 of the memory.
+                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+            image.load()
     except ImageRejected:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise _too_many_pixels(max_pixels) from None
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(pixel_limit) from None
     except UnidentifiedImageError:
+        if MARKUP.search(data[:4096]):
+            raise ImageRejected(
+                "markup", _("The file is a web page or drawing (SVG/HTML), not a photo.")
+            ) from None
         raise ImageRejected(
             "not_image", _("Only JPEG, PNG, WebP and GIF pictures can be uploaded.")
         ) from None
-    except (OSError, SyntaxError, ValueError, EOFError):
-        raise ImageRejected(
-            "broken", _("The picture is damaged or cut off. Save it again and retry.")
-        ) from None
-    if _has_trailing_data(data, image_format):
+    except Exception:  # any decoder failure means a damaged file, never a server error
+        raise _broken() from None
+    try:
+        found = containers.layout(data, image_format)
+    except containers.MalformedContainer:
+        raise _broken() from None
+    trailer = data[found.end :]
+    if any(MARKUP.search(part) for part in (*found.metadata, trailer)):
+        raise ImageRejected("markup", _("The file contains web page code, not only a picture."))
+    # JPEG may keep a trailer: many phones (Samsung's among them) append one after the
+    # image. It is never served (readers only get re-encoded files), and was searched above.
+    if trailer.strip(b"\x00") and image_format != "JPEG":
         raise ImageRejected(
             "trailing_data",
             _("Something is attached after the end of the picture. Save it again and retry."),
@@ -129,7 +145,7 @@ def inspect(data: bytes, *, max_bytes: int, max_pixels: int) -> Inspected:
 def wanted_specs(width: int) -> list[RenditionSpec]:
     """The renditions a photo of this upright width gets: never enlarged, except the share
     crop (the networks ask for 1200x630) and one rendition for a photo smaller than all."""
-    smaller = [spec for spec in WIDTH_SPECS if spec.width < width]
+    smaller = [spec for spec in WIDTH_SPECS if spec.width <= width]
     return [*(smaller or WIDTH_SPECS[:1]), SHARE_SPEC]
 
 
@@ -137,8 +153,9 @@ def focal_crop_box(
     width: int, height: int, aspect: float, focal: tuple[float, float]
 ) -> tuple[int, int, int, int]:
     """The largest box of this aspect ratio centred on the focal point, kept inside."""
-    crop_width = min(width, height * aspect)
-    crop_height = crop_width / aspect
+    # At least one pixel each way, however extreme the shape.
+    crop_width = min(width, max(1.0, height * aspect))
+    crop_height = min(height, max(1.0, crop_width / aspect))
     left = min(max(focal[0] * width - crop_width / 2, 0), width - crop_width)
     top = min(max(focal[1] * height - crop_height / 2, 0), height - crop_height)
     return (round(left), round(top), round(left + crop_width), round(top + crop_height))
@@ -147,12 +164,13 @@ def focal_crop_box(
 def render(
     data: bytes, specs: list[RenditionSpec], *, focal: tuple[float, float] = (0.5, 0.5)
 ) -> list[RenderedFile]:
-    """Re-encode the photo for each spec and format, upright and without metadata."""
+    """Re-encode the photo for each spec and format: upright, in sRGB, without metadata."""
+    if not specs:
+        return []
     with Image.open(BytesIO(data), formats=ACCEPTED_FORMATS) as source:
-        if source.format == "JPEG":
+        if source.format in ("JPEG", "MPO"):
             _draft_for(source, specs, focal)
-        upright = ImageOps.exif_transpose(source)
-        upright.load()
+        upright = _normalise(ImageOps.exif_transpose(source))
     files = []
     for spec in specs:
         picture = _fit(upright, spec, focal)
@@ -168,19 +186,8 @@ def _too_many_pixels(max_pixels: int) -> ImageRejected:
     )
 
 
-def _has_trailing_data(data: bytes, image_format: str) -> bool:
-    # JPEG is left out on purpose: many phones (Samsung's among them) append their own
-    # trailer after the image. It is never served: readers only get re-encoded files.
-    body = data.rstrip(b"\x00")
-    if image_format == "PNG":
-        end = body.rfind(PNG_END)
-        return end == -1 or end + len(PNG_END) != len(body)
-    if image_format == "GIF":
-        return not body.endswith(b";")
-    if image_format == "WEBP":
-        declared = int.from_bytes(data[4:8], "little") + 8
-        return len(data) > declared + (declared % 2)
-    return False
+def _broken() -> ImageRejected:
+    return ImageRejected("broken", _("The picture is damaged or cut off. Save it again and retry."))
 
 
 def _draft_for(source: Image.Image, specs, focal) -> None:
@@ -214,12 +221,31 @@ def _fit(upright: Image.Image, spec: RenditionSpec, focal) -> Image.Image:
     return upright.resize((target_width, target_height), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
+def _normalise(image: Image.Image) -> Image.Image:
+    """RGB or RGBA in sRGB, before any resizing: a palette image would be resized by nearest
+    colour, 16-bit greys would clip to white, and a wide-gamut or CMYK profile would be
+    dropped unread, leaving the colours dull or wrong."""
+    if image.mode in SIXTEEN_BIT_GREYS:
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or (
+        image.mode == "P" and "transparency" in image.info
+    )
+    target = "RGBA" if has_alpha else "RGB"
+    profile = image.info.get("icc_profile")
+    if image.mode not in (target, "CMYK"):
+        image = image.convert(target)
+    if profile:
+        # An unreadable profile leaves the pixels as they are.
+        with suppress(ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            image = ImageCms.profileToProfile(
+                image, ImageCms.ImageCmsProfile(BytesIO(profile)), SRGB, outputMode=target
+            )
+    return image if image.mode == target else image.convert(target)
+
+
 def _encode(picture: Image.Image, spec_name: str, image_format: str) -> RenderedFile:
-    has_alpha = picture.mode in ("RGBA", "LA") or "transparency" in picture.info
-    if image_format == "JPEG" or not has_alpha:
-        picture = _on_white(picture) if has_alpha else picture.convert("RGB")
-    else:
-        picture = picture.convert("RGBA")
+    if image_format == "JPEG" and picture.mode == "RGBA":
+        picture = _on_white(picture)
     # Nothing of the source's metadata (EXIF, GPS, ICC, XMP, comments) is carried over.
     picture.info = {}
     buffer = BytesIO()
@@ -231,7 +257,6 @@ def _encode(picture: Image.Image, spec_name: str, image_format: str) -> Rendered
 
 
 def _on_white(picture: Image.Image) -> Image.Image:
-    rgba = picture.convert("RGBA")
-    background = Image.new("RGB", rgba.size, (255, 255, 255))
-    background.paste(rgba, mask=rgba.getchannel("A"))
+    background = Image.new("RGB", picture.size, (255, 255, 255))
+    background.paste(picture, mask=picture.getchannel("A"))
     return background
