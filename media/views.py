@@ -115,6 +115,9 @@ def photo_edit(request, photo_id: int):
             "form": form,
             "editable": editable,
             "events": photo.events.all()[:20],
+            "share_rendition": next(
+                (r for r in photo.renditions.all() if r.spec == imaging.SHARE_SPEC.name), None
+            ),
         },
     )
 
