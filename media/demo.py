@@ -67,9 +67,7 @@ def load(stdout) -> None:
             tags=tags,
         )
         created += result.created
-    for colour, profile in zip(
-        PORTRAIT_COLOURS, StaffProfile.objects.order_by("pk"), strict=False
-    ):
+    for colour, profile in zip(PORTRAIT_COLOURS, StaffProfile.objects.order_by("pk"), strict=False):
         result = library.upload(
             ContentFile(_portrait(profile.byline_name, colour), name="portrait.jpg"),
             actor=editor,
