@@ -107,6 +107,7 @@ class RoleChangeAdmin(admin.ModelAdmin):
     list_filter = ["role", "action"]
     search_fields = ["user_email", "actor_name"]
 
+    # History is written by accounts.roles only.
     def has_add_permission(self, request):
         return False
 

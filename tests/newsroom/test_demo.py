@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 
 from accounts import roles
 from accounts.models import RoleChange, StaffProfile, User
+from media.models import Photo, PhotoEvent, Rendition, StaffPortrait
 from newsroom.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,15 @@ DEMO_ROLES = {
 def counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
-        for model in (User, StaffProfile, RoleChange, OutboxMessage)
+        for model in (
+            User,
+            StaffProfile,
+            RoleChange,
+            OutboxMessage,
+            Photo,
+            PhotoEvent,
+            StaffPortrait,
+        )
     }
 
 
@@ -64,3 +73,17 @@ def test_demo_data_is_never_loaded_in_production(settings):
     with pytest.raises(CommandError, match="never loaded in production"):
         call_command("load_demo")
     assert not User.objects.exists()
+
+
+def test_demo_photos_have_korean_captions_renditions_and_staff_portraits(
+    capsys, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_BROKER_URL = ""
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo")
+    photo = Photo.objects.get(caption__startswith="부산 신항")
+    assert photo.credit
+    assert photo.alt_text
+    assert {r.spec for r in photo.renditions.all()} >= {"w320", "w640", "w960", "share"}
+    assert Rendition.objects.filter(photo__in=Photo.objects.all()).count() > 20
+    assert StaffPortrait.objects.count() == 3

@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from media.models import Photo, PhotoEvent, StaffPortrait
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown for audits; every change goes through the desk and media.library."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Photo)
+class PhotoAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "caption", "credit", "format", "width", "height", "uploaded_at"]
+    list_filter = ["format"]
+    search_fields = ["caption", "credit", "alt_text", "content_hash"]
+    date_hierarchy = "uploaded_at"
+
+
+@admin.register(PhotoEvent)
+class PhotoEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "action", "photo", "actor_name"]
+    list_filter = ["action"]
+    list_select_related = ["photo"]
+
+
+@admin.register(StaffPortrait)
+class StaffPortraitAdmin(ReadOnlyAdmin):
+    list_display = ["profile", "photo", "updated_at"]
+    list_select_related = ["profile", "photo"]
