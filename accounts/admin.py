@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
 from accounts.models import RoleChange, StaffProfile, User
+from newsroom.admin_base import ReadOnlyAdmin
 
 
 class RolesField(forms.MultipleChoiceField):
@@ -102,17 +103,7 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleChange)
-class RoleChangeAdmin(admin.ModelAdmin):
+class RoleChangeAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "user_email", "role", "action", "actor_name", "note"]
     list_filter = ["role", "action"]
     search_fields = ["user_email", "actor_name"]
-
-    # History is written by accounts.roles only.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,19 +1,7 @@
 from django.contrib import admin
 
 from media.models import Photo, PhotoEvent, StaffPortrait
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown for audits; every change goes through the desk and media.library."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from newsroom.admin_base import ReadOnlyAdmin
 
 
 @admin.register(Photo)

@@ -3,21 +3,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from newsroom import outbox
+from newsroom.admin_base import ReadOnlyAdmin
 from newsroom.models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = ["pk", "task_name", "status", "attempts", "created_at", "next_attempt_at"]
     list_filter = ["status", "task_name"]
     search_fields = ["task_name"]
     actions = ["requeue"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Try the selected failed tasks again"))
     def requeue(self, request, queryset):

@@ -1,18 +1,24 @@
 """Who may open the newsroom desk (/desk/): rights come from roles only."""
 
+from io import BytesIO
+
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
+from PIL import Image
 
 from accounts import roles
 from accounts.roles import Role
+from media import library
 
 pytestmark = pytest.mark.django_db
 
 DESK = "/desk/"
 DESK_EN = "/en/desk/"
 
-# The desk for a signed-in reporter: session, user, the user's roles, the staff profile.
-DESK_QUERIES = 4
+# The desk for a signed-in reporter: session, user, the user's roles, the staff profile,
+# the portrait with its photo, and (when there is one) the portrait's renditions.
+DESK_QUERIES = 5
 
 
 def badge(label) -> str:
@@ -134,6 +140,23 @@ def test_desk_page_for_a_reporter_runs_a_fixed_number_of_queries(
         response = client.get(DESK)
 
     assert response.status_code == 200
+
+
+def test_desk_page_with_a_portrait_adds_only_the_renditions_query(
+    client, reporter, django_assert_num_queries, django_capture_on_commit_callbacks, settings
+):
+    settings.CELERY_BROKER_URL = ""
+    buffer = BytesIO()
+    Image.new("RGB", (400, 400), (20, 60, 140)).save(buffer, "JPEG")
+    with django_capture_on_commit_callbacks(execute=True):
+        photo = library.upload(ContentFile(buffer.getvalue(), "me.jpg"), actor=reporter).photo
+    library.set_portrait(reporter.staff_profile, photo, actor=reporter)
+    client.force_login(reporter)
+
+    with django_assert_num_queries(DESK_QUERIES + 1):
+        response = client.get(DESK)
+
+    assert '<picture class="portrait">' in response.text
 
 
 def test_refused_reader_sees_the_korean_403_page_inside_the_site_layout(client, reader):
