@@ -81,19 +81,23 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def check_size(size: int, *, max_bytes: int) -> None:
+    if size == 0:
+        raise ImageRejected("empty", _("The file is empty."))
+    if size > max_bytes:
+        raise ImageRejected(
+            "too_large",
+            _("The file is larger than %(limit)s.") % {"limit": filesizeformat(max_bytes)},
+        )
+
+
 def inspect(data: bytes, *, max_bytes: int, max_pixels: int) -> Inspected:
     """Decode the whole file to prove it is a complete JPEG, PNG, WebP or GIF within limits,
     with no web-page code in its metadata and nothing hidden after its end.
 
     The pixel limit is checked on the header, before any pixel is decoded.
     """
-    if not data:
-        raise ImageRejected("empty", _("The file is empty."))
-    if len(data) > max_bytes:
-        raise ImageRejected(
-            "too_large",
-            _("The file is larger than %(limit)s.") % {"limit": filesizeformat(max_bytes)},
-        )
+    check_size(len(data), max_bytes=max_bytes)
     # Pillow's own bomb check only warns below twice its limit: ours must bite first.
     pixel_limit = min(max_pixels, Image.MAX_IMAGE_PIXELS)
     try:

@@ -154,20 +154,39 @@ def make_renditions(photo_id: int) -> int:
     with photo.original.open("rb") as original:
         data = original.read()
     storage = Rendition._meta.get_field("file").storage
+    rendered = [
+        file
+        for file in imaging.render(data, missing, focal=photo.focal_point)
+        if (file.spec, file.format) not in have
+    ]
+    names = {
+        (file.spec, file.format): storage.save(_rendition_name(photo, file), ContentFile(file.data))
+        for file in rendered
+    }
+    Rendition.objects.bulk_create(
+        [
+            Rendition(
+                photo=photo,
+                spec=file.spec,
+                format=file.format,
+                width=file.width,
+                height=file.height,
+                file=names[(file.spec, file.format)],
+            )
+            for file in rendered
+        ],
+        ignore_conflicts=True,
+    )
+    # A run at the same time may have won some rows: its files stay, ours go.
+    kept = {
+        (spec, image_format): name
+        for spec, image_format, name in photo.renditions.values_list("spec", "format", "file")
+    }
     made = []
-    for rendered in imaging.render(data, missing, focal=photo.focal_point):
-        if (rendered.spec, rendered.format) in have:
-            continue
-        name = storage.save(_rendition_name(photo, rendered), ContentFile(rendered.data))
-        _, created = Rendition.objects.get_or_create(
-            photo=photo,
-            spec=rendered.spec,
-            format=rendered.format,
-            defaults={"width": rendered.width, "height": rendered.height, "file": name},
-        )
-        if created:
-            made.append(f"{rendered.spec}.{rendered.format.lower()}")
-        else:
+    for key, name in names.items():
+        if kept.get(key) == name:
+            made.append(f"{key[0]}.{key[1].lower()}")
+        elif name not in kept.values():
             storage.delete(name)
     if made:
         _record(photo, PhotoEvent.Action.RENDERED, None, {"made": made})
@@ -176,8 +195,11 @@ def make_renditions(photo_id: int) -> int:
 
 @transaction.atomic
 def set_portrait(profile: StaffProfile, photo: Photo, *, actor: User) -> StaffPortrait:
-    """Make `photo` the staff member's portrait. History: "portrait"."""
+    """Make `photo` the staff member's portrait. History: "portrait", when it changes."""
     require(can_set_portrait(actor, profile))
+    current = StaffPortrait.objects.filter(profile=profile).first()
+    if current is not None and current.photo_id == photo.pk:
+        return current
     portrait, _created = StaffPortrait.objects.update_or_create(
         profile=profile, defaults={"photo": photo}
     )
@@ -186,9 +208,13 @@ def set_portrait(profile: StaffProfile, photo: Photo, *, actor: User) -> StaffPo
 
 
 def _read_at_most(file, limit: int) -> bytes:
-    # One byte past the limit is enough to know it is too large, without reading it all.
+    """The upload's bytes; a file known to be too large is refused before it is read."""
+    size = getattr(file, "size", None)
+    if size is not None:
+        imaging.check_size(size, max_bytes=limit)
     file.seek(0)
-    return file.read(limit + 1)
+    # One byte past the limit tells a file of unknown size is too large.
+    return file.read(limit + 1 if size is None else size)
 
 
 def _original_name(inspected: imaging.Inspected) -> str:

@@ -1,5 +1,7 @@
 """Read paths of the photo library, with their joins and prefetches."""
 
+import unicodedata
+
 from django.db.models import Q, QuerySet
 
 from media.models import Photo
@@ -8,7 +10,8 @@ from media.models import Photo
 def library(query: str = "") -> QuerySet[Photo]:
     """Newest first, searched by caption, credit, alt text or tag."""
     photos = Photo.objects.select_related("uploaded_by").prefetch_related("renditions")
-    query = query.strip()
+    # Tags and most text are stored composed; macOS pastes Hangul decomposed.
+    query = unicodedata.normalize("NFC", query.strip())
     if query:
         photos = photos.filter(
             Q(caption__icontains=query)

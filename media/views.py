@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -18,6 +20,8 @@ from media.models import Photo
 from media.permissions import can_edit, can_set_portrait
 
 PAGE_SIZE = 24
+# A picker's choice is posted only to a desk page of this site, in either language.
+DESK_URL = re.compile(r"^(/en)?/desk/[\w/-]*$")
 
 
 @desk_view("media.view_photo")
@@ -146,7 +150,7 @@ def photo_picker(request):
     script shows this page inside a dialog on the calling page."""
     query = request.GET.get("q", "")
     target = request.GET.get("target", "")
-    if not target.startswith("/desk/"):
+    if not DESK_URL.match(target):
         raise Http404
     page = Paginator(selectors.library(query), 12).get_page(request.GET.get("page"))
     template = (
@@ -163,7 +167,10 @@ def choose_portrait(request):
     profile = get_object_or_404(StaffProfile, user=request.user)
     if not can_set_portrait(request.user, profile):
         raise NotAllowed
-    photo = get_object_or_404(Photo, pk=request.POST.get("photo"))
+    photo_id = request.POST.get("photo", "")
+    if not photo_id.isdigit():
+        raise Http404
+    photo = get_object_or_404(Photo, pk=photo_id)
     library.set_portrait(profile, photo, actor=request.user)
     messages.success(request, _("Your portrait was changed."))
     return redirect("accounts:desk")

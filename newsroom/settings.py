@@ -247,7 +247,9 @@ if S3_PUBLIC_BUCKET:
         "region_name": env.string("S3_REGION", "") or None,
         "access_key": env.string("S3_ACCESS_KEY_ID"),
         "secret_key": env.string("S3_SECRET_ACCESS_KEY"),
-        "file_overwrite": False,
+        # Names are content hashes: writing a name again writes the same bytes, and
+        # skipping the existence check saves a request per file.
+        "file_overwrite": True,
     }
     _photos_public = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -272,11 +274,11 @@ if S3_PUBLIC_BUCKET:
 else:
     _photos_public = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL},
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": MEDIA_URL, "allow_overwrite": True},
     }
     _photos_private = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": VAR_DIR / "private", "base_url": None},
+        "OPTIONS": {"location": VAR_DIR / "private", "base_url": None, "allow_overwrite": True},
     }
 STORAGES = {
     # Nothing uploaded becomes public by accident: only photos_public is ever served.

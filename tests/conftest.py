@@ -2,11 +2,6 @@
 
 import os
 import shutil
-import tempfile
-
-# Before Django reads its settings: uploads, renditions and the file cache of the test run
-# go to a folder of its own, never into the developer's var/.
-os.environ["NEWSROOM_VAR_DIR"] = tempfile.mkdtemp(prefix="newsroom-tests-")
 
 import pytest
 from django.core.cache import cache
@@ -85,4 +80,5 @@ def skip_or_fail(reason: str):
 
 
 def pytest_unconfigure(config):
-    shutil.rmtree(os.environ["NEWSROOM_VAR_DIR"], ignore_errors=True)
+    # The folder tests/settings.py made for this run's files.
+    shutil.rmtree(os.environ["NEWSROOM_TEST_VAR_DIR"], ignore_errors=True)

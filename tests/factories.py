@@ -19,3 +19,39 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, primary=True, verified=True)
+
+
+class PhotoFactory(factory.django.DjangoModelFactory):
+    """A library row without its files: for pages and tags that only read rows. Tests that
+    need the picture itself upload it through media.library."""
+
+    class Meta:
+        model = "media.Photo"
+
+    content_hash = factory.Sequence(lambda n: f"{n + 1:064x}")
+    original = factory.LazyAttribute(
+        lambda photo: f"originals/{photo.content_hash[:2]}/{photo.content_hash}.jpg"
+    )
+    format = "JPEG"
+    width = 1600
+    height = 1200
+    byte_size = 250_000
+    caption = factory.Sequence(lambda n: f"사진 설명 {n}")
+    uploaded_by = None
+
+
+class RenditionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "media.Rendition"
+
+    photo = factory.SubFactory(PhotoFactory)
+    spec = "w320"
+    format = "JPEG"
+    width = 320
+    height = 240
+    file = factory.LazyAttributeSequence(
+        lambda rendition, n: (
+            f"photos/{rendition.photo.content_hash[:2]}/{rendition.photo.content_hash[:16]}"
+            f"-{rendition.spec}-{n:012x}.{'webp' if rendition.format == 'WEBP' else 'jpg'}"
+        )
+    )

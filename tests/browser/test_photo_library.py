@@ -52,7 +52,10 @@ def test_several_uploads_show_their_own_progress_and_errors(
 
     page.locator(".upload-progress .button").click()
     assert page.locator(".photo-grid .photo-card").count() == 2
-    assert page.locator(".photo-grid img").first.evaluate("img => img.naturalWidth") > 0
+    thumbnail = page.locator(".photo-grid img").first
+    thumbnail.scroll_into_view_if_needed()  # thumbnails load lazily
+    expect(thumbnail).to_have_js_property("complete", True)
+    assert thumbnail.evaluate("img => img.naturalWidth") > 0
 
 
 def test_the_picker_dialog_searches_and_sets_the_portrait(

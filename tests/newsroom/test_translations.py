@@ -45,7 +45,11 @@ def test_every_source_string_is_in_the_catalogue(tmp_path):
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "--locale", "ko", "--no-obsolete"],
         cwd=copy,
-        env={**os.environ, "NEWSROOM_VAR_DIR": str(tmp_path / "var")},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "NEWSROOM_VAR_DIR": str(tmp_path / "var"),
+        },
         check=True,
         capture_output=True,
         timeout=120,

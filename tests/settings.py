@@ -1,0 +1,14 @@
+"""The settings of the test run: the project's own, with a folder of its own for files.
+
+Set before newsroom.settings is read, so uploads, renditions and the file cache of the tests
+never land in the developer's var/. Processes the tests start (a Celery worker) inherit
+the same folder; tests/conftest.py removes it at the end of the run.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("NEWSROOM_TEST_VAR_DIR", tempfile.mkdtemp(prefix="newsroom-tests-"))
+os.environ["NEWSROOM_VAR_DIR"] = os.environ["NEWSROOM_TEST_VAR_DIR"]
+
+from newsroom.settings import *  # noqa: F403
