@@ -23,15 +23,25 @@ class Role(models.TextChoices):
 # Each role's permissions as "app_label.codename". Later apps add theirs here; the groups
 # are brought in step after every migrate.
 _PHOTO_LIBRARY = {"media.view_photo", "media.add_photo", "media.change_photo"}
+_WRITING = {"articles.view_article", "articles.add_article", "articles.change_article"}
+_SECTIONS_AND_TAGS = {
+    f"articles.{verb}_{model}"
+    for verb in ("view", "add", "change")
+    for model in ("section", "series", "tag")
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.REPORTER: frozenset({"accounts.access_desk", *_PHOTO_LIBRARY}),
+    Role.REPORTER: frozenset({"accounts.access_desk", *_PHOTO_LIBRARY, *_WRITING}),
     Role.EDITOR: frozenset(
         {
             "accounts.access_desk",
             "accounts.view_staffprofile",
             *_PHOTO_LIBRARY,
             "media.change_any_photo",
+            *_WRITING,
+            "articles.change_any_article",
+            "articles.publish_article",
+            *_SECTIONS_AND_TAGS,
         }
     ),
     Role.MODERATOR: frozenset({"accounts.access_desk"}),

@@ -17,6 +17,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # because the schedule is wiring, and wiring lives in newsroom.
 PERIODIC_JOBS: dict[str, int] = {
     "newsroom.sweep_outbox": 30,
+    # Scheduled publishing and unpublishing: within a minute of the time set.
+    "articles.run_schedule": 30,
 }
 
 app.conf.beat_schedule = {

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "tree_queries",
     # Ours, in import order: each app may use only the ones above it.
     "newsroom",
     "accounts",

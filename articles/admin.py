@@ -1,0 +1,184 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts.errors import NotAllowed
+from articles import diffs, permissions, workflow
+from articles.errors import IllegalTransition, StaleVersion
+from articles.models import Article, ArticleEvent, Beat, Section, Series, Tag
+from newsroom.admin_base import ReadOnlyAdmin
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "slug", "order", "is_active", "comment_mode"]
+    list_filter = ["is_active", "parent"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_active"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        obj.name = Tag.normalise(obj.name)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Beat)
+class BeatAdmin(admin.ModelAdmin):
+    list_display = ["profile", "section"]
+    list_select_related = ["profile", "section"]
+
+
+class EventInline(admin.TabularInline):
+    model = ArticleEvent
+    fields = ["created_at", "action", "from_status", "to_status", "actor_name", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(ReadOnlyAdmin):
+    """Stories are read here; every action goes through articles.workflow."""
+
+    list_display = [
+        "headline",
+        "section",
+        "status",
+        "published_at",
+        "revised_at",
+        "version",
+        "revisions_link",
+    ]
+    list_filter = ["status", "section"]
+    search_fields = ["headline", "summary"]
+    date_hierarchy = "created_at"
+    list_select_related = ["section"]
+    inlines = [EventInline]
+    actions = ["publish_now", "cancel_schedules", "republish"]
+
+    @admin.display(description=_("Revisions"))
+    def revisions_link(self, article):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:articles_article_revisions", args=[article.pk]),
+            _("Revisions and differences"),
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:article_id>/revisions/",
+                self.admin_site.admin_view(self.revisions_view),
+                name="articles_article_revisions",
+            ),
+            *super().get_urls(),
+        ]
+
+    def revisions_view(self, request, article_id: int):
+        """The story's revisions, a diff of any two, and restoring one."""
+        article = get_object_or_404(Article, pk=article_id)
+        if not permissions.can_view(request.user, article):
+            raise PermissionDenied
+        revisions = list(article.revisions.all())
+        by_number = {revision.number: revision for revision in revisions}
+        if request.method == "POST":
+            revision = by_number.get(int(request.POST.get("restore", 0)))
+            if revision is None:
+                raise PermissionDenied
+            try:
+                workflow.restore_revision(
+                    article,
+                    revision,
+                    actor=request.user,
+                    base_version=int(request.POST.get("base_version", 0)),
+                )
+            except (NotAllowed, StaleVersion) as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request, _("Revision #%(number)s restored.") % {"number": revision.number}
+                )
+            return redirect(reverse("admin:articles_article_revisions", args=[article.pk]))
+        newest = revisions[0].number if revisions else 0
+        older = by_number.get(int(request.GET.get("from", newest - 1) or 0))
+        newer = by_number.get(int(request.GET.get("to", newest) or 0))
+        return TemplateResponse(
+            request,
+            "admin/articles/article/revisions.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Revisions of “%(headline)s”") % {"headline": article.headline},
+                "article": article,
+                "revisions": revisions,
+                "older": older,
+                "newer": newer,
+                "diff": diffs.compare(older.content, newer.content) if older and newer else [],
+                "can_restore": permissions.can_edit(request.user, article),
+            },
+        )
+
+    def _each(self, request, queryset, act, done_message):
+        done = 0
+        for article in queryset:
+            try:
+                act(article)
+            except (NotAllowed, IllegalTransition) as error:
+                messages.warning(request, f"{article.headline}: {error}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, done_message(done))
+
+    @admin.action(description=_("Publish the selected stories now"))
+    def publish_now(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda article: workflow.publish(article, actor=request.user),
+            lambda count: ngettext("%d story published.", "%d stories published.", count) % count,
+        )
+
+    @admin.action(description=_("Cancel the schedule of the selected stories"))
+    def cancel_schedules(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda article: workflow.cancel_schedule(article, actor=request.user),
+            lambda count: (
+                ngettext("%d schedule cancelled.", "%d schedules cancelled.", count) % count
+            ),
+        )
+
+    @admin.action(description=_("Republish the selected stories"))
+    def republish(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda article: workflow.republish(article, actor=request.user),
+            lambda count: (
+                ngettext("%d story republished.", "%d stories republished.", count) % count
+            ),
+        )

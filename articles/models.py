@@ -1,0 +1,392 @@
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from tree_queries.models import TreeNode
+
+from accounts.models import StaffProfile
+from articles import labels
+from media.models import Photo
+
+
+class CommentMode(models.TextChoices):
+    INHERIT = "inherit", _("As the section")
+    OPEN = "open", _("Open")
+    PREMODERATED = "premoderated", _("Held for moderation")
+    CLOSED = "closed", _("Closed")
+
+
+class Section(TreeNode):
+    """A desk of the paper: top sections with subsections, e.g. 기업과산업 › 전자·전기·정보통신."""
+
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("URL slug"), max_length=80, unique=True, allow_unicode=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    comment_mode = models.CharField(
+        _("default comment mode"),
+        max_length=12,
+        choices=[choice for choice in CommentMode.choices if choice[0] != CommentMode.INHERIT],
+        default=CommentMode.OPEN,
+    )
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Series(models.Model):
+    """A story told in parts (연재), each part labelled like "[Name①]"."""
+
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(_("URL slug"), max_length=80, unique=True, allow_unicode=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("series")
+        verbose_name_plural = _("series")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def label(self, ordinal: int | None) -> str:
+        return labels.series_label(self.name, ordinal)
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    slug = models.SlugField(_("URL slug"), max_length=60, unique=True, allow_unicode=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @staticmethod
+    def normalise(name: str) -> str:
+        # One spelling per tag: composed Hangul (NFC), single spaces, no leading '#'.
+        return " ".join(unicodedata.normalize("NFC", name).lstrip("#").split())[:50]
+
+
+class Beat(models.Model):
+    """A staff member's sections. Lives here so that accounts stays the ground floor."""
+
+    profile = models.ForeignKey(StaffProfile, on_delete=models.CASCADE, related_name="beats")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="beats")
+
+    class Meta:
+        verbose_name = _("beat")
+        verbose_name_plural = _("beats")
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "section"], name="beat_once_per_section")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} · {self.section}"
+
+
+class Article(models.Model):
+    """A story. Its status and timestamps change only in articles.workflow."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
+    headline = models.CharField(_("headline"), max_length=200)
+    subheadline = models.CharField(_("subheadline"), max_length=300, blank=True)
+    slug = models.SlugField(_("URL slug"), max_length=200, allow_unicode=True, blank=True)
+    summary = models.TextField(_("summary"), max_length=600, blank=True)
+    body = models.TextField(_("body"), blank=True)
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
+    )
+    extra_sections = models.ManyToManyField(
+        Section, verbose_name=_("also in sections"), blank=True, related_name="extra_articles"
+    )
+    series = models.ForeignKey(
+        Series,
+        verbose_name=_("series"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    series_ordinal = models.PositiveSmallIntegerField(_("part"), null=True, blank=True)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="articles")
+    comment_mode = models.CharField(
+        _("comments"), max_length=12, choices=CommentMode.choices, default=CommentMode.INHERIT
+    )
+    share_title = models.CharField(_("share title"), max_length=70, blank=True)
+    share_description = models.CharField(_("share description"), max_length=200, blank=True)
+    share_photo = models.ForeignKey(
+        Photo,
+        verbose_name=_("share image"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # "입력": first publication; "수정": the last public update, shown when it differs.
+    published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    revised_at = models.DateTimeField(_("last updated"), null=True, blank=True)
+    scheduled_publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    scheduled_unpublish_at = models.DateTimeField(_("unpublish at"), null=True, blank=True)
+    return_note = models.TextField(_("note from the editor"), blank=True)
+    unpublish_reason = models.TextField(_("internal reason for unpublishing"), blank=True)
+    unpublished_note = models.TextField(_("public note when unpublished"), blank=True)
+
+    # Optimistic locking: every saved change raises it; a save from an older one is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    last_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    last_saved_at = models.DateTimeField(_("last saved"), default=timezone.now)
+    # The soft edit lock: a warning for others, never a block.
+    editing_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    editing_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
+        ordering = ["-published_at", "-created_at"]
+        permissions = [
+            ("change_any_article", _("Can edit any story")),
+            ("publish_article", _("Can review, schedule, publish and unpublish stories")),
+        ]
+        indexes = [
+            # Latest stories across the site and per section.
+            models.Index(fields=["status", "-published_at"], name="article_latest_idx"),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
+            # The scheduler's sweeps: stories whose publish or unpublish time has come.
+            models.Index(
+                fields=["scheduled_publish_at"],
+                condition=Q(status="scheduled"),
+                name="article_due_publish_idx",
+            ),
+            models.Index(
+                fields=["scheduled_unpublish_at"],
+                condition=Q(status="published", scheduled_unpublish_at__isnull=False),
+                name="article_due_unpublish_idx",
+            ),
+            # A reporter's own stories on the desk.
+            models.Index(fields=["created_by", "status"], name="article_author_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(series__isnull=True, series_ordinal__isnull=True)
+                | Q(series__isnull=False, series_ordinal__isnull=False),
+                name="article_series_has_ordinal",
+            ),
+            models.UniqueConstraint(
+                fields=["series", "series_ordinal"], name="article_one_part_per_ordinal"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(scheduled_publish_at__isnull=False),
+                name="article_scheduled_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["published", "unpublished"])
+                | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    @property
+    def series_label(self) -> str:
+        return self.series.label(self.series_ordinal) if self.series_id else ""
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def effective_comment_mode(self) -> str:
+        if self.comment_mode == CommentMode.INHERIT:
+            return self.section.comment_mode
+        return self.comment_mode
+
+
+class Byline(models.Model):
+    """One name on a story, in order: a staff profile, or a guest's name as printed."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    profile = models.ForeignKey(
+        StaffProfile, on_delete=models.PROTECT, null=True, blank=True, related_name="bylines"
+    )
+    guest_name = models.CharField(_("guest byline"), max_length=120, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(profile__isnull=False) & Q(guest_name=""))
+                | (Q(profile__isnull=True) & ~Q(guest_name="")),
+                name="byline_staff_or_guest",
+            ),
+        ]
+        indexes = [
+            # A reporter's page: their stories.
+            models.Index(fields=["profile", "article"], name="byline_profile_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.guest_name or str(self.profile)
+
+
+class PhotoUse(models.Model):
+    """A photo in a story, with the story's own caption, credit and alt text."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="photo_uses")
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="uses")
+    caption = models.TextField(_("caption"), max_length=500, blank=True)
+    credit = models.CharField(_("credit"), max_length=120, blank=True)
+    alt_text = models.CharField(_("alt text"), max_length=250, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_lead = models.BooleanField(_("lead photo"), default=False)
+
+    class Meta:
+        verbose_name = _("photo in a story")
+        verbose_name_plural = _("photos in stories")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"], condition=Q(is_lead=True), name="photouse_one_lead"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.caption[:40] or str(self.photo)
+
+
+class Correction(models.Model):
+    """A public, dated correction note under a story."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    note = models.TextField(_("correction"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.note[:60]
+
+
+class ArticleEvent(models.Model):
+    """The story's history: every transition and save, who did it and when. Kept when the
+    story or the actor is gone."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, related_name="events"
+    )
+    headline = models.CharField(_("headline at the time"), max_length=200)
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(_("by"), max_length=254)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("story event")
+        verbose_name_plural = _("story events")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # A story's history, newest first.
+            models.Index(fields=["article", "-created_at"], name="articleevent_article_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.actor_name})"
+
+
+class Revision(models.Model):
+    """A snapshot of a story's content at one saved version."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("content"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_by_name = models.CharField(_("saved by"), max_length=254)
+    created_at = models.DateTimeField(_("saved"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_one_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number}"
+
+
+class AutosaveDraft(models.Model):
+    """A staff member's unsaved edits of a story, kept by the desk's autosave. Never the
+    story itself: it does not change the story or its version."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="autosaves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content = models.JSONField(_("content"))
+    base_version = models.PositiveIntegerField(_("based on version"))
+    saved_at = models.DateTimeField(_("saved"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("autosaved draft")
+        verbose_name_plural = _("autosaved drafts")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="autosave_one_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} · {self.user}"

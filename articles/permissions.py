@@ -1,0 +1,49 @@
+"""Who may do what with a story."""
+
+from accounts.roles import role_can
+from articles.models import Article
+
+Status = Article.Status
+REPORTER_EDITABLE = {Status.DRAFT, Status.RETURNED}
+
+
+def is_editor(user) -> bool:
+    return role_can(user, "articles.publish_article")
+
+
+def is_author(user, article: Article) -> bool:
+    if not user.is_authenticated:
+        return False
+    if article.created_by_id == user.pk:
+        return True
+    return any(
+        byline.profile and byline.profile.user_id == user.pk for byline in article.bylines.all()
+    )
+
+
+def can_create(user) -> bool:
+    return role_can(user, "articles.add_article")
+
+
+def can_edit(user, article: Article) -> bool:
+    """Reporters edit their own drafts and returned stories; editors edit any story."""
+    if role_can(user, "articles.change_any_article"):
+        return True
+    return (
+        role_can(user, "articles.change_article")
+        and article.status in REPORTER_EDITABLE
+        and is_author(user, article)
+    )
+
+
+def can_view(user, article: Article) -> bool:
+    return is_editor(user) or (role_can(user, "articles.view_article") and is_author(user, article))
+
+
+def can_submit(user, article: Article) -> bool:
+    return can_edit(user, article) and (is_author(user, article) or is_editor(user))
+
+
+def can_publish_directly(user, article: Article) -> bool:
+    """Editors publish what was submitted; their own drafts they may publish at once."""
+    return is_editor(user) and (article.status != Status.DRAFT or is_author(user, article))

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from articles import workflow
+from articles.models import Article, ArticleEvent
+from newsroom.tasks import task
+
+
+@task("articles.run_schedule", autoretry_for=())
+def run_schedule() -> dict[str, int]:
+    return workflow.run_schedule()
+
+
+@task("articles.notify_returned")
+def notify_returned(article_id: int, event_id: int) -> int:
+    """E-mail the story's staff that an editor returned it, with the editor's note. Sent
+    once: the event remembers it."""
+    event = ArticleEvent.objects.filter(pk=event_id, article_id=article_id).first()
+    if event is None or event.data.get("notified"):
+        return 0
+    article = Article.objects.prefetch_related("bylines__profile__user").get(pk=article_id)
+    recipients = sorted(
+        {b.profile.user.email for b in article.bylines.all() if b.profile_id}
+        | ({article.created_by.email} if article.created_by else set())
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string(
+            "articles/email/returned_subject.txt", {"article": article}
+        ).strip()
+        body = render_to_string(
+            "articles/email/returned_body.txt",
+            {"article": article, "event": event, "site_url": settings.SITE_URL},
+        )
+    send_mail(subject, body, None, recipients)
+    event.data["notified"] = recipients
+    event.save(update_fields=["data"])
+    return len(recipients)

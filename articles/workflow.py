@@ -1,0 +1,615 @@
+"""Every change to a story: its content, its state and its schedule.
+
+Each function checks the actor's right, locks and re-reads the row, checks the state
+against TRANSITIONS, changes the rows, writes one ArticleEvent and schedules background work
+through the outbox (sent after commit). `actor=None` is the system (the scheduler).
+Views, the admin, commands and tasks call these; none of them sets a status itself.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from accounts.errors import require
+from accounts.models import StaffProfile, User
+from articles import permissions, sanitize
+from articles.errors import IllegalTransition, NoteRequired, StaleVersion
+from articles.models import (
+    Article,
+    ArticleEvent,
+    AutosaveDraft,
+    Byline,
+    Correction,
+    PhotoUse,
+    Revision,
+    Section,
+    Series,
+    Tag,
+)
+from media.models import Photo
+from newsroom.outbox import enqueue
+
+Status = Article.Status
+# A second identical click within this window is the same request, not a new one.
+DOUBLE_SUBMIT_WINDOW = timedelta(seconds=30)
+# The soft edit lock warns others for this long after the editor's last sign of life.
+EDIT_LOCK_TTL = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition(frozenset({Status.DRAFT, Status.RETURNED}), Status.SUBMITTED),
+    "return": Transition(frozenset({Status.SUBMITTED, Status.SCHEDULED}), Status.RETURNED),
+    "publish": Transition(
+        frozenset({Status.DRAFT, Status.SUBMITTED, Status.SCHEDULED}), Status.PUBLISHED
+    ),
+    "schedule": Transition(frozenset({Status.DRAFT, Status.SUBMITTED}), Status.SCHEDULED),
+    "reschedule": Transition(frozenset({Status.SCHEDULED}), Status.SCHEDULED),
+    "cancel_schedule": Transition(frozenset({Status.SCHEDULED}), Status.SUBMITTED),
+    "unpublish": Transition(frozenset({Status.PUBLISHED}), Status.UNPUBLISHED),
+    "republish": Transition(frozenset({Status.UNPUBLISHED}), Status.PUBLISHED),
+}
+
+# The fields of a story that a revision keeps and a restore brings back.
+TEXT_FIELDS = (
+    "headline",
+    "subheadline",
+    "summary",
+    "body",
+    "comment_mode",
+    "share_title",
+    "share_description",
+)
+
+
+# --- content -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create(*, actor: User, section: Section, headline: str, **content) -> Article:
+    """A new draft with the actor's byline. History: "created"; revision 1."""
+    require(permissions.can_create(actor))
+    article = Article.objects.create(
+        section=section,
+        headline=headline.strip(),
+        created_by=actor,
+        last_saved_by=actor,
+    )
+    profile = StaffProfile.objects.filter(user=actor).first()
+    content.setdefault(
+        "bylines", [{"profile": profile.pk}] if profile else [{"guest": actor.email}]
+    )
+    _apply(article, {"headline": headline, "section": section.pk, **content})
+    article.save()
+    _revise(article, actor, reason="created")
+    _record(article, "created", actor, "", Status.DRAFT)
+    return article
+
+
+@transaction.atomic
+def save(
+    article: Article,
+    *,
+    actor: User,
+    base_version: int,
+    content: dict,
+    correction_note: str = "",
+    reason: str = "",
+) -> Article:
+    """Save new content, from the version the editor started with.
+
+    Refuses (StaleVersion, carrying the submitted content) a save started from an older
+    version, unless it is the same content again (a double submit: nothing is written).
+    A published story's save is an update ("수정") or, with a note, a correction.
+    History: "saved", "updated" or "corrected"; one new revision.
+    """
+    article = _lock(article)
+    require(permissions.can_edit(actor, article))
+    if article.version != base_version:
+        if _same_content(article, content):
+            return article
+        raise StaleVersion(
+            saved_by=_name(article.last_saved_by),
+            saved_at=article.last_saved_at,
+            submitted=content,
+        )
+    changed = _apply(article, content)
+    correction_note = correction_note.strip()
+    if not changed and not correction_note:
+        return article
+    now = timezone.now()
+    action = "saved"
+    if article.status == Status.PUBLISHED:
+        article.revised_at = now
+        action = "corrected" if correction_note else "updated"
+        if correction_note:
+            Correction.objects.create(article=article, note=correction_note, created_by=actor)
+    article.version += 1
+    article.last_saved_by, article.last_saved_at = actor, now
+    article.save()
+    _revise(article, actor, reason=reason or action)
+    AutosaveDraft.objects.filter(article=article, user=actor).delete()
+    _record(
+        article,
+        action,
+        actor,
+        article.status,
+        article.status,
+        correction_note,
+        {"version": article.version, "changed": changed},
+    )
+    return article
+
+
+def correct(
+    article: Article, *, actor: User, base_version: int, note: str, content: dict | None = None
+) -> Article:
+    """A public, dated correction of a published story (editors)."""
+    if article.status != Status.PUBLISHED:
+        raise IllegalTransition("correct", article.get_status_display())
+    if not note.strip():
+        raise NoteRequired(_("Write the correction readers will see."))
+    require(permissions.is_editor(actor))
+    return save(
+        article,
+        actor=actor,
+        base_version=base_version,
+        content=content or {},
+        correction_note=note,
+    )
+
+
+def restore_revision(
+    article: Article, revision: Revision, *, actor: User, base_version: int
+) -> Article:
+    """Bring back an earlier revision's content, as a new revision."""
+    if revision.article_id != article.pk:
+        raise ValueError("The revision belongs to another story.")
+    return save(
+        article,
+        actor=actor,
+        base_version=base_version,
+        content=revision.content,
+        reason=f"restored #{revision.number}",
+    )
+
+
+@transaction.atomic
+def autosave(article: Article, *, actor: User, base_version: int, content: dict) -> AutosaveDraft:
+    """Keep the editor's unsaved work aside. The story and its version are untouched."""
+    require(permissions.can_edit(actor, article))
+    draft, _created = AutosaveDraft.objects.update_or_create(
+        article=article,
+        user=actor,
+        defaults={"content": content, "base_version": base_version, "saved_at": timezone.now()},
+    )
+    return draft
+
+
+@dataclass(frozen=True)
+class EditLock:
+    holder: User | None  # someone else editing the story now, or None
+    since: datetime | None
+
+
+@transaction.atomic
+def open_for_editing(article: Article, *, actor: User) -> EditLock:
+    """Mark the story as being edited by the actor, unless someone else is: then tell who,
+    and since when. It only warns; nobody is kept out."""
+    require(permissions.can_edit(actor, article))
+    article = _lock(article)
+    now = timezone.now()
+    fresh = article.editing_since and now - article.editing_since < EDIT_LOCK_TTL
+    if article.editing_by_id not in (None, actor.pk) and fresh:
+        return EditLock(article.editing_by, article.editing_since)
+    article.editing_by, article.editing_since = actor, now
+    article.save(update_fields=["editing_by", "editing_since"])
+    return EditLock(None, None)
+
+
+def close_for_editing(article: Article, *, actor: User) -> None:
+    Article.objects.filter(pk=article.pk, editing_by=actor).update(
+        editing_by=None, editing_since=None
+    )
+
+
+# --- state ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def submit(article: Article, *, actor: User) -> Article:
+    """Draft or returned → submitted, for review. The editor's return note is cleared."""
+    return _move(
+        article,
+        "submit",
+        actor=actor,
+        allowed=lambda story: permissions.can_submit(actor, story),
+        return_note="",
+    )
+
+
+@transaction.atomic
+def return_for_changes(article: Article, *, actor: User, note: str) -> Article:
+    """Submitted (or scheduled) → returned, with a note the reporter sees until they
+    resubmit. Tasks: articles.notify_returned (an e-mail to the bylined staff)."""
+    if not note.strip():
+        raise NoteRequired(_("Tell the reporter what to change."))
+    article = _move(
+        article,
+        "return",
+        actor=actor,
+        allowed=lambda story: permissions.is_editor(actor),
+        note=note.strip(),
+        return_note=note.strip(),
+        scheduled_publish_at=None,
+    )
+    enqueue("articles.notify_returned", article.pk, article.events.first().pk)
+    return article
+
+
+@transaction.atomic
+def publish(article: Article, *, actor: User | None) -> Article:
+    """Submitted, scheduled, or an editor's own draft → published now. The first
+    publication sets "입력"; a later one (after unpublishing) keeps it."""
+    return _move(
+        article,
+        "publish",
+        actor=actor,
+        allowed=lambda story: actor is None or permissions.can_publish_directly(actor, story),
+        published_at=article.published_at or timezone.now(),
+        scheduled_publish_at=None,
+    )
+
+
+@transaction.atomic
+def schedule(article: Article, *, actor: User, at: datetime) -> Article:
+    """Publish later: the periodic sweep publishes it within a minute of `at`. A scheduled
+    story is rescheduled the same way."""
+    if at <= timezone.now():
+        raise ValueError(_("Choose a time in the future."))
+    action = "reschedule" if article.status == Status.SCHEDULED else "schedule"
+    return _move(
+        article,
+        action,
+        actor=actor,
+        allowed=lambda story: permissions.can_publish_directly(actor, story),
+        scheduled_publish_at=at,
+        data={"at": at.isoformat()},
+    )
+
+
+@transaction.atomic
+def cancel_schedule(article: Article, *, actor: User) -> Article:
+    return _move(
+        article,
+        "cancel_schedule",
+        actor=actor,
+        allowed=lambda story: permissions.is_editor(actor),
+        scheduled_publish_at=None,
+    )
+
+
+@transaction.atomic
+def unpublish(
+    article: Article, *, actor: User | None, reason: str, public_note: str = ""
+) -> Article:
+    """Take a story down. The reason stays internal; the public note is what its 410 page
+    says."""
+    if not reason.strip():
+        raise NoteRequired(_("Give the internal reason for taking the story down."))
+    return _move(
+        article,
+        "unpublish",
+        actor=actor,
+        allowed=lambda story: actor is None or permissions.is_editor(actor),
+        note=reason.strip(),
+        unpublish_reason=reason.strip(),
+        unpublished_note=public_note.strip(),
+        scheduled_unpublish_at=None,
+    )
+
+
+@transaction.atomic
+def republish(article: Article, *, actor: User) -> Article:
+    return _move(
+        article,
+        "republish",
+        actor=actor,
+        allowed=lambda story: permissions.is_editor(actor),
+        unpublish_reason="",
+        unpublished_note="",
+    )
+
+
+@transaction.atomic
+def schedule_unpublish(article: Article, *, actor: User, at: datetime | None) -> Article:
+    """Take a published story down at `at` (None cancels). History: "unpublish_scheduled"."""
+    require(permissions.is_editor(actor))
+    article = _lock(article)
+    if article.status != Status.PUBLISHED:
+        raise IllegalTransition("schedule_unpublish", article.get_status_display())
+    if at is not None and at <= timezone.now():
+        raise ValueError(_("Choose a time in the future."))
+    article.scheduled_unpublish_at = at
+    article.save(update_fields=["scheduled_unpublish_at"])
+    _record(
+        article,
+        "unpublish_scheduled",
+        actor,
+        article.status,
+        article.status,
+        data={"at": at.isoformat() if at else None},
+    )
+    return article
+
+
+def run_schedule(now: datetime | None = None) -> dict[str, int]:
+    """Publish the scheduled stories whose time has come, and take down those due to come
+    down, however late (a missed sweep is caught by the next). Each story in its own
+    transaction: one failure does not hold back the others. Safe to run twice at once."""
+    now = now or timezone.now()
+    done = {"published": 0, "unpublished": 0}
+    due_publish = Article.objects.filter(
+        status=Status.SCHEDULED, scheduled_publish_at__lte=now
+    ).values_list("pk", flat=True)
+    for article_id in list(due_publish):
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=article_id)
+            if article.status == Status.SCHEDULED and article.scheduled_publish_at <= now:
+                publish(article, actor=None)
+                done["published"] += 1
+    due_unpublish = Article.objects.filter(
+        status=Status.PUBLISHED, scheduled_unpublish_at__lte=now
+    ).values_list("pk", flat=True)
+    for article_id in list(due_unpublish):
+        with transaction.atomic():
+            article = Article.objects.select_for_update().get(pk=article_id)
+            due = article.scheduled_unpublish_at
+            if article.status == Status.PUBLISHED and due and due <= now:
+                unpublish(article, actor=None, reason=str(_("Scheduled unpublication")))
+                done["unpublished"] += 1
+    return done
+
+
+# --- inside --------------------------------------------------------------------------------
+
+
+def _lock(article: Article) -> Article:
+    return Article.objects.select_for_update().get(pk=article.pk)
+
+
+def _move(
+    article: Article,
+    action: str,
+    *,
+    actor: User | None,
+    allowed,
+    note: str = "",
+    data=None,
+    **fields,
+) -> Article:
+    """Lock and re-read the story, then check (in this order) for a repeated click, the
+    actor's right on the story as it is now, and the transition table."""
+    transition = TRANSITIONS[action]
+    article = _lock(article)
+    if article.status == transition.target and _just_done(article, action, actor):
+        return article  # the same click twice
+    require(allowed(article))
+    if article.status not in transition.sources:
+        raise IllegalTransition(action, article.get_status_display())
+    old_status = article.status
+    for name, value in fields.items():
+        setattr(article, name, value)
+    article.status = transition.target
+    article.save(update_fields=["status", *fields])
+    _record(article, action, actor, old_status, transition.target, note, data or {})
+    return article
+
+
+def _just_done(article: Article, action: str, actor: User | None) -> bool:
+    last = article.events.first()
+    return (
+        last is not None
+        and last.action == action
+        and last.actor_id == (actor.pk if actor else None)
+        and timezone.now() - last.created_at < DOUBLE_SUBMIT_WINDOW
+    )
+
+
+def _apply(article: Article, content: dict) -> list[str]:
+    """Write the given content onto the story (saving its related rows); returns the names
+    of the parts that changed. The caller saves the story's own row."""
+    changed = []
+    for name in TEXT_FIELDS:
+        if name in content and name != "body":
+            value = (content[name] or "").strip()
+            if getattr(article, name) != value:
+                setattr(article, name, value)
+                changed.append(name)
+    if "headline" in changed or not article.slug:
+        article.slug = slugify(article.headline, allow_unicode=True)[:200]
+    if "section" in content and article.section_id != content["section"]:
+        article.section_id = content["section"]
+        changed.append("section")
+    if "series" in content:
+        series, ordinal = content["series"], content.get("series_ordinal")
+        if series and not Series.objects.filter(pk=series).exists():
+            raise ValueError("Unknown series.")
+        if (article.series_id, article.series_ordinal) != (series, ordinal if series else None):
+            article.series_id, article.series_ordinal = series, (ordinal if series else None)
+            changed.append("series")
+    if "share_photo" in content and article.share_photo_id != content["share_photo"]:
+        article.share_photo_id = content["share_photo"]
+        changed.append("share_photo")
+    if "photo_uses" in content and _sync_photo_uses(article, content["photo_uses"]):
+        changed.append("photo_uses")
+    if "body" in content:
+        keep = set(article.photo_uses.values_list("pk", flat=True))
+        body = sanitize.without_placeholders(sanitize.clean(content["body"] or ""), keep)
+        if article.body != body:
+            article.body = body
+            changed.append("body")
+    if "extra_sections" in content:
+        wanted = set(content["extra_sections"]) - {article.section_id}
+        if set(article.extra_sections.values_list("pk", flat=True)) != wanted:
+            article.extra_sections.set(wanted)
+            changed.append("extra_sections")
+    if "tags" in content:
+        names = sorted({Tag.normalise(name) for name in content["tags"]} - {""})
+        if sorted(article.tags.values_list("name", flat=True)) != names:
+            article.tags.set([_tag(name) for name in names])
+            changed.append("tags")
+    if "bylines" in content and _bylines_of(article) != content["bylines"]:
+        article.bylines.all().delete()
+        Byline.objects.bulk_create(
+            Byline(
+                article=article,
+                profile_id=entry.get("profile"),
+                guest_name="" if entry.get("profile") else entry["guest"].strip(),
+                order=position,
+            )
+            for position, entry in enumerate(content["bylines"])
+        )
+        changed.append("bylines")
+    return changed
+
+
+def _sync_photo_uses(article: Article, wanted: list[dict]) -> bool:
+    """Make the story's photo uses those listed: an entry with an id updates that use, one
+    without adds a photo (its caption, credit and alt text default from the library)."""
+    current = {use.pk: use for use in article.photo_uses.select_related("photo")}
+    keep, changed = set(), False
+    for position, entry in enumerate(wanted):
+        use = current.get(entry.get("id"))
+        if use is None:
+            photo = Photo.objects.get(pk=entry["photo"])
+            use = PhotoUse(article=article, photo=photo)
+            for name, default in (
+                ("caption", photo.caption),
+                ("credit", photo.credit),
+                ("alt_text", photo.alt_text),
+            ):
+                setattr(use, name, entry.get(name) or default)
+            changed = True
+        values = {
+            "caption": (entry.get("caption", use.caption) or "").strip(),
+            "credit": (entry.get("credit", use.credit) or "").strip(),
+            "alt_text": (entry.get("alt_text", use.alt_text) or "").strip(),
+            "order": position,
+            "is_lead": bool(entry.get("is_lead")),
+        }
+        if use.pk is None or any(getattr(use, k) != v for k, v in values.items()):
+            changed = True
+            for name, value in values.items():
+                setattr(use, name, value)
+            if use.is_lead:
+                # One lead at a time: the old lead steps down first (a unique constraint).
+                article.photo_uses.filter(is_lead=True).exclude(pk=use.pk).update(is_lead=False)
+            use.save()
+        keep.add(use.pk)
+    gone = set(current) - keep
+    if gone:
+        PhotoUse.objects.filter(pk__in=gone).delete()
+        changed = True
+    return changed
+
+
+def snapshot(article: Article) -> dict:
+    """The story's content as a revision keeps it (JSON)."""
+    return {
+        **{name: getattr(article, name) for name in TEXT_FIELDS},
+        "section": article.section_id,
+        "extra_sections": sorted(article.extra_sections.values_list("pk", flat=True)),
+        "tags": sorted(article.tags.values_list("name", flat=True)),
+        "series": article.series_id,
+        "series_ordinal": article.series_ordinal,
+        "share_photo": article.share_photo_id,
+        "bylines": _bylines_of(article),
+        "photo_uses": [
+            {
+                "id": use.pk,
+                "photo": use.photo_id,
+                "caption": use.caption,
+                "credit": use.credit,
+                "alt_text": use.alt_text,
+                "is_lead": use.is_lead,
+            }
+            for use in article.photo_uses.all()
+        ],
+    }
+
+
+def _same_content(article: Article, content: dict) -> bool:
+    current = snapshot(article)
+    cleaned = dict(content)
+    if "body" in cleaned:
+        cleaned["body"] = sanitize.clean(cleaned["body"] or "")
+    return all(current.get(key) == value for key, value in cleaned.items())
+
+
+def _bylines_of(article: Article) -> list[dict]:
+    return [
+        {"profile": byline.profile_id} if byline.profile_id else {"guest": byline.guest_name}
+        for byline in article.bylines.all()
+    ]
+
+
+def _tag(name: str) -> Tag:
+    tag = Tag.objects.filter(name=name).first()
+    if tag is not None:
+        return tag
+    base = slugify(name, allow_unicode=True) or "tag"
+    slug, number = base, 1
+    while Tag.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return Tag.objects.create(name=name, slug=slug)
+
+
+def _revise(article: Article, actor: User | None, *, reason: str) -> Revision:
+    return Revision.objects.create(
+        article=article,
+        number=article.version,
+        content=snapshot(article),
+        created_by=actor,
+        created_by_name=_name(actor),
+        reason=reason,
+    )
+
+
+def _name(user: User | None) -> str:
+    if user is None:
+        return "system"
+    profile = StaffProfile.objects.filter(user=user).first()
+    return profile.byline_name if profile else user.email
+
+
+def _record(
+    article: Article,
+    action: str,
+    actor: User | None,
+    from_status: str,
+    to_status: str,
+    note: str = "",
+    data: dict | None = None,
+) -> ArticleEvent:
+    return ArticleEvent.objects.create(
+        article=article,
+        headline=article.headline,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_name=_name(actor),
+        note=note,
+        data=data or {},
+    )
