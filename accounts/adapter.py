@@ -8,5 +8,5 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         # Staff start their day at the desk; readers go back to the news.
         if can_use_desk(request.user):
-            return reverse("accounts:desk")
+            return reverse("desk")
         return super().get_login_redirect_url(request)

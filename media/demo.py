@@ -13,11 +13,28 @@ from media import library
 
 FONT = Path(__file__).parent / "fonts" / "NanumGothicBold.ttf"
 
-# name, palette (sky, ground, accent), caption, credit, alt text, tags
+# Sky, ground and light colours of each kind of scene the demo draws.
+PALETTES = {
+    "fab": ((24, 38, 72), (52, 70, 110), (120, 200, 255)),
+    "port": ((250, 196, 140), (40, 72, 104), (230, 80, 50)),
+    "market": ((18, 22, 30), (30, 36, 48), (235, 64, 52)),
+    "city": ((150, 190, 230), (90, 96, 110), (255, 255, 255)),
+    "office": ((214, 222, 232), (120, 130, 146), (250, 230, 160)),
+    "chart": ((245, 245, 240), (200, 206, 214), (11, 61, 145)),
+    "factory": ((180, 180, 170), (84, 80, 76), (255, 170, 60)),
+    "bank": ((200, 214, 228), (60, 72, 96), (230, 200, 120)),
+    "night": ((10, 14, 36), (24, 28, 52), (255, 214, 120)),
+    "farm": ((170, 210, 240), (96, 140, 70), (240, 220, 120)),
+    "ship": ((140, 180, 220), (30, 60, 100), (220, 60, 40)),
+    "car": ((210, 210, 214), (70, 70, 78), (200, 20, 40)),
+    "energy": ((120, 180, 230), (60, 110, 80), (255, 255, 255)),
+    "meeting": ((236, 230, 220), (150, 120, 96), (40, 60, 110)),
+}
+
+# scene, caption, credit, alt text, tags
 SCENES = [
     (
         "fab",
-        ((24, 38, 72), (52, 70, 110), (120, 200, 255)),
         "경기 평택의 한 반도체 공장 클린룸에서 작업자들이 웨이퍼 운반 장비를 점검하고 있다.",
         "솔빛경제 사진부",
         "방진복을 입은 작업자들이 푸른 조명 아래 장비를 살피는 모습",
@@ -25,7 +42,6 @@ SCENES = [
     ),
     (
         "port",
-        ((250, 196, 140), (40, 72, 104), (230, 80, 50)),
         "부산 신항 컨테이너 부두에서 대형 크레인이 수출 화물을 선적하고 있다.",
         "솔빛경제 사진부",
         "해 질 무렵 항구에 줄지어 선 붉은 크레인과 컨테이너",
@@ -33,7 +49,6 @@ SCENES = [
     ),
     (
         "market",
-        ((18, 22, 30), (30, 36, 48), (235, 64, 52)),
         "서울 여의도 한 증권사 객장 전광판에 코스피 지수가 표시되어 있다.",
         "솔빛경제 사진부",
         "어두운 객장 전광판에 붉은 숫자와 그래프가 떠 있는 모습",
@@ -41,7 +56,6 @@ SCENES = [
     ),
     (
         "city",
-        ((150, 190, 230), (90, 96, 110), (255, 255, 255)),
         "서울 도심 업무지구의 고층 빌딩들. 사무실 공실률이 석 달째 낮아졌다.",
         "자료사진",
         "맑은 하늘 아래 늘어선 회색 고층 빌딩들",
@@ -57,9 +71,9 @@ def load(stdout) -> None:
     # The desk's editor may set anyone's portrait, the moderator's included.
     editor = User.objects.get(email="editor@example.com")
     created = 0
-    for index, (name, palette, caption, credit, alt_text, tags) in enumerate(SCENES):
+    for index, (scene, caption, credit, alt_text, tags) in enumerate(SCENES):
         result = library.upload(
-            ContentFile(_scene(index, palette), name=f"{name}.jpg"),
+            ContentFile(draw_scene(scene, index), name=f"{scene}.jpg"),
             actor=reporter,
             caption=caption,
             credit=credit,
@@ -82,9 +96,10 @@ def load(stdout) -> None:
     stdout.write(f"Photo library: {created} new photos (renditions are made in the background).")
 
 
-def _scene(seed: int, palette) -> bytes:
-    """A landscape of sky, skyline and lights: plausible at thumbnail size, made here."""
-    sky, ground, accent = palette
+def draw_scene(scene: str, seed: int) -> bytes:
+    """A landscape of sky, skyline and lights in the scene's colours: plausible at
+    thumbnail size, drawn here. The same scene and seed give the same bytes."""
+    sky, ground, accent = PALETTES[scene]
     width, height = 1600, 1067
     rng = random.Random(seed)
     image = Image.new("RGB", (width, height), sky)

@@ -5,7 +5,6 @@ schedules its background work through the outbox.
 """
 
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -79,7 +78,8 @@ def upload(
         # Two uploads of the same file at once: the other one made the row and owns the file.
         return UploadResult(Photo.objects.get(content_hash=inspected.content_hash), False)
     except BaseException:
-        if wrote_file:
+        # Another upload of the same bytes may have found our file and used it meanwhile.
+        if wrote_file and not Photo.objects.filter(content_hash=inspected.content_hash).exists():
             storage.delete(name)
         raise
     return UploadResult(photo, created=True)
@@ -154,11 +154,16 @@ def make_renditions(photo_id: int) -> int:
     with photo.original.open("rb") as original:
         data = original.read()
     storage = Rendition._meta.get_field("file").storage
+    focal = photo.focal_point
     rendered = [
         file
-        for file in imaging.render(data, missing, focal=photo.focal_point)
+        for file in imaging.render(data, missing, focal=focal)
         if (file.spec, file.format) not in have
     ]
+    # The focal point may have moved while we rendered: that edit queued a new run, which
+    # makes the share crop from the new point. Ours would be stale.
+    if Photo.objects.get(pk=photo.pk).focal_point != focal:
+        rendered = [file for file in rendered if file.spec != imaging.SHARE_SPEC.name]
     names = {
         (file.spec, file.format): storage.save(_rendition_name(photo, file), ContentFile(file.data))
         for file in rendered
@@ -236,13 +241,9 @@ def _set_tags(photo: Photo, names) -> list[str]:
 
 
 def _discard_renditions(photo: Photo, *, spec: str) -> None:
-    renditions = list(photo.renditions.filter(spec=spec))
-    names = [rendition.file.name for rendition in renditions]
-    Rendition.objects.filter(pk__in=[rendition.pk for rendition in renditions]).delete()
-    storage = Rendition._meta.get_field("file").storage
-    # Files go only once the rows are surely gone; pages cached until then keep working.
-    for name in names:
-        transaction.on_commit(partial(storage.delete, name), robust=True)
+    # Only the rows go. The files stay: cached pages and the networks' cached cards may
+    # still point at them, and their names (content hashes) are never reused for others.
+    photo.renditions.filter(spec=spec).delete()
 
 
 def _record(photo: Photo, action: str, actor: User | None, changes: dict) -> None:

@@ -173,7 +173,7 @@ def choose_portrait(request):
     photo = get_object_or_404(Photo, pk=photo_id)
     library.set_portrait(profile, photo, actor=request.user)
     messages.success(request, _("Your portrait was changed."))
-    return redirect("accounts:desk")
+    return redirect("desk")
 
 
 def public_file(request, path: str):

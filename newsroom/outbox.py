@@ -87,7 +87,8 @@ def deliver(message: OutboxMessage) -> bool:
                     headers={OUTBOX_HEADER: message.pk},
                 )
         except Exception as error:
-            _record_failure(message, error)
+            # The broker being away is no reason to give up on the task: keep retrying.
+            _record_failure(message, error, may_give_up=False)
             return False
         # Only from pending: a fast worker may already have reported the task done.
         _mark(message.pk, Status.SENT, sent_at=timezone.now(), only_from=[Status.PENDING])
@@ -116,6 +117,13 @@ def sweep(*, limit: int = 200) -> dict[str, int]:
     Stops at the first broker failure: the rest would only wait for the same timeout.
     """
     now = timezone.now()
+    # A message handed over long ago that no worker reported on was lost on the way (a
+    # broker restarted without its data): it goes round again. Tasks are idempotent.
+    lost = OutboxMessage.objects.filter(
+        status=Status.SENT, sent_at__lt=now - lost_after()
+    ).update(status=Status.PENDING, next_attempt_at=now)
+    if lost:
+        logger.warning("outbox: %d messages sent but never reported done, resending", lost)
     due = list(
         OutboxMessage.objects.filter(status=Status.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at")
@@ -135,8 +143,15 @@ def sweep(*, limit: int = 200) -> dict[str, int]:
         failed += 1
         if broker_configured():
             break
+    # A message handed over long ago that no worker reported on was lost on the way (a
+    # broker restarted without its data): it goes round again. Tasks are idempotent.
+    lost = OutboxMessage.objects.filter(status=Status.SENT, sent_at__lt=now - lost_after()).update(
+        status=Status.PENDING, next_attempt_at=now
+    )
+    if lost:
+        logger.warning("outbox: %d messages sent but never reported done, resending", lost)
     pruned, _ = OutboxMessage.objects.filter(
-        status__in=[Status.SENT, Status.DONE],
+        status=Status.DONE,
         created_at__lt=now - timedelta(days=settings.OUTBOX_KEEP_DAYS),
     ).delete()
     if due:
@@ -147,7 +162,19 @@ def sweep(*, limit: int = 200) -> dict[str, int]:
             failed,
             pruned,
         )
-    return {"due": len(due), "delivered": delivered, "failed": failed, "pruned": pruned}
+    return {
+        "due": len(due),
+        "delivered": delivered,
+        "failed": failed,
+        "lost": lost,
+        "pruned": pruned,
+    }
+
+
+def lost_after() -> timedelta:
+    """Longer than a task can take with all its retries (each under the visibility
+    timeout, after which the broker itself redelivers)."""
+    return timedelta(seconds=2 * settings.CELERY_BROKER_VISIBILITY_TIMEOUT)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -156,9 +183,9 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=random.uniform(ceiling / 2, ceiling))
 
 
-def _record_failure(message: OutboxMessage, error: Exception) -> None:
+def _record_failure(message: OutboxMessage, error: Exception, *, may_give_up: bool = True) -> None:
     attempts = message.attempts + 1
-    if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+    if may_give_up and attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         logger.error(
             "outbox: giving up on %s #%d after %d attempts: %r",
             message.task_name,

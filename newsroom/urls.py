@@ -14,7 +14,7 @@ urlpatterns = [
         path("", views.home, name="home"),
         path("accounts/", include("allauth.urls")),
         path("desk/photos/", include("media.urls")),
-        path("desk/", include("accounts.urls")),
+        path("desk/", views.desk, name="desk"),
         prefix_default_language=False,
     ),
 ]

@@ -3,6 +3,25 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
+from accounts.models import StaffProfile
+from accounts.permissions import desk_view
+from accounts.roles import Role, roles_of
+
+
+@desk_view()
+def desk(request):
+    """The staff member's start page. It lives here, in the wiring layer, because it
+    gathers panels from every app (the portrait from the photo library, ...)."""
+    roles = roles_of(request.user)
+    return render(
+        request,
+        "newsroom/desk.html",
+        {
+            "profile": StaffProfile.objects.filter(user=request.user).first(),
+            "role_labels": [label for value, label in Role.choices if value in roles],
+        },
+    )
+
 
 def home(request):
     return render(request, "newsroom/home.html")

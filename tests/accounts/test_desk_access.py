@@ -26,7 +26,7 @@ def badge(label) -> str:
 
 
 def test_desk_url_name_resolves_to_the_korean_unprefixed_path():
-    assert reverse("accounts:desk") == DESK
+    assert reverse("desk") == DESK
 
 
 def test_anonymous_visitor_is_sent_to_log_in_and_back_to_the_desk(anonymous):

@@ -182,3 +182,40 @@ def test_every_periodic_job_is_a_registered_task_on_the_beat_schedule():
     for name, entry in celery_app.conf.beat_schedule.items():
         assert entry["task"] in celery_app.tasks, f"{name} names an unknown task"
         assert entry["schedule"] == PERIODIC_JOBS[name]
+
+
+def test_a_long_broker_outage_never_gives_a_message_up(settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    settings.CELERY_BROKER_URL = DEAD_BROKER
+    message = outbox.enqueue("tests.record_run", "k")
+    for _attempt in range(4):
+        OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+        outbox.sweep()
+    message.refresh_from_db()
+    assert message.status == Status.PENDING
+    assert message.attempts == 4
+
+
+def test_a_message_sent_but_never_reported_done_goes_round_again(settings):
+    settings.CELERY_BROKER_URL = "memory://"
+    message = outbox.enqueue("tests.record_run", "l")
+    OutboxMessage.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+    assert outbox.sweep()["delivered"] == 1
+    assert outbox.sweep()["lost"] == 0, "a worker may still be on it"
+
+    later = timezone.now() + outbox.lost_after() + timedelta(minutes=1)
+    with time_machine.travel(later):
+        result = outbox.sweep()
+    assert result["lost"] == 1
+    assert result["delivered"] == 1
+    assert OutboxMessage.objects.get(pk=message.pk).status == Status.SENT
+
+
+def test_only_done_messages_are_pruned(settings):
+    settings.OUTBOX_KEEP_DAYS = 7
+    old = timezone.now() - timedelta(days=8)
+    for status in (Status.DONE, Status.FAILED):
+        message = outbox.enqueue("tests.record_run", status)
+        OutboxMessage.objects.filter(pk=message.pk).update(status=status, created_at=old)
+    assert outbox.sweep()["pruned"] == 1
+    assert list(OutboxMessage.objects.values_list("status", flat=True)) == [Status.FAILED]
