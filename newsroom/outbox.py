@@ -112,16 +112,17 @@ def finished(message_id: int, *, error: BaseException | None = None) -> None:
 
 
 def sweep(*, limit: int = 200) -> dict[str, int]:
-    """Deliver the pending messages that are due, then prune old delivered ones.
+    """Send again what was lost, deliver the pending messages that are due, then prune
+    old done ones.
 
     Stops at the first broker failure: the rest would only wait for the same timeout.
     """
     now = timezone.now()
     # A message handed over long ago that no worker reported on was lost on the way (a
     # broker restarted without its data): it goes round again. Tasks are idempotent.
-    lost = OutboxMessage.objects.filter(
-        status=Status.SENT, sent_at__lt=now - lost_after()
-    ).update(status=Status.PENDING, next_attempt_at=now)
+    lost = OutboxMessage.objects.filter(status=Status.SENT, sent_at__lt=now - lost_after()).update(
+        status=Status.PENDING, next_attempt_at=now
+    )
     if lost:
         logger.warning("outbox: %d messages sent but never reported done, resending", lost)
     due = list(
@@ -143,13 +144,6 @@ def sweep(*, limit: int = 200) -> dict[str, int]:
         failed += 1
         if broker_configured():
             break
-    # A message handed over long ago that no worker reported on was lost on the way (a
-    # broker restarted without its data): it goes round again. Tasks are idempotent.
-    lost = OutboxMessage.objects.filter(status=Status.SENT, sent_at__lt=now - lost_after()).update(
-        status=Status.PENDING, next_attempt_at=now
-    )
-    if lost:
-        logger.warning("outbox: %d messages sent but never reported done, resending", lost)
     pruned, _ = OutboxMessage.objects.filter(
         status=Status.DONE,
         created_at__lt=now - timedelta(days=settings.OUTBOX_KEEP_DAYS),
