@@ -10,7 +10,7 @@ PORT ?= 8000
 
 $(INSTALLED): requirements.lock
 	@echo "==> Creating the virtualenv in $(VENV)"
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/pip || $(PYTHON) -m venv --clear $(VENV)
 	@echo "==> Installing the pinned dependencies (requirements.lock)"
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@

@@ -21,7 +21,7 @@ class UserChangeWithRolesForm(UserChangeForm):
 
     class Meta:
         model = User
-        fields = ["email", "is_active", "is_superuser"]
+        fields = ["email", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +54,8 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "staff_profile__byline_name"]
     list_display = ["email", "role_list", "is_active", "is_superuser", "date_joined"]
     list_filter = ["is_active", "is_superuser", "groups"]
-    readonly_fields = ["last_login", "date_joined", "is_staff"]
+    # Superusers are made with createsuperuser, never by ticking a box here.
+    readonly_fields = ["last_login", "date_joined", "is_staff", "is_superuser"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
         (_("Rights"), {"fields": ["roles", "is_active", "is_staff", "is_superuser"]}),
@@ -82,6 +83,15 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_change_permission(self, request, obj=None):
         return roles.can_manage_roles(request.user) and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # Switching an account off or on is recorded by accounts.roles, not saved here.
+        wanted_active = obj.is_active
+        if change:
+            obj.is_active = User.objects.get(pk=obj.pk).is_active
+        super().save_model(request, obj, form, change)
+        if change and wanted_active != obj.is_active:
+            roles.set_active(obj, wanted_active, actor=request.user, note="admin")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

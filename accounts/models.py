@@ -87,11 +87,14 @@ class StaffProfile(models.Model):
 
 
 class RoleChange(models.Model):
-    """History of role grants and removals. Survives the deletion of either account."""
+    """History of role grants and removals, and of accounts switched off or on. Survives
+    the deletion of either account."""
 
     class Action(models.TextChoices):
         GRANTED = "granted", _("Granted")
         REVOKED = "revoked", _("Revoked")
+        DEACTIVATED = "deactivated", _("Account deactivated")
+        REACTIVATED = "reactivated", _("Account reactivated")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,7 +104,7 @@ class RoleChange(models.Model):
     )
     user_email = models.EmailField(_("user's e-mail at the time"))
     role = models.CharField(_("role"), max_length=20)
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

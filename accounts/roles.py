@@ -100,6 +100,8 @@ def grant_role(user: User, role: str, *, actor: User | None, note: str = "") -> 
     """
     require(can_manage_roles(actor))
     role = Role(role)
+    # One grant at a time per user: two at once would both see the role missing.
+    User.objects.select_for_update().filter(pk=user.pk).first()
     if user.groups.filter(name=role).exists():
         return False
     user.groups.add(Group.objects.get(name=role))
@@ -120,6 +122,7 @@ def revoke_role(user: User, role: str, *, actor: User | None, note: str = "") ->
     """
     require(can_manage_roles(actor))
     role = Role(role)
+    User.objects.select_for_update().filter(pk=user.pk).first()
     group = user.groups.filter(name=role).first()
     if group is None:
         return False
@@ -129,6 +132,22 @@ def revoke_role(user: User, role: str, *, actor: User | None, note: str = "") ->
         user.is_staff = False
         user.save(update_fields=["is_staff"])
     _record(user, role, RoleChange.Action.REVOKED, actor, note)
+    return True
+
+
+@transaction.atomic
+def set_active(user: User, active: bool, *, actor: User | None, note: str = "") -> bool:
+    """Switch an account off (it can no longer sign in or act in its roles) or on again.
+    Returns False, writing nothing, when it already was. History: "deactivated" or
+    "reactivated"."""
+    require(can_manage_roles(actor))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active == active:
+        return False
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    action = RoleChange.Action.REACTIVATED if active else RoleChange.Action.DEACTIVATED
+    _record(user, "account", action, actor, note)
     return True
 
 

@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from newsroom import env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-# A .env file beside manage.py fills in variables the environment does not set.
-if (BASE_DIR / ".env").is_file():
+# A .env file beside manage.py fills in variables the environment does not set (not in the
+# test run, whose settings must not depend on a developer's file).
+if (BASE_DIR / ".env").is_file() and env.boolean("NEWSROOM_READ_DOTENV", True):
     environ.Env.read_env(BASE_DIR / ".env")
 VAR_DIR = Path(env.string("NEWSROOM_VAR_DIR", str(BASE_DIR / "var")))
 
@@ -25,6 +26,11 @@ PRODUCTION = NEWSROOM_ENV == "production"
 if PRODUCTION:
     SECRET_KEY = env.string("SECRET_KEY")
     ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must name at least one host.")
+    # Production runs on its real services: no silent SQLite, console mail or local URL.
+    for required in ("DATABASE_URL", "EMAIL_URL", "SITE_URL"):
+        env.string(required)
     DEBUG = env.boolean("DEBUG", False)
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be false when NEWSROOM_ENV=production.")

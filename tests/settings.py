@@ -10,5 +10,6 @@ import tempfile
 
 os.environ.setdefault("NEWSROOM_TEST_VAR_DIR", tempfile.mkdtemp(prefix="newsroom-tests-"))
 os.environ["NEWSROOM_VAR_DIR"] = os.environ["NEWSROOM_TEST_VAR_DIR"]
+os.environ["NEWSROOM_READ_DOTENV"] = "false"
 
 from newsroom.settings import *  # noqa: F403

@@ -436,3 +436,32 @@ def test_a_deactivated_users_roles_show_in_the_admin_and_can_be_removed(
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert roles.held_roles(fresh(reporter)) == frozenset()
     assert RoleChange.objects.first().action == Action.REVOKED
+
+
+def test_switching_an_account_off_in_the_admin_is_recorded(client, superuser, reporter):
+    client.force_login(superuser)
+    data = change_form_data(reporter, checked_roles=[Role.REPORTER])
+    del data["is_active"]
+
+    response = client.post(change_url(reporter), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert fresh(reporter).is_active is False
+    change = RoleChange.objects.first()
+    assert (change.role, change.action, change.actor) == ("account", "deactivated", superuser)
+    assert roles.set_active(fresh(reporter), False, actor=superuser) is False
+
+
+def test_superuser_status_cannot_be_ticked_in_the_admin(client, superuser, editor):
+    client.force_login(superuser)
+    data = change_form_data(editor, checked_roles=[Role.EDITOR]) | {"is_superuser": "on"}
+
+    client.post(change_url(editor), data)
+
+    assert fresh(editor).is_superuser is False
+
+
+def test_only_a_superuser_switches_accounts_off(editor, reporter):
+    with pytest.raises(NotAllowed):
+        roles.set_active(reporter, False, actor=editor)
+    assert fresh(reporter).is_active is True

@@ -32,6 +32,8 @@ def production(**overrides: str) -> dict[str, str]:
         "SECRET_KEY": secrets.token_urlsafe(60),
         "ALLOWED_HOSTS": "news.example.com",
         "SITE_URL": "https://news.example.com",
+        "DATABASE_URL": "postgres://newsroom@127.0.0.1:5432/newsroom",
+        "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
         **overrides,
     }
 
@@ -84,7 +86,9 @@ def test_a_bad_value_stops_start_up_naming_the_variable():
     assert "DEBUG='ture' is not a boolean" in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "EMAIL_URL", "SITE_URL"]
+)
 def test_production_refuses_to_start_without(missing):
     variables = production()
     del variables[missing]
@@ -155,3 +159,9 @@ def test_env_example_lists_every_variable_the_settings_read():
     listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
     assert read, "the pattern no longer finds the settings' variables"
     assert sorted(read - listed) == []
+
+
+def test_production_refuses_an_empty_host_list():
+    result = run_manage("check", **production(ALLOWED_HOSTS=" , "))
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must name at least one host" in result.stderr
