@@ -10,6 +10,8 @@ class PhotoAdmin(ReadOnlyAdmin):
     list_filter = ["format"]
     search_fields = ["caption", "credit", "alt_text", "content_hash"]
     date_hierarchy = "uploaded_at"
+    # Originals are private: staff open them through the desk (media:original), never a URL.
+    exclude = ["original"]
 
 
 @admin.register(PhotoEvent)

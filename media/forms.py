@@ -21,8 +21,10 @@ class MultipleFileField(forms.FileField):
         super().__init__(allow_empty_file=True, **kwargs)
 
     def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(file, initial) for file in files if file]
+        files = [file for file in (data if isinstance(data, list | tuple) else [data]) if file]
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(file, initial) for file in files]
 
 
 class TagsField(forms.CharField):
@@ -70,6 +72,7 @@ class UploadForm(DetailsForm):
     files = MultipleFileField(
         label=_("Pictures"),
         widget=MultipleFileInput(attrs={"accept": ACCEPT}),
+        error_messages={"required": _("Choose at least one picture to upload.")},
     )
 
 

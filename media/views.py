@@ -47,7 +47,10 @@ def photo_upload(request):
     if not form.is_valid():
         if wants_json:
             return JsonResponse({"results": [], "error": form.errors.get_json_data()}, status=400)
-        messages.error(request, _("Choose at least one picture to upload."))
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
         return redirect("media:list")
     results = [
         _upload_one(request, file, form.cleaned_data) for file in request.FILES.getlist("files")
@@ -93,6 +96,7 @@ def photo_edit(request, photo_id: int):
     except Photo.DoesNotExist:
         raise Http404 from None
     editable = can_edit(request.user, photo)
+    stale = False
     if request.method == "POST":
         if not editable:
             raise NotAllowed
@@ -100,9 +104,10 @@ def photo_edit(request, photo_id: int):
         if form.is_valid():
             try:
                 library.update_details(photo, actor=request.user, **form.details())
-            except StaleEdit as stale:
+            except StaleEdit as error:
                 # Keep what they typed; show the newer saved version beside it.
-                form.add_error(None, str(stale))
+                stale = True
+                form.add_error(None, str(error))
                 form.data = form.data.copy()
                 form.data["version"] = str(Photo.objects.get(pk=photo.pk).version)
                 photo = selectors.photo_for_editing(photo_id)
@@ -118,6 +123,7 @@ def photo_edit(request, photo_id: int):
             "photo": photo,
             "form": form,
             "editable": editable,
+            "stale": stale,
             "events": photo.events.all()[:20],
             "share_rendition": next(
                 (r for r in photo.renditions.all() if r.spec == imaging.SHARE_SPEC.name), None

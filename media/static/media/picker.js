@@ -9,15 +9,14 @@
   function open(link) {
     var dialog = document.createElement("dialog");
     dialog.className = "picker-dialog";
-    var url = new URL(link.href, window.location.href);
     var search = document.createElement("input");
     search.type = "search";
-    search.placeholder = document.documentElement.lang === "ko" ? "설명, 출처, 태그로 검색" : "Caption, credit or tag";
-    search.setAttribute("aria-label", search.placeholder);
+    search.placeholder = link.dataset.textSearch;
+    search.setAttribute("aria-label", link.dataset.textSearch);
     var close = document.createElement("button");
     close.type = "button";
     close.className = "small-button";
-    close.textContent = document.documentElement.lang === "ko" ? "닫기" : "Close";
+    close.textContent = link.dataset.textClose;
     close.addEventListener("click", function () { dialog.close(); });
     var head = document.createElement("div");
     head.className = "picker-head";
@@ -27,14 +26,36 @@
     document.body.append(dialog);
     dialog.addEventListener("close", function () { dialog.remove(); });
 
-    function load() {
-      url.searchParams.set("q", search.value);
-      fetch(url, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
-        .then(function (response) { return response.text(); })
-        .then(function (html) { results.innerHTML = html; });
+    var latest = 0;
+    function load(address) {
+      var ticket = ++latest;
+      fetch(address, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.text();
+        })
+        .then(function (html) {
+          // Only the answer to the latest search is shown, whatever order answers arrive in.
+          if (ticket === latest) results.innerHTML = html;
+        })
+        .catch(function () { window.location.href = link.href; });
+    }
+    function search_for(query) {
+      var address = new URL(link.href, window.location.href);
+      address.searchParams.set("q", query);
+      load(address);
     }
     var timer;
-    search.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(load, 250); });
+    search.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () { search_for(search.value); }, 250);
+    });
+    results.addEventListener("click", function (event) {
+      var page = event.target.closest(".pagination a");
+      if (!page) return;
+      event.preventDefault();
+      load(new URL(page.getAttribute("href"), link.href));
+    });
     results.addEventListener("submit", function (event) {
       var form = event.target.closest("[data-photo-choice]");
       if (!form) return;
@@ -47,7 +68,7 @@
         dialog.close();
       }
     });
-    load();
+    search_for("");
     dialog.showModal();
     search.focus();
   }

@@ -7,10 +7,13 @@
   var list = document.querySelector("[data-upload-progress]");
   if (!form || !list || !window.FormData || !window.XMLHttpRequest) return;
   var input = form.querySelector('input[type="file"]');
-  var lang = document.documentElement.lang;
-  var text = lang === "ko"
-    ? { waiting: "대기 중", sending: "올리는 중", failed: "전송하지 못했습니다. 다시 시도하세요.", reload: "목록 새로 고침" }
-    : { waiting: "Waiting", sending: "Uploading", failed: "Could not send the file. Try again.", reload: "Refresh the list" };
+  // The page gives the words, in its language.
+  var text = {
+    waiting: list.dataset.textWaiting,
+    sending: list.dataset.textSending,
+    failed: list.dataset.textFailed,
+    reload: list.dataset.textReload,
+  };
 
   function row(file) {
     var item = document.createElement("li");
