@@ -1,9 +1,15 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts import roles
 from accounts.models import RoleChange, StaffProfile, User
+from articles.models import Article, ArticleEvent, Revision, Section
+from media import library
 from media.models import Photo, PhotoEvent, Rendition, StaffPortrait
 from newsroom.models import OutboxMessage
 
@@ -29,6 +35,10 @@ def counts() -> dict[str, int]:
             Photo,
             PhotoEvent,
             StaffPortrait,
+            Section,
+            Article,
+            ArticleEvent,
+            Revision,
         )
     }
 
@@ -76,14 +86,43 @@ def test_demo_data_is_never_loaded_in_production(settings):
 
 
 def test_demo_photos_have_korean_captions_renditions_and_staff_portraits(
-    capsys, settings, django_capture_on_commit_callbacks
+    capsys, django_capture_on_commit_callbacks
 ):
-    settings.CELERY_BROKER_URL = ""
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         call_command("load_demo")
+    # Every photo's renditions are queued; making one set is enough to prove the path.
+    queued = [callback for callback in callbacks if "_relay" in repr(callback)]
+    assert len(queued) >= Photo.objects.count()
     photo = Photo.objects.get(caption__startswith="부산 신항")
     assert photo.credit
     assert photo.alt_text
+    assert library.make_renditions(photo.pk) == 9
     assert {r.spec for r in photo.renditions.all()} >= {"w320", "w640", "w960", "share"}
-    assert Rendition.objects.filter(photo__in=Photo.objects.all()).count() > 20
+    assert Rendition.objects.count() == 9
     assert StaffPortrait.objects.count() == 3
+
+
+def test_demo_stories_cover_every_state_with_photos_and_a_placeholder(capsys):
+    call_command("load_demo")
+    states = set(Article.objects.values_list("status", flat=True))
+    assert states == {state for state, _label in Article.Status.choices}
+    assert Article.objects.filter(status="published").count() >= 30
+    story = Article.objects.filter(status="published").order_by("-published_at").first()
+    assert (timezone.now() - story.published_at).total_seconds() < 3600
+    assert story.photo_uses.filter(is_lead=True).count() == 1
+    assert '<figure data-photo-use="' in story.body
+    assert Section.objects.filter(parent__isnull=True).count() >= 6
+    assert Article.objects.filter(corrections__isnull=False).distinct().count() >= 3
+    scheduled = Article.objects.filter(status="scheduled").first()
+    assert scheduled.scheduled_publish_at > timezone.now()
+
+
+def test_loading_again_moves_the_dates_to_the_new_time(capsys):
+    call_command("load_demo")
+    newest = Article.objects.order_by("-published_at").first()
+    first = newest.published_at
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        call_command("load_demo")
+        newest.refresh_from_db()
+        assert newest.published_at - first > timedelta(days=2)
+        assert (timezone.now() - newest.published_at).total_seconds() < 3600
