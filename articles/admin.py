@@ -14,6 +14,11 @@ from articles.models import Article, ArticleEvent, Beat, Section, Series, Tag
 from newsroom.admin_base import ReadOnlyAdmin
 
 
+def _number(value, default: int = 0) -> int:
+    """A number from a form or the address; anything else counts as the default."""
+    return int(value) if value and value.isascii() and value.isdigit() else default
+
+
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "parent", "slug", "order", "is_active", "comment_mode"]
@@ -104,7 +109,7 @@ class ArticleAdmin(ReadOnlyAdmin):
         revisions = list(article.revisions.all())
         by_number = {revision.number: revision for revision in revisions}
         if request.method == "POST":
-            revision = by_number.get(int(request.POST.get("restore", 0)))
+            revision = by_number.get(_number(request.POST.get("restore")))
             if revision is None:
                 raise PermissionDenied
             try:
@@ -112,7 +117,7 @@ class ArticleAdmin(ReadOnlyAdmin):
                     article,
                     revision,
                     actor=request.user,
-                    base_version=int(request.POST.get("base_version", 0)),
+                    base_version=_number(request.POST.get("base_version")),
                 )
             except (NotAllowed, StaleVersion) as error:
                 messages.error(request, str(error))
@@ -122,8 +127,8 @@ class ArticleAdmin(ReadOnlyAdmin):
                 )
             return redirect(reverse("admin:articles_article_revisions", args=[article.pk]))
         newest = revisions[0].number if revisions else 0
-        older = by_number.get(int(request.GET.get("from", newest - 1) or 0))
-        newer = by_number.get(int(request.GET.get("to", newest) or 0))
+        older = by_number.get(_number(request.GET.get("from"), newest - 1))
+        newer = by_number.get(_number(request.GET.get("to"), newest))
         return TemplateResponse(
             request,
             "admin/articles/article/revisions.html",

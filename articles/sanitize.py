@@ -20,26 +20,62 @@ URL_SCHEMES = {"http", "https", "mailto"}
 PLACEHOLDER = re.compile(r'<figure data-photo-use="(\d+)">.*?</figure>', re.DOTALL)
 
 
+FIGURE_TAG = re.compile(r'<(/?)figure(?: data-photo-use="([0-9]+)")?[^>]*>')
+# Misnested markup (a heading inside a heading, pasted from a table) can take a few
+# rounds to settle; real input settles in one or two.
+MAX_ROUNDS = 5
+
+
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "figure" and attribute == "data-photo-use":
-        return value if value.isdigit() else None
+        return value if re.fullmatch(r"[0-9]+", value) else None
     return value
 
 
 def clean(html: str) -> str:
     """Sanitized body HTML. Cleaning twice gives the same result as cleaning once."""
-    cleaned = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        attribute_filter=_keep_attribute,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
-    # A placeholder carries nothing of its own: the photo use row holds the caption.
-    cleaned = PLACEHOLDER.sub(lambda match: placeholder(int(match.group(1))), cleaned)
-    return re.sub(r"<figure>.*?</figure>", "", cleaned, flags=re.DOTALL)
+    for _round in range(MAX_ROUNDS):
+        cleaned = _placeholders_only(
+            nh3.clean(
+                html,
+                tags=ALLOWED_TAGS,
+                attributes=ALLOWED_ATTRIBUTES,
+                url_schemes=URL_SCHEMES,
+                attribute_filter=_keep_attribute,
+                link_rel="noopener noreferrer nofollow",
+                strip_comments=True,
+            )
+        )
+        if cleaned == html:
+            break
+        html = cleaned
+    return cleaned
+
+
+def _placeholders_only(html: str) -> str:
+    """Empty every outermost <figure>: one naming a photo use becomes its bare placeholder,
+    any other goes, contents and nested figures included."""
+    pieces, depth, kept_id, position = [], 0, None, 0
+    for tag in FIGURE_TAG.finditer(html):
+        closing, photo_use = tag.group(1) == "/", tag.group(2)
+        if not closing:
+            if depth == 0:
+                pieces.append(html[position : tag.start()])
+                kept_id = photo_use
+            depth += 1
+            continue
+        if depth == 0:  # a stray closing tag
+            pieces.append(html[position : tag.start()])
+            position = tag.end()
+            continue
+        depth -= 1
+        if depth == 0:
+            pieces.append(placeholder(int(kept_id)) if kept_id else "")
+            position = tag.end()
+    if depth:  # an unclosed figure swallows the rest, as the browser would
+        return "".join(pieces) + (placeholder(int(kept_id)) if kept_id else "")
+    pieces.append(html[position:])
+    return "".join(pieces)
 
 
 def placeholder(photo_use_id: int) -> str:

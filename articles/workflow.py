@@ -114,6 +114,10 @@ def save(
     """
     article = _lock(article)
     require(permissions.can_edit(actor, article))
+    correction_note = correction_note.strip()
+    if correction_note and article.status != Status.PUBLISHED:
+        # Checked on the locked row: the story may have been taken down meanwhile.
+        raise IllegalTransition("correct", article.get_status_display())
     if article.version != base_version:
         if _same_content(article, content):
             return article
@@ -123,7 +127,6 @@ def save(
             submitted=content,
         )
     changed = _apply(article, content)
-    correction_note = correction_note.strip()
     if not changed and not correction_note:
         return article
     now = timezone.now()
@@ -154,11 +157,9 @@ def correct(
     article: Article, *, actor: User, base_version: int, note: str, content: dict | None = None
 ) -> Article:
     """A public, dated correction of a published story (editors)."""
-    if article.status != Status.PUBLISHED:
-        raise IllegalTransition("correct", article.get_status_display())
+    require(permissions.is_editor(actor))
     if not note.strip():
         raise NoteRequired(_("Write the correction readers will see."))
-    require(permissions.is_editor(actor))
     return save(
         article,
         actor=actor,
@@ -228,13 +229,14 @@ def close_for_editing(article: Article, *, actor: User) -> None:
 @transaction.atomic
 def submit(article: Article, *, actor: User) -> Article:
     """Draft or returned → submitted, for review. The editor's return note is cleared."""
-    return _move(
+    article, _event = _move(
         article,
         "submit",
         actor=actor,
         allowed=lambda story: permissions.can_submit(actor, story),
         return_note="",
     )
+    return article
 
 
 @transaction.atomic
@@ -243,7 +245,7 @@ def return_for_changes(article: Article, *, actor: User, note: str) -> Article:
     resubmit. Tasks: articles.notify_returned (an e-mail to the bylined staff)."""
     if not note.strip():
         raise NoteRequired(_("Tell the reporter what to change."))
-    article = _move(
+    article, event = _move(
         article,
         "return",
         actor=actor,
@@ -252,7 +254,8 @@ def return_for_changes(article: Article, *, actor: User, note: str) -> Article:
         return_note=note.strip(),
         scheduled_publish_at=None,
     )
-    enqueue("articles.notify_returned", article.pk, article.events.first().pk)
+    if event is not None:
+        enqueue("articles.notify_returned", article.pk, event.pk)
     return article
 
 
@@ -260,7 +263,7 @@ def return_for_changes(article: Article, *, actor: User, note: str) -> Article:
 def publish(article: Article, *, actor: User | None) -> Article:
     """Submitted, scheduled, or an editor's own draft → published now. The first
     publication sets "입력"; a later one (after unpublishing) keeps it."""
-    return _move(
+    article, _event = _move(
         article,
         "publish",
         actor=actor,
@@ -268,6 +271,7 @@ def publish(article: Article, *, actor: User | None) -> Article:
         published_at=article.published_at or timezone.now(),
         scheduled_publish_at=None,
     )
+    return article
 
 
 @transaction.atomic
@@ -276,8 +280,13 @@ def schedule(article: Article, *, actor: User, at: datetime) -> Article:
     story is rescheduled the same way."""
     if at <= timezone.now():
         raise ValueError(_("Choose a time in the future."))
-    action = "reschedule" if article.status == Status.SCHEDULED else "schedule"
-    return _move(
+    current = (
+        Article.objects.filter(pk=article.pk).values_list("status", "scheduled_publish_at").first()
+    )
+    if current == (Status.SCHEDULED, at):
+        return _lock(article)  # already set for that time: a repeated click changes nothing
+    action = "reschedule" if current[0] == Status.SCHEDULED else "schedule"
+    article, _event = _move(
         article,
         action,
         actor=actor,
@@ -285,17 +294,19 @@ def schedule(article: Article, *, actor: User, at: datetime) -> Article:
         scheduled_publish_at=at,
         data={"at": at.isoformat()},
     )
+    return article
 
 
 @transaction.atomic
 def cancel_schedule(article: Article, *, actor: User) -> Article:
-    return _move(
+    article, _event = _move(
         article,
         "cancel_schedule",
         actor=actor,
         allowed=lambda story: permissions.is_editor(actor),
         scheduled_publish_at=None,
     )
+    return article
 
 
 @transaction.atomic
@@ -306,7 +317,7 @@ def unpublish(
     says."""
     if not reason.strip():
         raise NoteRequired(_("Give the internal reason for taking the story down."))
-    return _move(
+    article, _event = _move(
         article,
         "unpublish",
         actor=actor,
@@ -316,11 +327,12 @@ def unpublish(
         unpublished_note=public_note.strip(),
         scheduled_unpublish_at=None,
     )
+    return article
 
 
 @transaction.atomic
 def republish(article: Article, *, actor: User) -> Article:
-    return _move(
+    article, _event = _move(
         article,
         "republish",
         actor=actor,
@@ -328,6 +340,7 @@ def republish(article: Article, *, actor: User) -> Article:
         unpublish_reason="",
         unpublished_note="",
     )
+    return article
 
 
 @transaction.atomic
@@ -339,6 +352,8 @@ def schedule_unpublish(article: Article, *, actor: User, at: datetime | None) ->
         raise IllegalTransition("schedule_unpublish", article.get_status_display())
     if at is not None and at <= timezone.now():
         raise ValueError(_("Choose a time in the future."))
+    if article.scheduled_unpublish_at == at:
+        return article  # already so: a repeated click changes nothing
     article.scheduled_unpublish_at = at
     article.save(update_fields=["scheduled_unpublish_at"])
     _record(
@@ -396,13 +411,14 @@ def _move(
     note: str = "",
     data=None,
     **fields,
-) -> Article:
+) -> tuple[Article, ArticleEvent | None]:
     """Lock and re-read the story, then check (in this order) for a repeated click, the
-    actor's right on the story as it is now, and the transition table."""
+    actor's right on the story as it is now, and the transition table. Returns the story
+    and the event written (None for a repeated click, which changes nothing)."""
     transition = TRANSITIONS[action]
     article = _lock(article)
-    if article.status == transition.target and _just_done(article, action, actor):
-        return article  # the same click twice
+    if article.status == transition.target and _just_done(article, action, actor, data or {}):
+        return article, None  # the same click twice
     require(allowed(article))
     if article.status not in transition.sources:
         raise IllegalTransition(action, article.get_status_display())
@@ -411,15 +427,17 @@ def _move(
         setattr(article, name, value)
     article.status = transition.target
     article.save(update_fields=["status", *fields])
-    _record(article, action, actor, old_status, transition.target, note, data or {})
-    return article
+    event = _record(article, action, actor, old_status, transition.target, note, data or {})
+    return article, event
 
 
-def _just_done(article: Article, action: str, actor: User | None) -> bool:
+def _just_done(article: Article, action: str, actor: User | None, data: dict) -> bool:
+    """The same action with the same details by the same person a moment ago."""
     last = article.events.first()
     return (
         last is not None
         and last.action == action
+        and all(last.data.get(key) == value for key, value in data.items())
         and last.actor_id == (actor.pk if actor else None)
         and timezone.now() - last.created_at < DOUBLE_SUBMIT_WINDOW
     )
@@ -549,11 +567,29 @@ def snapshot(article: Article) -> dict:
 
 
 def _same_content(article: Article, content: dict) -> bool:
+    """Would saving `content` change nothing? Compared the way _apply stores it."""
     current = snapshot(article)
-    cleaned = dict(content)
-    if "body" in cleaned:
-        cleaned["body"] = sanitize.clean(cleaned["body"] or "")
-    return all(current.get(key) == value for key, value in cleaned.items())
+    wanted = dict(content)
+    for name in TEXT_FIELDS:
+        if name in wanted:
+            wanted[name] = (wanted[name] or "").strip()
+    if "body" in wanted:
+        wanted["body"] = sanitize.clean(wanted["body"])
+    if "tags" in wanted:
+        wanted["tags"] = sorted({Tag.normalise(name) for name in wanted["tags"]} - {""})
+    if "extra_sections" in wanted:
+        section = wanted.get("section", article.section_id)
+        wanted["extra_sections"] = sorted(set(wanted["extra_sections"]) - {section})
+    if "photo_uses" in wanted:
+        uses = wanted["photo_uses"]
+        # A new photo (no id yet) or a different number of photos is always a change.
+        if len(uses) != len(current["photo_uses"]) or any("id" not in use for use in uses):
+            return False
+        current["photo_uses"] = [
+            {key: have[key] for key in use}
+            for have, use in zip(current["photo_uses"], uses, strict=True)
+        ]
+    return all(current.get(key) == value for key, value in wanted.items())
 
 
 def _bylines_of(article: Article) -> list[dict]:

@@ -55,3 +55,19 @@ class RenditionFactory(factory.django.DjangoModelFactory):
             f"-{rendition.spec}-{n:012x}.{'webp' if rendition.format == 'WEBP' else 'jpg'}"
         )
     )
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "articles.Section"
+
+    name = factory.Sequence(lambda n: f"산업 {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+
+
+class SeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "articles.Series"
+
+    name = factory.Sequence(lambda n: f"반도체 공급망 {n}")
+    slug = factory.Sequence(lambda n: f"series-{n}")
