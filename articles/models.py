@@ -3,6 +3,7 @@ import unicodedata
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from tree_queries.models import TreeNode
@@ -42,6 +43,11 @@ class Section(TreeNode):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        if self.parent_id:
+            return reverse("articles:subsection", args=[self.parent.slug, self.slug])
+        return reverse("articles:section", args=[self.slug])
+
 
 class Series(models.Model):
     """A story told in parts (연재), each part labelled like "[Name①]"."""
@@ -59,6 +65,9 @@ class Series(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("articles:series", args=[self.slug])
+
     def label(self, ordinal: int | None) -> str:
         return labels.series_label(self.name, ordinal)
 
@@ -74,6 +83,9 @@ class Tag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:tag", args=[self.slug])
 
     @staticmethod
     def normalise(name: str) -> str:
@@ -224,6 +236,9 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.headline
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", args=[self.pk, self.slug or "story"])
 
     @property
     def series_label(self) -> str:
@@ -390,3 +405,26 @@ class AutosaveDraft(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} · {self.user}"
+
+
+class ViewCount(models.Model):
+    """Reads of a story in one hour, flushed from the cache by a periodic job: counting a
+    read costs the page no database write."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="view_counts")
+    hour = models.DateTimeField(_("hour"))
+    count = models.PositiveIntegerField(_("views"), default=0)
+
+    class Meta:
+        verbose_name = _("view count")
+        verbose_name_plural = _("view counts")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "hour"], name="viewcount_one_per_hour")
+        ]
+        indexes = [
+            # 많이 본 기사: the last 24 hours of counts.
+            models.Index(fields=["hour", "article"], name="viewcount_hour_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} @ {self.hour:%Y-%m-%d %H}: {self.count}"

@@ -1,8 +1,19 @@
 """Read paths of stories, with their joins and prefetches."""
 
-from django.db.models import Prefetch, QuerySet
+from datetime import timedelta
 
-from articles.models import Article, ArticleEvent, Byline, PhotoUse, Revision
+from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from articles.models import (
+    Article,
+    ArticleEvent,
+    Byline,
+    Correction,
+    PhotoUse,
+    Revision,
+    Section,
+)
 
 
 def stories_for_staff() -> QuerySet[Article]:
@@ -36,3 +47,143 @@ def history(article: Article) -> QuerySet[ArticleEvent]:
 
 def revisions(article: Article) -> QuerySet[Revision]:
     return article.revisions.all()
+
+
+# --- reader pages ----------------------------------------------------------------------------
+
+
+def published() -> QuerySet[Article]:
+    return Article.objects.filter(status=Article.Status.PUBLISHED)
+
+
+def for_lists(stories: QuerySet[Article]) -> QuerySet[Article]:
+    """What a headline list needs: the series for its label; never the body."""
+    return stories.select_related("series").defer("body")
+
+
+def with_lead_photo(stories: QuerySet[Article]) -> QuerySet[Article]:
+    """Lists that show a picture: the lead photo use, its photo and renditions, in a fixed
+    number of queries. Read it as `story.lead_uses[0]` (empty when there is none)."""
+    return stories.prefetch_related(
+        Prefetch(
+            "photo_uses",
+            queryset=PhotoUse.objects.filter(is_lead=True)
+            .select_related("photo")
+            .prefetch_related("photo__renditions"),
+            to_attr="lead_uses",
+        )
+    )
+
+
+def story_for_reader(article_id: int) -> Article:
+    """The article page: the story with everything it shows, in a fixed number of queries,
+    whatever the number of bylines, photos, tags or corrections. Any status: the view
+    decides what a reader may see."""
+    return (
+        Article.objects.select_related("section__parent", "series", "share_photo")
+        .prefetch_related(
+            "tags",
+            "corrections",
+            Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("profile"),
+            ),
+            Prefetch(
+                "photo_uses",
+                queryset=PhotoUse.objects.select_related("photo").prefetch_related(
+                    "photo__renditions"
+                ),
+            ),
+            "share_photo__renditions",
+        )
+        .get(pk=article_id)
+    )
+
+
+def latest(count: int = 10, *, exclude: int | None = None) -> list[Article]:
+    stories = for_lists(published()).order_by("-published_at", "-id")
+    if exclude:
+        stories = stories.exclude(pk=exclude)
+    return list(stories[:count])
+
+
+def by_profile(profile_id: int, *, count: int = 5, exclude: int | None = None) -> list[Article]:
+    stories = for_lists(published().filter(bylines__profile_id=profile_id)).order_by(
+        "-published_at", "-id"
+    )
+    if exclude:
+        stories = stories.exclude(pk=exclude)
+    return list(stories.distinct()[:count])
+
+
+def series_parts(series_id: int) -> list[Article]:
+    return list(for_lists(published().filter(series_id=series_id)).order_by("series_ordinal"))
+
+
+def most_read(count: int = 10, *, now=None) -> list[Article]:
+    """많이 본 기사: stories of the last 7 days, ranked by reads in the last 24 hours."""
+    now = now or timezone.now()
+    return list(
+        for_lists(published().filter(published_at__gte=now - timedelta(days=7)))
+        .annotate(
+            reads=Sum(
+                "view_counts__count", filter=Q(view_counts__hour__gte=now - timedelta(hours=24))
+            )
+        )
+        .filter(reads__gt=0)
+        .order_by("-reads", "-published_at")[:count]
+    )
+
+
+def in_section(section) -> QuerySet[Article]:
+    """A section's stories: filed in it, in one of its subsections, or also shown in it."""
+    return with_lead_photo(
+        for_lists(
+            published()
+            .filter(Q(section=section) | Q(section__parent=section) | Q(extra_sections=section))
+            .distinct()
+        )
+    )
+
+
+def public_corrections():
+    return (
+        Correction.objects.filter(article__status=Article.Status.PUBLISHED)
+        .select_related("article__series")
+        .order_by("-created_at", "-pk")
+    )
+
+
+FRONT_SECTION_STORIES = 4
+# The front page looks at this many of the newest stories to fill every section's box.
+FRONT_WINDOW = 200
+
+
+def front_page(*, now=None) -> dict:
+    """The lead story, the next top stories, and the newest stories of each top section,
+    in a fixed number of queries. Until editors curate the front, the newest lead."""
+    recent = list(
+        with_lead_photo(for_lists(published()).select_related("section")).order_by(
+            "-published_at", "-id"
+        )[:FRONT_WINDOW]
+    )
+    with_photo = [story for story in recent if story.lead_uses]
+    lead = with_photo[0] if with_photo else (recent[0] if recent else None)
+    top = [story for story in recent if story is not lead][:6]
+    sections = list(
+        Section.objects.filter(parent__isnull=True, is_active=True).order_by("order", "name")
+    )
+    by_top = {section.pk: [] for section in sections}
+    for story in recent:
+        home = story.section.parent_id or story.section_id
+        if home in by_top and len(by_top[home]) < FRONT_SECTION_STORIES:
+            by_top[home].append(story)
+    return {
+        "lead": lead,
+        "top": top,
+        "section_boxes": [
+            (section, by_top[section.pk]) for section in sections if by_top[section.pk]
+        ],
+        "latest": recent[:10],
+        "most_read": most_read(10, now=now),
+    }

@@ -3,7 +3,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from articles import workflow
+from articles import popularity, workflow
 from articles.models import Article, ArticleEvent
 from newsroom.tasks import task
 
@@ -11,6 +11,11 @@ from newsroom.tasks import task
 @task("articles.run_schedule", autoretry_for=())
 def run_schedule() -> dict[str, int]:
     return workflow.run_schedule()
+
+
+@task("articles.flush_views", autoretry_for=())
+def flush_views() -> int:
+    return popularity.flush()
 
 
 @task("articles.notify_returned")

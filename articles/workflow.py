@@ -454,7 +454,7 @@ def _apply(article: Article, content: dict) -> list[str]:
                 setattr(article, name, value)
                 changed.append(name)
     if "headline" in changed or not article.slug:
-        article.slug = slugify(article.headline, allow_unicode=True)[:200]
+        article.slug = slugify(article.headline, allow_unicode=True)[:200] or "story"
     if "section" in content and article.section_id != content["section"]:
         article.section_id = content["section"]
         changed.append("section")

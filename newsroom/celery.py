@@ -19,6 +19,8 @@ PERIODIC_JOBS: dict[str, int] = {
     "newsroom.sweep_outbox": 30,
     # Scheduled publishing and unpublishing: within a minute of the time set.
     "articles.run_schedule": 30,
+    # Read counts from the cache into the database, for 많이 본 기사.
+    "articles.flush_views": 300,
 }
 
 app.conf.beat_schedule = {

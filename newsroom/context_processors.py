@@ -6,6 +6,7 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_CONTACT_EMAIL": settings.SITE_CONTACT_EMAIL,
+        "SITE_LEGAL": settings.SITE_LEGAL,
         # Templates call this only where a language switch is shown.
         "language_url": lambda: {
             code: translate_url(request.get_full_path(), code) for code, _name in settings.LANGUAGES

@@ -4,6 +4,7 @@ NEWSROOM_ENV picks the mode: "local" (the default; `make run` and the tests) or 
 `.env.example` lists every variable. Integrations switch on when their settings are present.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -43,6 +44,27 @@ else:
 SITE_NAME = env.string("SITE_NAME", "솔빛경제")
 SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_CONTACT_EMAIL = env.string("SITE_CONTACT_EMAIL", "newsroom@example.com")
+# The colour of the masthead, links and buttons (a CSS colour).
+SITE_BRAND_COLOR = env.string("SITE_BRAND_COLOR", "#0b3d91")
+if not re.fullmatch(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}", SITE_BRAND_COLOR):
+    raise ImproperlyConfigured(
+        f"SITE_BRAND_COLOR={SITE_BRAND_COLOR!r} is not a #rgb or #rrggbb colour."
+    )
+# What a Korean internet newspaper must show in its footer. The defaults are demo values.
+SITE_LEGAL = {
+    "registration": env.string("SITE_REGISTRATION_NUMBER", "서울 아00000 (데모)"),
+    "registered_on": env.string("SITE_REGISTRATION_DATE", "2026-01-01"),
+    "publisher": env.string("SITE_PUBLISHER", "홍길동 (데모)"),
+    "editor": env.string("SITE_EDITOR", "오세훈 (데모)"),
+    "youth_officer": env.string("SITE_YOUTH_OFFICER", "윤서연 (데모)"),
+    "address": env.string("SITE_ADDRESS", "서울특별시 중구 세종대로 00 (데모 주소)"),
+    "phone": env.string("SITE_PHONE", "02-000-0000"),
+}
+SITE_YOUTUBE_URL = env.string("SITE_YOUTUBE_URL", "https://www.youtube.com/@example-newsroom")
+# Kakao's JavaScript SDK key: with it the share bar offers KakaoTalk (and the CSP allows
+# Kakao's SDK); without it the browser's own share sheet stands in where there is one.
+KAKAO_JS_KEY = env.string("KAKAO_JS_KEY", "")
+KAKAO_SDK_URL = "https://t1.kakaocdn.net/kakao_js_sdk/2.7.4/kakao.min.js"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -95,6 +117,7 @@ TEMPLATES = [
                 "newsroom.context_processors.site",
                 "accounts.context_processors.staff",
                 "media.context_processors.library",
+                "articles.context_processors.navigation",
             ],
         },
     },
@@ -317,6 +340,9 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+if KAKAO_JS_KEY:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"].append("https://t1.kakaocdn.net")
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"].append("https://kapi.kakao.com")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"

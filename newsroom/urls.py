@@ -8,13 +8,14 @@ from newsroom import views
 
 # Korean pages have no prefix (/accounts/, /desk/); English ones live under /en/.
 urlpatterns = [
+    path("theme.css", views.theme_css, name="theme-css"),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
     *i18n_patterns(
-        path("", views.home, name="home"),
         path("accounts/", include("allauth.urls")),
         path("desk/photos/", include("media.urls")),
         path("desk/", views.desk, name="desk"),
+        path("", include("articles.urls")),
         prefix_default_language=False,
     ),
 ]

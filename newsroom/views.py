@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import cache_control
 
 from accounts.models import StaffProfile
 from accounts.permissions import desk_view
@@ -23,8 +26,12 @@ def desk(request):
     )
 
 
-def home(request):
-    return render(request, "newsroom/home.html")
+@cache_control(public=True, max_age=3600)
+def theme_css(request):
+    """The site's colours from settings, as a stylesheet: pages carry no inline style."""
+    return HttpResponse(
+        f":root {{ --brand: {settings.SITE_BRAND_COLOR}; }}\n", content_type="text/css"
+    )
 
 
 def admin_login(request):

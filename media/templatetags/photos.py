@@ -80,3 +80,17 @@ def portrait_block(context, profile):
         "portrait": portrait,
         "can_choose": can_set_portrait(context["request"].user, profile),
     }
+
+
+@register.simple_tag
+def staff_portrait(profile, sizes: str = "120px"):
+    """A staff member's portrait on reader pages, or nothing when there is none."""
+    portrait = (
+        StaffPortrait.objects.filter(profile=profile)
+        .select_related("photo")
+        .prefetch_related("photo__renditions")
+        .first()
+    )
+    if portrait is None:
+        return ""
+    return picture(portrait.photo, sizes, alt=str(profile), css_class="portrait")

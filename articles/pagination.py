@@ -1,0 +1,82 @@
+"""Pages of a story list: numbered pages up to 100, then "older" links that continue from
+the last story shown (keyset), so that page 500 costs what page 1 costs."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.utils.http import urlencode
+
+PAGE_SIZE = 20
+NUMBERED_PAGES = 100
+
+
+@dataclass
+class Page:
+    items: list
+    number: int | None  # None on a keyset page
+    count_pages: int = 0
+    links: list[tuple[int, str]] = field(default_factory=list)  # (number, url) to show
+    previous_url: str = ""
+    next_url: str = ""
+    older_url: str = ""
+
+
+def paginate(request, stories: QuerySet, *, keyset: bool = True, size: int = PAGE_SIZE) -> Page:
+    """`stories` in newest-first order (published_at, then id)."""
+    ordered = stories.order_by("-published_at", "-id") if keyset else stories
+    before = _before(request.GET.get("before", "")) if keyset else None
+    if before is not None:
+        moment, last_id = before
+        items = list(
+            ordered.filter(Q(published_at__lt=moment) | Q(published_at=moment, id__lt=last_id))[
+                : size + 1
+            ]
+        )
+        page = Page(items=items[:size], number=None)
+        if len(items) > size:
+            page.older_url = _older(request, page.items[-1])
+        return page
+    paginator = Paginator(ordered[: size * NUMBERED_PAGES], size)
+    current = paginator.get_page(request.GET.get("page"))
+    page = Page(
+        items=list(current.object_list),
+        number=current.number,
+        count_pages=paginator.num_pages,
+        links=[
+            (number, _numbered(request, number))
+            for number in paginator.page_range
+            if abs(number - current.number) <= 4 or number in (1, paginator.num_pages)
+        ],
+    )
+    if current.has_previous():
+        page.previous_url = _numbered(request, current.previous_page_number())
+    if current.has_next():
+        page.next_url = _numbered(request, current.next_page_number())
+    elif keyset and current.number == NUMBERED_PAGES and page.items:
+        page.older_url = _older(request, page.items[-1])
+    return page
+
+
+def _numbered(request, number: int) -> str:
+    return _with(request, page=number, before=None)
+
+
+def _older(request, last) -> str:
+    return _with(request, before=f"{last.published_at.isoformat()}_{last.pk}", page=None)
+
+
+def _with(request, **changes) -> str:
+    """The current address's query with some parameters set (None removes one)."""
+    params = {name: value for name, value in request.GET.items() if name not in changes}
+    params.update({name: value for name, value in changes.items() if value is not None})
+    return "?" + urlencode(sorted(params.items()))
+
+
+def _before(value: str) -> tuple[datetime, int] | None:
+    moment, _, last_id = value.rpartition("_")
+    try:
+        return datetime.fromisoformat(moment), int(last_id)
+    except ValueError:
+        return None

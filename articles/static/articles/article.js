@@ -1,0 +1,95 @@
+// The article page's buttons: text size (remembered on this device), copy link, print,
+// the phone's share sheet or KakaoTalk, and a read count for 많이 본 기사. Without this
+// script the page reads the same; the buttons that need it stay hidden.
+(function () {
+  "use strict";
+  var story = document.querySelector("[data-story]");
+  if (!story) return;
+  var SIZES = [15, 17, 19, 21, 24];
+  var KEY = "newsroom.textSize";
+  var body = story.querySelector("[data-story-body]");
+
+  function reveal(element) { if (element) element.hidden = false; }
+
+  function storedStep() {
+    try {
+      var value = parseInt(window.localStorage.getItem(KEY), 10);
+      return isNaN(value) ? 1 : Math.max(0, Math.min(SIZES.length - 1, value));
+    } catch (error) { return 1; }
+  }
+  function applyStep(step) {
+    body.style.fontSize = SIZES[step] + "px";
+    try { window.localStorage.setItem(KEY, String(step)); } catch (error) { /* private mode */ }
+  }
+  var sizeButtons = story.querySelector("[data-text-size]");
+  if (body && sizeButtons) {
+    var step = storedStep();
+    if (step !== 1) body.style.fontSize = SIZES[step] + "px";
+    reveal(sizeButtons);
+    sizeButtons.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-size-step]");
+      if (!button) return;
+      step = Math.max(0, Math.min(SIZES.length - 1, step + parseInt(button.dataset.sizeStep, 10)));
+      applyStep(step);
+    });
+  }
+
+  var feedback = story.querySelector("[data-share-feedback]");
+  function say(text) {
+    if (!feedback) return;
+    feedback.textContent = text;
+    window.setTimeout(function () { feedback.textContent = ""; }, 4000);
+  }
+  var canonical = document.querySelector('link[rel="canonical"]');
+  var address = canonical ? canonical.href : window.location.href;
+
+  var copy = story.querySelector("[data-copy-link]");
+  if (copy && navigator.clipboard) {
+    reveal(copy);
+    copy.addEventListener("click", function () {
+      navigator.clipboard.writeText(address).then(
+        function () { say(copy.dataset.copied); },
+        function () { say(copy.dataset.failed); }
+      );
+    });
+  }
+
+  var print = story.querySelector("[data-print]");
+  if (print) {
+    reveal(print);
+    print.addEventListener("click", function () { window.print(); });
+  }
+
+  var native = story.querySelector("[data-native-share]");
+  if (native && navigator.share) {
+    reveal(native);
+    native.addEventListener("click", function () {
+      navigator.share({ title: document.title, url: address }).catch(function () { /* cancelled */ });
+    });
+  }
+
+  var kakao = story.querySelector("[data-kakao-share]");
+  if (kakao && story.dataset.kakaoKey) {
+    window.addEventListener("load", function () {
+      if (!window.Kakao) return;
+      if (!window.Kakao.isInitialized()) window.Kakao.init(story.dataset.kakaoKey);
+      reveal(kakao);
+      kakao.addEventListener("click", function () {
+        window.Kakao.Share.sendDefault({
+          objectType: "feed",
+          content: {
+            title: story.dataset.shareTitle,
+            description: story.dataset.shareDescription,
+            imageUrl: story.dataset.shareImage,
+            link: { mobileWebUrl: story.dataset.shareUrl, webUrl: story.dataset.shareUrl },
+          },
+        });
+      });
+    });
+  }
+
+  // One read per page view, sent without holding the page up.
+  if (navigator.sendBeacon && story.dataset.readUrl) {
+    navigator.sendBeacon(story.dataset.readUrl);
+  }
+})();

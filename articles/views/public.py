@@ -1,0 +1,122 @@
+"""The reader's pages. Each is the same for every anonymous reader (cacheable), runs a fixed
+number of queries, and shows only published stories: anything else is a 404, and a story
+taken down is a 410 with the editor's public note."""
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import StaffProfile
+from articles import popularity, selectors, sharing
+from articles.models import Article, Section, Series, Tag
+from articles.pagination import paginate
+
+Status = Article.Status
+
+
+@require_GET
+def article_detail(request, article_id: int, slug: str = ""):
+    try:
+        article = selectors.story_for_reader(article_id)
+    except Article.DoesNotExist:
+        raise Http404 from None
+    if article.status == Status.UNPUBLISHED:
+        return render(request, "articles/gone.html", {"article": article}, status=410)
+    if article.status != Status.PUBLISHED:
+        raise Http404
+    if slug != article.slug:
+        return redirect(article, permanent=True)
+    bylines = list(article.bylines.all())
+    primary = next((byline.profile for byline in bylines if byline.profile_id), None)
+    share = sharing.card(article)
+    return render(
+        request,
+        "articles/article.html",
+        {
+            "article": article,
+            "bylines": bylines,
+            "primary": primary,
+            "lead": next((use for use in article.photo_uses.all() if use.is_lead), None),
+            "share": share,
+            "share_links": sharing.links(share),
+            "latest": selectors.latest(10, exclude=article.pk),
+            "most_read": selectors.most_read(10),
+            "more_by_reporter": (
+                selectors.by_profile(primary.pk, exclude=article.pk) if primary else []
+            ),
+            "series_parts": selectors.series_parts(article.series_id) if article.series_id else [],
+            "kakao_js_key": settings.KAKAO_JS_KEY,
+            "kakao_sdk_url": settings.KAKAO_SDK_URL,
+            "youtube_url": settings.SITE_YOUTUBE_URL,
+        },
+    )
+
+
+@csrf_exempt  # a read counter: no session, nothing of the reader's is changed
+@require_POST
+def article_read(request, article_id: int):
+    """The article page's script reports a read here, so a cached page still counts."""
+    if Article.objects.filter(pk=article_id, status=Status.PUBLISHED).exists():
+        popularity.record_view(article_id)
+    return HttpResponse(status=204)
+
+
+@require_GET
+def home(request):
+    return render(request, "articles/home.html", selectors.front_page())
+
+
+@require_GET
+def section(request, slug: str, parent: str | None = None):
+    found = get_object_or_404(Section.objects.select_related("parent"), slug=slug, is_active=True)
+    if (found.parent.slug if found.parent_id else None) != parent:
+        return redirect(found, permanent=True)
+    stories = selectors.in_section(found)
+    return render(
+        request,
+        "articles/section.html",
+        {
+            "section": found,
+            "subsections": list(found.children.filter(is_active=True).order_by("order", "name")),
+            "page": paginate(request, stories),
+        },
+    )
+
+
+@require_GET
+def reporter(request, slug: str):
+    profile = get_object_or_404(StaffProfile, slug=slug)
+    stories = selectors.for_lists(selectors.published().filter(bylines__profile=profile).distinct())
+    return render(
+        request,
+        "articles/reporter.html",
+        {"profile": profile, "page": paginate(request, stories)},
+    )
+
+
+@require_GET
+def series(request, slug: str):
+    found = get_object_or_404(Series, slug=slug)
+    return render(
+        request,
+        "articles/series.html",
+        {"series": found, "parts": selectors.series_parts(found.pk)},
+    )
+
+
+@require_GET
+def tag(request, slug: str):
+    found = get_object_or_404(Tag, slug=slug)
+    stories = selectors.for_lists(selectors.published().filter(tags=found))
+    return render(request, "articles/tag.html", {"tag": found, "page": paginate(request, stories)})
+
+
+@require_GET
+def corrections(request):
+    return render(
+        request,
+        "articles/corrections.html",
+        {"page": paginate(request, selectors.public_corrections(), keyset=False)},
+    )
