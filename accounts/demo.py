@@ -45,6 +45,9 @@ def load(stdout) -> None:
         roles.grant_role(user, role, actor=None, note="demo data")
     _user(DEMO_READER)
     _user(DEMO_ADMIN, superuser=True)
+
+
+def summary(stdout) -> None:
     stdout.write("Demo log-ins (password: newsroom-demo):")
     for email, role, *_profile in DEMO_STAFF:
         stdout.write(f"  {email:<24} {role.value}")

@@ -5,6 +5,7 @@ from django.urls import translate_url
 def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
         "SITE_CONTACT_EMAIL": settings.SITE_CONTACT_EMAIL,
         "SITE_LEGAL": settings.SITE_LEGAL,
         # Templates call this only where a language switch is shown.
