@@ -404,3 +404,16 @@ def test_password_change_page_sends_anonymous_visitors_to_log_in(anonymous):
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/login/?next=/accounts/password/change/"
+
+
+def test_the_confirmation_mail_is_signed_by_the_paper_with_the_link_on_its_own_line(client):
+    sign_up(client)
+
+    message = mail.outbox[0]
+    link = link_in(message, "/accounts/confirm-email/")
+    assert any(
+        line.strip().endswith(link) and line.strip().startswith("http")
+        for line in message.body.splitlines()
+    )
+    assert "솔빛경제" in message.body
+    assert "testserver" not in message.body.split("\n")[0]
