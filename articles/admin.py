@@ -67,15 +67,8 @@ class EventInline(admin.TabularInline):
 class ArticleAdmin(ReadOnlyAdmin):
     """Stories are read here; every action goes through articles.workflow."""
 
-    list_display = [
-        "headline",
-        "section",
-        "status",
-        "published_at",
-        "revised_at",
-        "version",
-        "revisions_link",
-    ]
+    list_display = ["headline", "section", "status", "published_at", "revisions_link"]
+    list_per_page = 50
     list_filter = ["status", "section"]
     search_fields = ["headline", "summary"]
     date_hierarchy = "created_at"

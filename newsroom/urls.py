@@ -6,6 +6,9 @@ from django.urls import include, path, re_path
 from media.views import public_file
 from newsroom import views
 
+admin.site.site_header = admin.site.site_title = f"{settings.SITE_NAME} · 관리"
+admin.site.index_title = "뉴스룸 관리"
+
 # Korean pages have no prefix (/accounts/, /desk/); English ones live under /en/.
 urlpatterns = [
     path("theme.css", views.theme_css, name="theme-css"),
