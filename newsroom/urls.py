@@ -2,12 +2,16 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from media.views import public_file
 from newsroom import views
 
-admin.site.site_header = admin.site.site_title = f"{settings.SITE_NAME} · 관리"
-admin.site.index_title = "뉴스룸 관리"
+admin.site.site_header = admin.site.site_title = format_lazy(
+    "{} · {}", settings.SITE_NAME, _("Administration")
+)
+admin.site.index_title = _("Newsroom administration")
 
 # Korean pages have no prefix (/accounts/, /desk/); English ones live under /en/.
 urlpatterns = [
