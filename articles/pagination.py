@@ -38,7 +38,9 @@ def paginate(request, stories: QuerySet, *, keyset: bool = True, size: int = PAG
         if len(items) > size:
             page.older_url = _older(request, page.items[-1])
         return page
-    paginator = Paginator(ordered[: size * NUMBERED_PAGES], size)
+    # Numbered pages stop at 100 where "older" links take over; a list without them (no
+    # keyset order) keeps numbering.
+    paginator = Paginator(ordered[: size * NUMBERED_PAGES] if keyset else ordered, size)
     current = paginator.get_page(request.GET.get("page"))
     page = Page(
         items=list(current.object_list),
@@ -54,7 +56,11 @@ def paginate(request, stories: QuerySet, *, keyset: bool = True, size: int = PAG
         page.previous_url = _numbered(request, current.previous_page_number())
     if current.has_next():
         page.next_url = _numbered(request, current.next_page_number())
-    elif keyset and current.number == NUMBERED_PAGES and page.items:
+    elif (
+        keyset
+        and current.number == NUMBERED_PAGES
+        and ordered[size * NUMBERED_PAGES : size * NUMBERED_PAGES + 1].exists()
+    ):
         page.older_url = _older(request, page.items[-1])
     return page
 

@@ -135,14 +135,18 @@ def most_read(count: int = 10, *, now=None) -> list[Article]:
     )
 
 
+def section_path(section) -> list[Section]:
+    """The section and its ancestors, top section first (the breadcrumb), at any depth."""
+    return list(Section.objects.ancestors(section, include_self=True).select_related("parent"))
+
+
 def in_section(section) -> QuerySet[Article]:
-    """A section's stories: filed in it, in one of its subsections, or also shown in it."""
+    """A section's stories: filed in it or in any section below it, or also shown in it."""
+    below = list(
+        Section.objects.descendants(section, include_self=True).values_list("pk", flat=True)
+    )
     return with_lead_photo(
-        for_lists(
-            published()
-            .filter(Q(section=section) | Q(section__parent=section) | Q(extra_sections=section))
-            .distinct()
-        )
+        for_lists(published().filter(Q(section__in=below) | Q(extra_sections=section)).distinct())
     )
 
 
@@ -170,14 +174,17 @@ def front_page(*, now=None) -> dict:
     with_photo = [story for story in recent if story.lead_uses]
     lead = with_photo[0] if with_photo else (recent[0] if recent else None)
     top = [story for story in recent if story is not lead][:6]
+    parents = dict(Section.objects.values_list("pk", "parent_id"))
     sections = list(
         Section.objects.filter(parent__isnull=True, is_active=True).order_by("order", "name")
     )
     by_top = {section.pk: [] for section in sections}
     for story in recent:
-        home = story.section.parent_id or story.section_id
-        if home in by_top and len(by_top[home]) < FRONT_SECTION_STORIES:
-            by_top[home].append(story)
+        top_id = story.section_id
+        while parents.get(top_id):  # up to the top section, however deep
+            top_id = parents[top_id]
+        if top_id in by_top and len(by_top[top_id]) < FRONT_SECTION_STORIES:
+            by_top[top_id].append(story)
     return {
         "lead": lead,
         "top": top,

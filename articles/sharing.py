@@ -6,7 +6,7 @@ the shared links only, never on the canonical URL.
 """
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.templatetags.static import static
@@ -46,11 +46,13 @@ def absolute(path: str) -> str:
 
 def card(article) -> ShareCard:
     """Share overrides first, then the story's own headline, summary and lead photo."""
-    photo = article.share_photo or _lead_photo(article)
+    lead = _lead_use(article)
+    photo = article.share_photo or (lead.photo if lead else None)
     rendition = _share_rendition(photo)
     if rendition is not None:
         image = (absolute(rendition.file.url), rendition.width, rendition.height)
-        alt = photo.alt_text
+        # The story's own words for its lead photo come before the library's.
+        alt = lead.alt_text if lead and lead.photo == photo and lead.alt_text else photo.alt_text
     else:
         image = (absolute(static(DEFAULT_IMAGE)), SHARE_SPEC.width, SHARE_SPEC.height)
         alt = settings.SITE_NAME
@@ -84,12 +86,17 @@ def links(share: ShareCard) -> dict[str, str]:
         "linkedin": "https://www.linkedin.com/sharing/share-offsite/?"
         + urlencode({"url": tagged("linkedin")}),
         "band": "https://band.us/plugin/share?"
-        + urlencode({"body": f"{share.title}\n{tagged('band')}", "route": settings.SITE_URL}),
+        + urlencode(
+            {
+                "body": f"{share.title}\n{tagged('band')}",
+                "route": urlsplit(settings.SITE_URL).netloc,
+            }
+        ),
     }
 
 
-def _lead_photo(article):
-    return next((use.photo for use in article.photo_uses.all() if use.is_lead), None)
+def _lead_use(article):
+    return next((use for use in article.photo_uses.all() if use.is_lead), None)
 
 
 def _share_rendition(photo):

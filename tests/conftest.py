@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts import roles
 from tests.factories import UserFactory
@@ -21,6 +22,15 @@ def staff(email: str, role: str, byline: str):
 def _fast_password_hashing(settings):
     # The real hasher is slow on purpose; tests check flows, not its cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _site_language():
+    # A request under /en/ leaves English active in the thread (the middleware never
+    # switches back); each test starts in the site's own language, as a new request does.
+    translation.activate("ko")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -36,6 +36,7 @@ def article_detail(request, article_id: int, slug: str = ""):
         "articles/article.html",
         {
             "article": article,
+            "section_path": selectors.section_path(article.section),
             "bylines": bylines,
             "primary": primary,
             "lead": next((use for use in article.photo_uses.all() if use.is_lead), None),
@@ -79,6 +80,7 @@ def section(request, slug: str, parent: str | None = None):
         "articles/section.html",
         {
             "section": found,
+            "section_path": selectors.section_path(found),
             "subsections": list(found.children.filter(is_active=True).order_by("order", "name")),
             "page": paginate(request, stories),
         },
@@ -88,7 +90,9 @@ def section(request, slug: str, parent: str | None = None):
 @require_GET
 def reporter(request, slug: str):
     profile = get_object_or_404(StaffProfile, slug=slug)
-    stories = selectors.for_lists(selectors.published().filter(bylines__profile=profile).distinct())
+    stories = selectors.with_lead_photo(
+        selectors.for_lists(selectors.published().filter(bylines__profile=profile).distinct())
+    )
     return render(
         request,
         "articles/reporter.html",
@@ -109,7 +113,9 @@ def series(request, slug: str):
 @require_GET
 def tag(request, slug: str):
     found = get_object_or_404(Tag, slug=slug)
-    stories = selectors.for_lists(selectors.published().filter(tags=found))
+    stories = selectors.with_lead_photo(
+        selectors.for_lists(selectors.published().filter(tags=found))
+    )
     return render(request, "articles/tag.html", {"tag": found, "page": paginate(request, stories)})
 
 

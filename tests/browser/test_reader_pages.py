@@ -1,0 +1,211 @@
+"""The reader's pages in a real browser: the article page's script-driven tools, its print
+and phone layouts, and pages that load without errors under the Content Security Policy."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.articles.reader_fixtures import *  # noqa: F403
+from tests.articles.reader_fixtures import Desk, Newsroom
+from tests.factories import SectionFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+# Reports every CSP violation as a console error. Playwright injects it outside the page's
+# own scripts, so the policy (script-src 'self') does not apply to it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def _in_process_tasks(settings):
+    settings.CELERY_BROKER_URL = ""
+
+
+@pytest.fixture
+def section(db):
+    # As tests/articles/conftest.py makes it; the reader fixtures build on it.
+    return SectionFactory(name="기업과산업", slug="industry")
+
+
+@dataclass
+class Site:
+    story: Article
+    other: Article
+
+
+@pytest.fixture
+def site(desk: Desk, newsroom: Newsroom, library_photo, reporter) -> Site:
+    lead = library_photo(
+        caption="평택캠퍼스 전경", alt_text="반도체 공장 전경", width=640, height=420
+    )
+    inline = library_photo(caption="연구원", alt_text="HBM 웨이퍼를 든 연구원")
+    paragraphs = "".join(
+        f"<p>삼성전자가 고대역폭메모리 공급을 늘린다는 소식의 {n}번째 문단이다. "
+        "업계는 하반기에도 증가세가 이어질 것으로 본다.</p>"
+        for n in range(1, 9)
+    )
+    story = desk.story(
+        '삼성전자 "HBM 공급 두 배로 늘린다"',
+        section=newsroom.electronics,
+        subheadline="하반기 평택 라인 증설",
+        summary="삼성전자가 하반기 HBM 공급을 두 배로 늘린다.",
+        body=paragraphs[:200] + "[[photo:1]]" + paragraphs[200:],
+        photo_uses=[{"photo": lead.pk, "is_lead": True}, {"photo": inline.pk}],
+        tags=["반도체"],
+        series=newsroom.series.pk,
+        series_ordinal=1,
+    )
+    other = desk.story("금리 동결에 증시 강보합", section=newsroom.finance)
+    return Site(story=story, other=other)
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """`open_page(path, viewport=..., permissions=...)`: an anonymous reader's page, with
+    every console error, page error and failed request written down in `page.problems`."""
+    contexts = []
+
+    def open_(path: str = "", *, viewport=None, permissions=(), context=None):
+        if context is None:
+            context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+            if permissions:
+                context.grant_permissions(list(permissions), origin=live_server.url)
+            context.add_init_script(REPORT_CSP_VIOLATIONS)
+            contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        problems = []
+        page.on(
+            "console",
+            lambda message: message.type == "error" and problems.append(message.text),
+        )
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400 and problems.append(f"{response.status} {response.url}")
+            ),
+        )
+        page.on("requestfailed", lambda request: problems.append(f"failed {request.url}"))
+        page.problems = problems
+        if path:
+            page.goto(live_server.url + path)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def body_font_size(page) -> float:
+    return page.locator("[data-story-body]").evaluate(
+        "body => parseFloat(getComputedStyle(body).fontSize)"
+    )
+
+
+def test_the_text_size_buttons_change_the_body_text_and_the_choice_is_remembered(open_page, site):
+    page = open_page(site.story.get_absolute_url())
+    enlarge = page.get_by_role("button", name="글자 크게")
+    shrink = page.get_by_role("button", name="글자 작게")
+    # The script revealed them.
+    assert enlarge.is_visible()
+    assert shrink.is_visible()
+    assert enlarge.inner_text() == "확대"
+    assert shrink.inner_text() == "축소"
+    start = body_font_size(page)
+
+    enlarge.click()
+    larger = body_font_size(page)
+    assert larger > start
+
+    page.reload()
+    assert body_font_size(page) == larger
+    other = open_page(site.other.get_absolute_url(), context=page.context)
+    assert body_font_size(other) == larger
+
+    other.get_by_role("button", name="글자 작게").click()
+    other.get_by_role("button", name="글자 작게").click()
+    assert body_font_size(other) < start
+    assert page.problems == []
+    assert other.problems == []
+
+
+def test_copy_url_copies_the_canonical_address_and_says_so(open_page, site):
+    page = open_page(
+        site.story.get_absolute_url(), permissions=["clipboard-read", "clipboard-write"]
+    )
+    button = page.get_by_role("button", name="URL 복사")
+
+    button.click()
+
+    feedback = page.locator("[data-share-feedback]")
+    expect(feedback).to_have_text("기사 주소를 복사했습니다.")  # once the copy is done
+    expect(feedback).to_be_visible()
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == settings.SITE_URL + site.story.get_absolute_url()
+    assert copied == page.locator('link[rel="canonical"]').get_attribute("href")
+    assert "utm_" not in copied
+    assert page.problems == []
+
+
+def test_printing_keeps_the_story_and_drops_the_page_around_it(open_page, site):
+    page = open_page(site.story.get_absolute_url())
+    assert page.locator(".share-bar").is_visible()
+
+    page.emulate_media(media="print")
+
+    for hidden in (".share-bar", ".story-tools", ".sidebar", ".section-nav", ".site-footer"):
+        assert page.locator(hidden).is_hidden(), hidden
+    assert page.locator("h1.headline").is_visible()
+    assert page.locator("[data-story-body]").is_visible()
+    assert page.locator("[data-story-body] p").first.is_visible()
+
+
+def test_on_a_phone_the_page_fits_the_screen_and_the_sidebar_follows_the_story(open_page, site):
+    page = open_page(site.story.get_absolute_url(), viewport={"width": 390, "height": 844})
+
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    story = page.locator("article.story").bounding_box()
+    sidebar = page.locator("aside.sidebar").bounding_box()
+    assert sidebar["y"] >= story["y"] + story["height"]
+    assert story["width"] <= 390
+    home = open_page("/", context=page.context)
+    assert home.evaluate("() => document.documentElement.scrollWidth") <= 390
+    assert page.problems == []
+    assert home.problems == []
+
+
+def test_reader_pages_load_without_console_errors_or_csp_violations(
+    open_page, live_server, site, reporter
+):
+    paths = [
+        "/",
+        "/sections/industry/",
+        "/sections/industry/electronics/",
+        site.story.get_absolute_url(),
+        reverse("articles:reporter", args=[reporter.staff_profile.slug]),
+    ]
+    page = open_page()
+    for path in paths:
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+        # Lazy pictures load when they come into view.
+        page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+        page.wait_for_load_state("networkidle")
+        assert page.problems == [], path
+    # The listener does hear a violation: an inline script is refused, and reported.
+    with (
+        page.expect_console_message(lambda message: "CSP violation" in message.text),
+        pytest.raises(PlaywrightError, match="Content Security Policy"),
+    ):
+        page.add_script_tag(content="window.inlineRan = true;")
+    assert page.evaluate("() => window.inlineRan === undefined")
