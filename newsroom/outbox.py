@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from newsroom.celery import app as celery_app
 from newsroom.models import OutboxMessage
+from newsroom.requestlog import current_request_id
 
 logger = logging.getLogger(__name__)
 
 OUTBOX_HEADER = "newsroom_outbox_id"
+REQUEST_ID_HEADER = "newsroom_request_id"
 # Who delivers a message owns it for this long; the sweep leaves it alone meanwhile. Longer
 # than any in-process task may run, so a slow task is never delivered twice.
 CLAIM_LEASE = timedelta(minutes=5)
@@ -54,6 +56,7 @@ def enqueue(task_name: str, *args, **kwargs) -> OutboxMessage:
         args=list(args),
         kwargs=kwargs,
         next_attempt_at=timezone.now() + CLAIM_LEASE,
+        request_id=current_request_id.get() if current_request_id.get() != "-" else "",
     )
     transaction.on_commit(partial(_relay, message.pk), robust=True)
     return message
@@ -84,7 +87,7 @@ def deliver(message: OutboxMessage) -> bool:
                     message.kwargs,
                     connection=connection,
                     retry=False,
-                    headers={OUTBOX_HEADER: message.pk},
+                    headers={OUTBOX_HEADER: message.pk, REQUEST_ID_HEADER: message.request_id},
                 )
         except Exception as error:
             # The broker being away is no reason to give up on the task: keep retrying.
@@ -93,11 +96,14 @@ def deliver(message: OutboxMessage) -> bool:
         # Only from pending: a fast worker may already have reported the task done.
         _mark(message.pk, Status.SENT, sent_at=timezone.now(), only_from=[Status.PENDING])
         return True
+    token = current_request_id.set(message.request_id or "-")
     try:
         task(*message.args, **message.kwargs)
     except Exception as error:
         _record_failure(message, error)
         return False
+    finally:
+        current_request_id.reset(token)
     now = timezone.now()
     _mark(message.pk, Status.DONE, attempts=message.attempts + 1, sent_at=now, finished_at=now)
     return True

@@ -4,8 +4,10 @@ import logging
 import socket
 
 from celery import Task, shared_task
+from celery.signals import task_postrun, task_prerun
 
 from newsroom import outbox
+from newsroom.requestlog import current_request_id
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +38,21 @@ class NewsroomTask(Task):
 
     def _outbox_id(self) -> int | None:
         return getattr(self.request, outbox.OUTBOX_HEADER, None)
+
+
+@task_prerun.connect
+def _take_request_id(task=None, **kwargs):
+    # The id of the request that enqueued the task goes on the worker's log lines too.
+    if task is not None:
+        request_id = getattr(task.request, outbox.REQUEST_ID_HEADER, None) or "-"
+        task.request.newsroom_token = current_request_id.set(request_id)
+
+
+@task_postrun.connect
+def _drop_request_id(task=None, **kwargs):
+    token = getattr(task.request, "newsroom_token", None) if task is not None else None
+    if token is not None:
+        current_request_id.reset(token)
 
 
 def task(name: str, **options):

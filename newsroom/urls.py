@@ -16,6 +16,7 @@ admin.site.index_title = _("Newsroom administration")
 # Korean pages have no prefix (/accounts/, /desk/); English ones live under /en/.
 urlpatterns = [
     path("theme.css", views.theme_css, name="theme-css"),
+    path("healthz", views.healthz, name="healthz"),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
     *i18n_patterns(

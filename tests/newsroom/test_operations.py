@@ -1,0 +1,130 @@
+import logging
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import RequestFactory
+from django.views.defaults import server_error
+
+from newsroom import outbox
+from newsroom.requestlog import current_request_id
+
+pytestmark = pytest.mark.django_db
+
+DEAD_REDIS = "redis://127.0.0.1:1/0"
+
+
+def request_lines(caplog):
+    return [r for r in caplog.records if r.name == "newsroom.requests"]
+
+
+def test_each_request_writes_one_line_with_its_id_user_status_and_duration(
+    client, caplog, reporter
+):
+    client.force_login(reporter)
+    with caplog.at_level(logging.INFO, logger="newsroom.requests"):
+        response = client.get("/desk/")
+
+    [line] = request_lines(caplog)
+    request_id = response["X-Request-ID"]
+    assert len(request_id) == 32
+    assert line.request_id == request_id
+    message = line.getMessage()
+    assert "path=/desk/" in message
+    assert "status=200" in message
+    assert f"user={reporter.pk}" in message
+    assert "duration_ms=" in message
+
+
+def test_a_proxys_request_id_is_kept_only_behind_trusted_proxies(client, settings):
+    assert client.get("/healthz", headers={"x-request-id": "edge-42"})["X-Request-ID"] != "edge-42"
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client.get("/healthz", headers={"x-request-id": "edge-42"})["X-Request-ID"] == "edge-42"
+    bad = client.get("/healthz", headers={"x-request-id": "<script>"})["X-Request-ID"]
+    assert bad != "<script>"
+
+
+def test_a_task_caused_by_a_request_logs_with_that_requests_id(
+    caplog, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_BROKER_URL = ""
+    with (
+        caplog.at_level(logging.INFO),
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        token = current_request_id.set("req-7")
+        message = outbox.enqueue("newsroom.ping")
+        current_request_id.reset(token)
+    assert message.request_id == "req-7"
+    [ping] = [r for r in caplog.records if "ping answered by" in r.getMessage()]
+    assert ping.request_id == "req-7"
+
+
+def test_healthz_answers_ok_when_everything_works(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "failing": [],
+        "database": "ok",
+        "cache": "ok",
+        "broker": "not configured",
+    }
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_healthz_names_a_redis_cache_that_is_down(client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": DEAD_REDIS,
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.2},
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["cache"]
+    assert cache.get("anything") is None, "the site itself keeps working without its cache"
+
+
+def test_healthz_names_a_broker_that_is_down(client, settings):
+    settings.CELERY_BROKER_URL = DEAD_REDIS
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["broker"]
+
+
+def test_healthz_names_a_database_that_fails(client, monkeypatch):
+    from newsroom import views
+
+    def broken():
+        raise RuntimeError("connection refused")
+
+    monkeypatch.setattr(views, "_database_ok", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "database" in response.json()["failing"]
+
+
+def test_the_404_page_is_korean_and_shows_nothing_technical(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "요청하신 페이지를 찾을 수 없습니다." in response.text
+    assert "Traceback" not in response.text
+    assert "urls" not in response.text
+
+
+def test_the_english_404_page_is_under_en(client):
+    response = client.get("/en/no-such-page/")
+    assert "We could not find that page." in response.text
+
+
+def test_the_500_page_is_korean_and_english_and_shows_nothing_technical():
+    response = server_error(RequestFactory().get("/"))
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert "잠시 후 다시 시도해 주세요." in page
+    assert "Something went wrong on our side." in page
+    assert "Traceback" not in page
+    assert "SECRET" not in page
