@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
     "csp",
     "tree_queries",
     # Ours, in import order: each app may use only the ones above it.
@@ -233,6 +234,28 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 # proxy the number of trusted proxies decides which X-Forwarded-For entry is the client.
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# Kakao, Naver and Google log-in switch on when their keys are set; a provider without keys
+# is not installed at all, so no dead button is ever shown.
+SOCIAL_PROVIDERS = {
+    "kakao": ("KAKAO_CLIENT_ID", "KAKAO_CLIENT_SECRET"),
+    "naver": ("NAVER_CLIENT_ID", "NAVER_CLIENT_SECRET"),
+    "google": ("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"),
+}
+SOCIALACCOUNT_PROVIDERS = {}
+for _provider, (_id_name, _secret_name) in SOCIAL_PROVIDERS.items():
+    _client_id = env.string(_id_name, "")
+    if _client_id:
+        INSTALLED_APPS.append(f"allauth.socialaccount.providers.{_provider}")
+        SOCIALACCOUNT_PROVIDERS[_provider] = {
+            "APPS": [{"client_id": _client_id, "secret": env.string(_secret_name), "key": ""}],
+        }
+# Everyone signing up through a provider sees the sign-up form (nickname and consents);
+# one that returns no e-mail (Kakao may not) is asked for an address, which is verified.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_QUERY_EMAIL = True
 
 _email = env.email("EMAIL_URL")
 if _email:
