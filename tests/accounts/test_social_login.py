@@ -4,15 +4,13 @@ Providers are chosen when the settings are read, so each case runs the site in a
 process with the environment it needs."""
 
 import ast
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import run_manage
+
 PROVIDERS = ("kakao", "naver", "google")
 SHOW_LOGIN_LINKS = (
     "import re; from django.test import Client; "
@@ -24,32 +22,14 @@ SHOW_LOGIN_LINKS = (
 @pytest.fixture(scope="module")
 def site_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("social")
-    run("migrate", "-v", "0", folder=folder)
+    assert run_manage("migrate", "-v", "0", var_dir=folder).returncode == 0
     return folder
 
 
-def run(*args: str, folder: Path, **variables: str) -> subprocess.CompletedProcess:
-    environment = {
-        "PATH": os.environ["PATH"],
-        "NEWSROOM_VAR_DIR": str(folder),
-        "NEWSROOM_READ_DOTENV": "false",
-        **variables,
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    return result
-
-
 def login_buttons(folder: Path, **keys: str) -> list[str]:
-    output = run("shell", "-c", SHOW_LOGIN_LINKS, folder=folder, **keys).stdout
-    return ast.literal_eval(re.findall(r"\[.*\]", output)[-1])
+    result = run_manage("shell", "-c", SHOW_LOGIN_LINKS, var_dir=folder, **keys)
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(re.findall(r"\[.*\]", result.stdout)[-1])
 
 
 def test_without_keys_there_is_no_social_button(site_folder):
@@ -64,20 +44,7 @@ def test_each_provider_appears_once_its_keys_are_set(site_folder):
     assert login_buttons(site_folder, **keys) == sorted(PROVIDERS)
 
 
-def test_a_client_id_without_its_secret_stops_start_up_naming_it(tmp_path):
-    environment = {
-        "PATH": os.environ["PATH"],
-        "NEWSROOM_VAR_DIR": str(tmp_path),
-        "NEWSROOM_READ_DOTENV": "false",
-        "NAVER_CLIENT_ID": "id",
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_a_client_id_without_its_secret_stops_start_up_naming_it():
+    result = run_manage("check", NAVER_CLIENT_ID="id")
     assert result.returncode != 0
     assert "NAVER_CLIENT_SECRET must be set" in result.stderr

@@ -1,29 +1,14 @@
-import os
 import re
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from newsroom import env
+from tests.processes import run_manage
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_manage(*args: str, **variables: str) -> subprocess.CompletedProcess:
-    """manage.py in a clean environment holding only the given variables."""
-    environment = {"PATH": os.environ["PATH"], "NEWSROOM_VAR_DIR": str(ROOT / "var"), **variables}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def production(**overrides: str) -> dict[str, str]:
