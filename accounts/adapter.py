@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.urls import reverse
 
+from accounts.forms import SignupForm
 from accounts.permissions import can_use_desk
 
 
@@ -11,6 +12,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if can_use_desk(request.user):
             return reverse("desk")
         return super().get_login_redirect_url(request)
+
+    def save_user(self, request, user, form, commit=True):
+        # A reader's account, nickname and consents are written in one transaction by
+        # membership.sign_up, which the sign-up form's signup() calls right after this:
+        # saved here already, a failure there would leave an account without consents.
+        if isinstance(form, SignupForm):
+            commit = False
+        return super().save_user(request, user, form, commit=commit)
 
     def render_mail(self, template_prefix, email, context, headers=None):
         # Mails are signed with the paper's name and address, not the request's host.

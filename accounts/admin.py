@@ -2,10 +2,14 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from accounts import roles
-from accounts.models import RoleChange, StaffProfile, User
+from accounts.models import AccountEvent, RoleChange, StaffProfile, User
 from newsroom.admin_base import ReadOnlyAdmin
 
 
@@ -51,15 +55,24 @@ class UserAdmin(DjangoUserAdmin):
     form = UserChangeWithRolesForm
     add_form = UserCreationWithRolesForm
     ordering = ["email"]
-    search_fields = ["email", "staff_profile__byline_name"]
-    list_display = ["email", "role_list", "is_active", "is_superuser", "date_joined"]
+    search_fields = ["email", "nickname", "staff_profile__byline_name"]
+    list_display = ["email", "nickname", "role_list", "is_active", "is_superuser", "date_joined"]
     list_filter = ["is_active", "is_superuser", "groups"]
-    # Superusers are made with createsuperuser, never by ticking a box here.
-    readonly_fields = ["last_login", "date_joined", "is_staff", "is_superuser"]
+    # Superusers are made with createsuperuser, never by ticking a box here. Nicknames
+    # change only through accounts.membership, which checks and records them.
+    readonly_fields = [
+        "nickname",
+        "consents_given",
+        "last_login",
+        "date_joined",
+        "is_staff",
+        "is_superuser",
+    ]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email", "nickname", "password"]}),
         (_("Rights"), {"fields": ["roles", "is_active", "is_staff", "is_superuser"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+        (_("Consents"), {"fields": ["consents_given"]}),
     ]
     add_fieldsets = [
         (
@@ -80,6 +93,25 @@ class UserAdmin(DjangoUserAdmin):
     def role_list(self, obj):
         labels = dict(roles.Role.choices)
         return ", ".join(str(labels[g.name]) for g in obj.groups.all() if g.name in labels)
+
+    @admin.display(description=_("Consents given"))
+    def consents_given(self, obj):
+        # Shown, never edited: only accounts.membership writes consents.
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} {} ({})",
+                (
+                    (
+                        consent.get_kind_display(),
+                        consent.version,
+                        date_format(localtime(consent.given_at), "Y-m-d H:i"),
+                    )
+                    for consent in obj.consents.all()
+                ),
+            )
+            or "-"
+        )
 
     def has_change_permission(self, request, obj=None):
         return roles.can_manage_roles(request.user) and super().has_change_permission(request, obj)
@@ -117,3 +149,10 @@ class RoleChangeAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "user_email", "role", "action", "actor_name", "note"]
     list_filter = ["role", "action"]
     search_fields = ["user_email", "actor_name"]
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "user_email", "action", "data"]
+    list_filter = ["action"]
+    search_fields = ["user_email"]

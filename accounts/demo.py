@@ -2,7 +2,7 @@
 
 from allauth.account.models import EmailAddress
 
-from accounts import roles
+from accounts import legal, membership, roles
 from accounts.models import User
 
 DEMO_PASSWORD = "newsroom-demo"
@@ -32,6 +32,7 @@ DEMO_STAFF = [
     ),
 ]
 DEMO_READER = "reader@example.com"
+DEMO_READER_NICKNAME = "독자1"
 DEMO_ADMIN = "admin@example.com"
 
 
@@ -43,7 +44,10 @@ def load(stdout) -> None:
             profile.title, profile.bio = title, bio
             profile.save(update_fields=["title", "bio"])
         roles.grant_role(user, role, actor=None, note="demo data")
-    _user(DEMO_READER)
+    reader = _user(DEMO_READER)
+    if not reader.nickname:
+        # Joined like any reader: the nickname and the three consents, with their history.
+        membership.sign_up(reader, nickname=DEMO_READER_NICKNAME, agreed=legal.REQUIRED_AT_SIGNUP)
     _user(DEMO_ADMIN, superuser=True)
 
 
@@ -51,7 +55,7 @@ def summary(stdout) -> None:
     stdout.write("Demo log-ins (password: newsroom-demo):")
     for email, role, *_profile in DEMO_STAFF:
         stdout.write(f"  {email:<24} {role.value}")
-    stdout.write(f"  {DEMO_READER:<24} reader")
+    stdout.write(f"  {DEMO_READER:<24} reader ({DEMO_READER_NICKNAME})")
     stdout.write(f"  {DEMO_ADMIN:<24} Django admin (superuser, no desk role)")
 
 

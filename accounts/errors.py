@@ -1,4 +1,4 @@
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +12,29 @@ class NotAllowed(PermissionDenied):
 def require(allowed: bool, message=None) -> None:
     if not allowed:
         raise NotAllowed(message)
+
+
+# Refusals a form shows next to a field: ValidationErrors, so `form.add_error(field, error)`
+# takes them as they are.
+
+
+class NicknameTaken(ValidationError):
+    def __init__(self):
+        super().__init__(_("This nickname is already taken."), code="nickname_taken")
+
+
+class ConsentMissing(ValidationError):
+    def __init__(self, kinds):
+        self.kinds = list(kinds)
+        super().__init__(
+            _("Signing up needs every required consent: missing %(kinds)s."),
+            code="consent_missing",
+            params={"kinds": ", ".join(self.kinds)},
+        )
+
+
+class WrongPassword(ValidationError):
+    def __init__(self):
+        super().__init__(
+            _("That is not your current password. Nothing was changed."), code="wrong_password"
+        )

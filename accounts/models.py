@@ -2,8 +2,11 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts import legal, nicknames
 
 
 class UserManager(BaseUserManager):
@@ -36,6 +39,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Stored lower-cased (see save): log-in looks addresses up case-insensitively, so two
     # spellings of one address must never be two accounts.
     email = models.EmailField(_("e-mail address"), unique=True)
+    # The public name (comments, the header). Staff may have none: bylines come from their
+    # staff profile. Only accounts.membership sets it, after accounts.nicknames checked it.
+    nickname = models.CharField(
+        _("nickname"),
+        max_length=nicknames.MAX_LENGTH,
+        blank=True,
+        help_text=_("Shown to other readers instead of the e-mail address."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(
         _("admin site access"),
@@ -53,6 +64,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # One name, one reader, whatever the case ("Sol" and "sol"); this index also
+            # serves the availability check. Accounts without a nickname are left out.
+            models.UniqueConstraint(
+                Lower("nickname"),
+                condition=~models.Q(nickname=""),
+                name="user_nickname_ci_unique",
+                violation_error_message=_("This nickname is already taken."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.email
@@ -127,3 +148,69 @@ class RoleChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_email}: {self.role} {self.action}"
+
+
+class Consent(models.Model):
+    """A reader's agreement to one version of one text, given at sign-up. Personal data:
+    deleted with the account."""
+
+    class Kind(models.TextChoices):
+        TERMS = legal.TERMS, _("Terms of use")
+        PRIVACY = legal.PRIVACY, _("Collection and use of personal information")
+        AGE14 = legal.AGE14, _("Aged 14 or older")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents"
+    )
+    kind = models.CharField(_("consent to"), max_length=10, choices=Kind.choices)
+    version = models.CharField(_("version"), max_length=20)
+    given_at = models.DateTimeField(_("given"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["given_at", "pk"]
+        constraints = [
+            # Its index, led by user, also serves "a reader's consents" (my page).
+            models.UniqueConstraint(
+                fields=["user", "kind", "version"], name="consent_once_per_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind} {self.version}"
+
+
+class AccountEvent(models.Model):
+    """History of a reader's account: joining, nickname changes, deletion. Survives the
+    account; deleting it strips the e-mail and data from its earlier rows (see
+    accounts.membership.delete_account)."""
+
+    class Action(models.TextChoices):
+        JOINED = "joined", _("Joined")
+        NICKNAME_CHANGED = "nickname_changed", _("Nickname changed")
+        DELETED = "deleted", _("Account deleted")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="account_events",
+    )
+    user_email = models.EmailField(_("user's e-mail at the time"), blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # A user's account history, newest first (admin, and scrubbing it on deletion).
+            models.Index(fields=["user", "-created_at"], name="accountevent_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_email or self.user_id or '-'}: {self.action}"

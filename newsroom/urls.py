@@ -23,6 +23,7 @@ urlpatterns = [
         path("accounts/", include("allauth.urls")),
         path("desk/photos/", include("media.urls")),
         path("desk/", views.desk, name="desk"),
+        path("", include("accounts.urls")),
         path("", include("articles.urls")),
         prefix_default_language=False,
     ),

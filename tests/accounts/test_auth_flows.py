@@ -35,8 +35,21 @@ def link_in(message, path_prefix: str) -> str:
     return match.group(1)
 
 
-def sign_up(client, email: str = "new@example.com", password: str = NEW_PASSWORD):
-    return client.post(SIGNUP, {"email": email, "password1": password, "password2": password})
+def sign_up(
+    client, email: str = "new@example.com", password: str = NEW_PASSWORD, nickname: str = "새독자"
+):
+    return client.post(
+        SIGNUP,
+        {
+            "email": email,
+            "nickname": nickname,
+            "password1": password,
+            "password2": password,
+            "agree_terms": "on",
+            "agree_privacy": "on",
+            "agree_age14": "on",
+        },
+    )
 
 
 def log_in(client, email: str, password: str = PASSWORD, **params):
@@ -107,8 +120,10 @@ def test_confirmation_link_shows_a_confirm_page_and_posting_it_verifies_and_logs
     user = User.objects.get(email="new@example.com")
     assert signed_in_user_id(client) == str(user.pk)
     home = page(client.get("/"))
-    assert "new@example.com" in home
-    assert "로그아웃" in home
+    header = home.split('<nav class="account-links"')[1].split("</nav>")[0]
+    assert 'href="/accounts/me/">새독자</a>' in header
+    assert "new@example.com" not in header
+    assert "로그아웃" in header
 
 
 def test_verified_new_user_can_log_in_later(client):
@@ -149,7 +164,16 @@ def test_address_differing_only_in_case_cannot_sign_up_a_second_account(client, 
 
 def test_sign_up_with_mismatched_passwords_shows_the_form_again(client):
     response = client.post(
-        SIGNUP, {"email": "new@example.com", "password1": NEW_PASSWORD, "password2": "other"}
+        SIGNUP,
+        {
+            "email": "new@example.com",
+            "nickname": "새독자",
+            "password1": NEW_PASSWORD,
+            "password2": "other",
+            "agree_terms": "on",
+            "agree_privacy": "on",
+            "agree_age14": "on",
+        },
     )
 
     assert response.status_code == 200
