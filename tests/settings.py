@@ -13,3 +13,7 @@ os.environ["NEWSROOM_VAR_DIR"] = os.environ["NEWSROOM_TEST_VAR_DIR"]
 os.environ["NEWSROOM_READ_DOTENV"] = "false"
 
 from newsroom.settings import *  # noqa: F403
+
+# allauth's test provider: a log-in form standing in for Kakao, Naver or Google, so the
+# tests can walk a social sign-up whose provider returns no e-mail address.
+INSTALLED_APPS = [*INSTALLED_APPS, "allauth.socialaccount.providers.dummy"]  # noqa: F405
