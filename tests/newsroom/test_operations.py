@@ -8,6 +8,7 @@ from django.views.defaults import server_error
 
 from newsroom import outbox
 from newsroom.requestlog import current_request_id
+from tests.processes import run_manage
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +129,32 @@ def test_the_500_page_is_korean_and_english_and_shows_nothing_technical():
     assert "Something went wrong on our side." in page
     assert "Traceback" not in page
     assert "SECRET" not in page
+
+
+def test_error_pages_in_production_settings_show_no_stack_trace_or_setting(tmp_path):
+    variables = {
+        "NEWSROOM_ENV": "production",
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "news.example.com",
+        "SITE_URL": "https://news.example.com",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
+    }
+    # As a deployment does: the database, then the hashed static files.
+    for step in (("migrate", "-v", "0"), ("collectstatic", "--noinput", "-v", "0")):
+        assert run_manage(*step, var_dir=tmp_path, **variables).returncode == 0
+    script = (
+        "from django.test import Client; "
+        "client = Client(HTTP_HOST='news.example.com', raise_request_exception=False); "
+        "response = client.get('/no-such-page/', secure=True); "
+        "print('STATUS', response.status_code); print(response.content.decode())"
+    )
+    result = run_manage("shell", "--no-imports", "-c", script, var_dir=tmp_path, **variables)
+    # The site logs to stdout too: the page follows the STATUS line.
+    _, _, answer = result.stdout.partition("STATUS ")
+    status, _, page = answer.partition("\n")
+    assert status == "404", result.stdout + result.stderr
+    assert "요청하신 페이지를 찾을 수 없습니다." in page
+    assert "Traceback" not in page
+    assert "DEBUG" not in page
+    assert "x" * 60 not in page
