@@ -21,6 +21,13 @@ class AccountAdapter(DefaultAccountAdapter):
             commit = False
         return super().save_user(request, user, form, commit=commit)
 
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        # The page after logging out is a public one: it must look the same for every
+        # reader (cacheable), so it carries no "logged out" message and sets no cookie.
+        if message_template == "account/messages/logged_out.txt":
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
+
     def render_mail(self, template_prefix, email, context, headers=None):
         # Mails are signed with the paper's name and address, not the request's host.
         context = {**context, "SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}

@@ -2,10 +2,11 @@
 the last story shown (keyset), so that page 500 costs what page 1 costs."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils.http import urlencode
 
 PAGE_SIZE = 20
@@ -41,7 +42,12 @@ def paginate(request, stories: QuerySet, *, keyset: bool = True, size: int = PAG
     # Numbered pages stop at 100 where "older" links take over; a list without them (no
     # keyset order) keeps numbering.
     paginator = Paginator(ordered[: size * NUMBERED_PAGES] if keyset else ordered, size)
-    current = paginator.get_page(request.GET.get("page"))
+    try:
+        current = paginator.page(int(request.GET.get("page", 1)))
+    except ValueError:  # not a number: the first page
+        current = paginator.page(1)
+    except EmptyPage:  # past the end or before the start: there is no such page
+        raise Http404 from None
     page = Page(
         items=list(current.object_list),
         number=current.number,
@@ -81,8 +87,12 @@ def _with(request, **changes) -> str:
 
 
 def _before(value: str) -> tuple[datetime, int] | None:
+    """The position an "older" link carries; anything else (edited by hand) is ignored."""
     moment, _, last_id = value.rpartition("_")
     try:
-        return datetime.fromisoformat(moment), int(last_id)
-    except ValueError:
+        parsed = datetime.fromisoformat(moment)
+        if parsed.tzinfo is None:
+            return None
+        return parsed.astimezone(UTC), int(last_id)
+    except (ValueError, OverflowError):
         return None

@@ -13,6 +13,7 @@ import uuid
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.utils.log import log_response
 
 current_request_id: ContextVar[str] = ContextVar("request_id", default="-")
 logger = logging.getLogger("newsroom.requests")
@@ -39,11 +40,14 @@ class RequestLogMiddleware:
         try:
             response = self.get_response(request)
             response["X-Request-ID"] = request_id
+            if response.status_code >= 400:
+                # Django would log these after the id is gone; log them here, with it.
+                log_response(f"{response.status_code} {_route(request)}", response=response)
             user = getattr(request, "user", None)
             logger.info(
-                "request method=%s path=%s status=%s duration_ms=%.1f user=%s",
+                "request method=%s route=%s status=%s duration_ms=%.1f user=%s",
                 request.method,
-                request.path,
+                _route(request),
                 response.status_code,
                 (time.monotonic() - started) * 1000,
                 user.pk if user is not None and user.is_authenticated else "-",
@@ -51,6 +55,13 @@ class RequestLogMiddleware:
         finally:
             current_request_id.reset(token)
         return response
+
+
+def _route(request) -> str:
+    """The URL pattern, not the path: paths carry one-time keys (password reset, e-mail
+    confirmation) that must not end up in the logs."""
+    match = getattr(request, "resolver_match", None)
+    return f"/{match.route}" if match is not None else "(unresolved)"
 
 
 def _incoming_id(request) -> str | None:

@@ -255,6 +255,7 @@ for _provider, (_id_name, _secret_name) in SOCIAL_PROVIDERS.items():
 # Everyone signing up through a provider sees the sign-up form (nickname and consents);
 # one that returns no e-mail (Kakao may not) is asked for an address, which is verified.
 SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_FORMS = {"signup": "accounts.social_forms.SocialSignupForm"}
 SOCIALACCOUNT_EMAIL_REQUIRED = True
 SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
 SOCIALACCOUNT_QUERY_EMAIL = True
@@ -387,6 +388,8 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.boolean("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", True)
     CSRF_TRUSTED_ORIGINS = [SITE_URL]
+    # Load balancers probe over plain http: the health check answers there too.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Logging ----------------------------------------------------------------------------
 # Everything to stdout, each line with the request id it belongs to (see newsroom.requestlog).

@@ -102,17 +102,19 @@ def reporter(request, slug: str):
 
 @require_GET
 def series(request, slug: str):
-    found = get_object_or_404(Series, slug=slug)
-    return render(
-        request,
-        "articles/series.html",
-        {"series": found, "parts": selectors.series_parts(found.pk)},
-    )
+    found = get_object_or_404(Series, slug=slug, is_active=True)
+    parts = selectors.series_parts(found.pk)
+    if not parts:  # nothing public yet: a planned series is not announced
+        raise Http404
+    return render(request, "articles/series.html", {"series": found, "parts": parts})
 
 
 @require_GET
 def tag(request, slug: str):
-    found = get_object_or_404(Tag, slug=slug)
+    # A tag used only on unpublished stories does not exist for readers.
+    found = get_object_or_404(
+        Tag.objects.filter(articles__status=Status.PUBLISHED).distinct(), slug=slug
+    )
     stories = selectors.with_lead_photo(
         selectors.for_lists(selectors.published().filter(tags=found))
     )

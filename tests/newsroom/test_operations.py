@@ -1,4 +1,5 @@
 import logging
+import re
 
 import pytest
 from django.core.cache import cache
@@ -31,7 +32,7 @@ def test_each_request_writes_one_line_with_its_id_user_status_and_duration(
     assert len(request_id) == 32
     assert line.request_id == request_id
     message = line.getMessage()
-    assert "path=/desk/" in message
+    assert "route=/desk/" in message
     assert "status=200" in message
     assert f"user={reporter.pk}" in message
     assert "duration_ms=" in message
@@ -131,7 +132,9 @@ def test_the_500_page_is_korean_and_english_and_shows_nothing_technical():
     assert "SECRET" not in page
 
 
-def test_error_pages_in_production_settings_show_no_stack_trace_or_setting(tmp_path):
+def test_production_error_pages_show_nothing_technical_and_healthz_answers_plain_http(
+    tmp_path,
+):
     variables = {
         "NEWSROOM_ENV": "production",
         "SECRET_KEY": "x" * 60,
@@ -147,6 +150,7 @@ def test_error_pages_in_production_settings_show_no_stack_trace_or_setting(tmp_p
         "from django.test import Client; "
         "client = Client(HTTP_HOST='news.example.com', raise_request_exception=False); "
         "response = client.get('/no-such-page/', secure=True); "
+        "print('HEALTH', client.get('/healthz').status_code); "
         "print('STATUS', response.status_code); print(response.content.decode())"
     )
     result = run_manage("shell", "--no-imports", "-c", script, var_dir=tmp_path, **variables)
@@ -154,7 +158,24 @@ def test_error_pages_in_production_settings_show_no_stack_trace_or_setting(tmp_p
     _, _, answer = result.stdout.partition("STATUS ")
     status, _, page = answer.partition("\n")
     assert status == "404", result.stdout + result.stderr
+    # A load balancer's plain-http probe is answered, not redirected to https.
+    assert re.search(r"HEALTH (\d+)", result.stdout).group(1) == "200"
     assert "요청하신 페이지를 찾을 수 없습니다." in page
     assert "Traceback" not in page
     assert "DEBUG" not in page
     assert "x" * 60 not in page
+
+
+def test_one_time_keys_in_addresses_never_reach_the_log(client, caplog):
+    with caplog.at_level(logging.INFO, logger="newsroom.requests"):
+        client.get("/accounts/password/reset/key/secret-key-123/")
+    [line] = request_lines(caplog)
+    assert "secret-key-123" not in line.getMessage()
+    assert "route=/accounts/password/reset/key/" in line.getMessage()
+
+
+def test_error_responses_are_logged_with_their_request_id(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get("/no-such-page/")
+    [warning] = [r for r in caplog.records if r.name == "django.request"]
+    assert warning.request_id == response["X-Request-ID"]
