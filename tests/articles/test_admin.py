@@ -53,7 +53,9 @@ def test_the_revisions_page_shows_what_changed_between_two_revisions(client, edi
     assert "#1 → #2" in response.text
     assert "- 반도체 수출 석 달째 증가" in response.text
     assert "+ 반도체 수출 넉 달째 증가" in response.text
-    assert "+ &lt;p&gt;환율이 내렸다.&lt;/p&gt;" in response.text
+    assert "+ 환율이 내렸다." in response.text
+    assert "<td>작성</td>" in response.text, "reasons are shown in words, not codes"
+    assert "&lt;p&gt;" not in response.text
 
 
 def test_an_editor_restores_an_older_revision_as_a_new_one(client, editor, revised):
