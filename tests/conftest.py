@@ -25,6 +25,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _tasks_in_process(settings):
+    # CI runs the postgres-marked tests with CELERY_BROKER_URL set. Unless a test says
+    # otherwise (the outbox and integration tests do), tasks run here after commit, as in
+    # the zero-setup site, so their effects can be asserted.
+    settings.CELERY_BROKER_URL = ""
+
+
+@pytest.fixture(autouse=True)
 def _site_language():
     # A request under /en/ leaves English active in the thread (the middleware never
     # switches back); each test starts in the site's own language, as a new request does.

@@ -23,13 +23,6 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 
-@pytest.fixture(autouse=True)
-def _tasks_in_process(settings):
-    # CI runs this module with a broker configured; the session clean-up task must run
-    # here, after commit, as in the zero-setup site.
-    settings.CELERY_BROKER_URL = ""
-
-
 SIGNUP = "/accounts/signup/"
 LOGIN = "/accounts/login/"
 ME = "/accounts/me/"

@@ -24,13 +24,6 @@ MONDAY_9AM = datetime(2025, 3, 3, 9, 0, tzinfo=SEOUL)
 Status = Article.Status
 
 
-@pytest.fixture(autouse=True)
-def _tasks_in_process(settings):
-    # CI runs the postgres-marked tests with a broker URL; these expect the outbox to run
-    # its tasks here, after commit, as the zero-setup site does.
-    settings.CELERY_BROKER_URL = ""
-
-
 @pytest.fixture
 def section(db):
     return SectionFactory(name="기업과산업", slug="industry")

@@ -170,11 +170,10 @@ def newsroom(section):
 
 
 @pytest.fixture
-def library_photo(reporter, django_capture_on_commit_callbacks, settings):
+def library_photo(reporter, django_capture_on_commit_callbacks):
     """`library_photo(caption=..., alt_text=..., credit=...)`: a small JPEG uploaded through
     the library by the reporter, its renditions (w320 and the 1200x630 share crop) made
     in-process after commit."""
-    settings.CELERY_BROKER_URL = ""
 
     def make(*, caption="", alt_text="", credit="", width=48, height=36, actor=None):
         data = encode(picture(width, height), "JPEG", quality=70)

@@ -19,11 +19,6 @@ HEADLINE = "반도체 수출 석 달째 증가"
 HANGUL = re.compile(r"[가-힣]")
 
 
-@pytest.fixture(autouse=True)
-def _in_process(settings):
-    settings.CELERY_BROKER_URL = ""  # the outbox runs the task here, after commit
-
-
 @pytest.fixture
 def submitted(story_in):
     return story_in(Status.SUBMITTED)

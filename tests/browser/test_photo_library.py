@@ -11,11 +11,6 @@ from media.models import Photo, StaffPortrait
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
-@pytest.fixture(autouse=True)
-def _in_process_tasks(settings):
-    settings.CELERY_BROKER_URL = ""
-
-
 def jpeg(path, colour, size=(640, 420)):
     buffer = BytesIO()
     Image.new("RGB", size, colour).save(buffer, "JPEG")

@@ -25,11 +25,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-@pytest.fixture(autouse=True)
-def _in_process_tasks(settings):
-    settings.CELERY_BROKER_URL = ""
-
-
 @pytest.fixture
 def section(db):
     # As tests/articles/conftest.py makes it; the reader fixtures build on it.

@@ -77,13 +77,6 @@ def _empty_photo_folders():
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(autouse=True)
-def _renditions_in_process(settings):
-    # CI runs some tests with a broker URL set; these expect the outbox to run
-    # media.make_renditions here, after commit, as the zero-setup site does.
-    settings.CELERY_BROKER_URL = ""
-
-
 @pytest.fixture
 def jpeg_bytes():
     """Make a JPEG: `jpeg_bytes(width, height)` or `jpeg_bytes(image=..., exif=...)`."""

@@ -47,9 +47,8 @@ def test_a_proxys_request_id_is_kept_only_behind_trusted_proxies(client, setting
 
 
 def test_a_task_caused_by_a_request_logs_with_that_requests_id(
-    caplog, settings, django_capture_on_commit_callbacks
+    caplog, django_capture_on_commit_callbacks
 ):
-    settings.CELERY_BROKER_URL = ""
     with (
         caplog.at_level(logging.INFO),
         django_capture_on_commit_callbacks(execute=True),

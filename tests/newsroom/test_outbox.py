@@ -30,8 +30,7 @@ def record_run(value: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _clean_task_state(settings):
-    settings.CELERY_BROKER_URL = ""  # in-process unless a test says otherwise
+def _clean_task_state():
     runs.clear()
     planned_failures.clear()
     yield
