@@ -10,7 +10,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         # Staff start their day at the desk; readers go back to the news.
         if can_use_desk(request.user):
-            return reverse("desk")
+            return reverse("story_desk:dashboard")
         return super().get_login_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import legal, membership, nicknames
 from accounts.errors import NicknameTaken
+from accounts.models import StaffProfile
 from accounts.selectors import nickname_in_use
 
 # The sign-up form's consent boxes and the text each one agrees to.
@@ -121,3 +122,17 @@ class DeleteAccountForm(forms.Form):
         label=_("I understand: my account is deleted at once and cannot be restored."),
         error_messages={"required": _("Tick the box to confirm that you have read this.")},
     )
+
+
+class StaffProfileForm(forms.ModelForm):
+    """A staff member's byline as readers see it. Saved by membership.update_staff_profile."""
+
+    class Meta:
+        model = StaffProfile
+        fields = ["byline_name", "title", "public_email", "bio"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "byline_name": _("Printed over your stories and on your reporter page."),
+            "title": _("Printed after your name, e.g. 기자 or 선임기자."),
+            "public_email": _("Printed in your byline for readers to write to. May be empty."),
+        }

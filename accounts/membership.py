@@ -1,6 +1,7 @@
-"""A reader's membership: joining with consents, the nickname, leaving.
+"""A member's account: joining with consents, the nickname, the staff profile, leaving.
 
-The only code that writes nicknames, Consent rows and AccountEvents. Each function checks
+The only code that writes nicknames, Consent rows, staff profiles' details and
+AccountEvents. Each function checks
 the right to act, changes the rows and writes one AccountEvent, in one transaction. Views,
 the sign-up form and the demo loader call these.
 """
@@ -18,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import legal, nicknames
 from accounts.errors import ConsentMissing, NicknameTaken, WrongPassword, require
-from accounts.models import AccountEvent, Consent, User
-from accounts.permissions import can_change_nickname, can_delete_own_account
+from accounts.models import AccountEvent, Consent, StaffProfile, User
+from accounts.permissions import can_change_nickname, can_delete_own_account, can_use_desk
 from accounts.selectors import nickname_in_use
 from newsroom.outbox import enqueue
 
@@ -75,6 +76,32 @@ def change_nickname(user: User, nickname: str) -> bool:
     user.nickname = locked.nickname
     _record(locked, Action.NICKNAME_CHANGED, {"old": old, "new": nickname})
     return True
+
+
+# What a staff member edits of their own byline; the URL slug stays (links keep working).
+PROFILE_FIELDS = ("byline_name", "title", "public_email", "bio")
+
+
+@transaction.atomic
+def update_staff_profile(profile: StaffProfile, *, actor: User, **values: str) -> list[str]:
+    """The staff member's byline name, title, public e-mail and bio, as readers see them.
+    Returns the names of the fields that changed (none: nothing is written).
+
+    Preconditions: the actor is the profile's own, active staff member.
+    History: one AccountEvent "profile_changed" with the old and new values.
+    """
+    require(can_use_desk(actor) and profile.user_id == actor.pk)
+    profile = StaffProfile.objects.select_for_update().get(pk=profile.pk)
+    changes = {}
+    for name in PROFILE_FIELDS:
+        if name in values and getattr(profile, name) != values[name].strip():
+            changes[name] = [getattr(profile, name), values[name].strip()]
+            setattr(profile, name, values[name].strip())
+    if not changes:
+        return []
+    profile.save(update_fields=[*changes, "updated_at"])
+    _record(actor, Action.PROFILE_CHANGED, changes)
+    return list(changes)
 
 
 @transaction.atomic

@@ -182,7 +182,8 @@ class Consent(models.Model):
 
 
 class AccountEvent(models.Model):
-    """History of a reader's account: joining, nickname changes, deletion. Survives the
+    """History of an account: joining, nickname changes, staff profile changes, deletion.
+    Survives the
     account; deleting it strips the e-mail and data from its earlier rows (see
     accounts.membership.delete_account)."""
 
@@ -190,6 +191,7 @@ class AccountEvent(models.Model):
         JOINED = "joined", _("Joined")
         NICKNAME_CHANGED = "nickname_changed", _("Nickname changed")
         DELETED = "deleted", _("Account deleted")
+        PROFILE_CHANGED = "profile_changed", _("Staff profile changed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

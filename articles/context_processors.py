@@ -1,7 +1,10 @@
+from functools import partial
+
 from django.db.models import Prefetch
 from django.utils.functional import SimpleLazyObject
 
 from articles.models import Section
+from articles.permissions import can_create
 
 
 def _top_sections() -> list[Section]:
@@ -16,3 +19,8 @@ def _top_sections() -> list[Section]:
 def navigation(request):
     # Read once, and only on pages that draw the section menu.
     return {"top_sections": SimpleLazyObject(_top_sections)}
+
+
+def desk(request):
+    # A callable: evaluated only where the desk menu is drawn.
+    return {"can_write_stories": partial(can_create, request.user)}

@@ -86,6 +86,19 @@ def photo_use_ids(html: str) -> list[int]:
     return [int(found) for found in PLACEHOLDER.findall(html)]
 
 
+NEW_PHOTO = re.compile(r'data-photo-use="new-([A-Za-z0-9]{1,20})"')
+
+
+def bind_new_photos(html: str, new_ids: dict[str, int]) -> str:
+    """Point the placeholders of photos inserted before the story was saved
+    (`data-photo-use="new-3"`, named by the editor) at the photo uses just created for them.
+    Runs before clean(), which drops any placeholder that is not a number."""
+    return NEW_PHOTO.sub(
+        lambda match: f'data-photo-use="{new_ids[match[1]]}"' if match[1] in new_ids else match[0],
+        html,
+    )
+
+
 def without_placeholders(html: str, keep: set[int]) -> str:
     """Drop placeholders naming photo uses that are not the story's."""
     return PLACEHOLDER.sub(

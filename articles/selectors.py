@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from articles.models import (
@@ -38,6 +38,40 @@ def story_with_content(article_id: int) -> Article:
             ),
         )
         .get(pk=article_id)
+    )
+
+
+# The dashboard's panels: (key, statuses, newest-first order).
+DESK_PANELS = (
+    ("returned", (Article.Status.RETURNED,), "-last_saved_at"),
+    ("drafts", (Article.Status.DRAFT,), "-last_saved_at"),
+    ("submitted", (Article.Status.SUBMITTED,), "-last_saved_at"),
+    ("scheduled", (Article.Status.SCHEDULED,), "-scheduled_publish_at"),
+    ("published", (Article.Status.PUBLISHED,), "-published_at"),
+)
+
+
+def stories_of(user) -> QuerySet[Article]:
+    """The stories a staff member wrote or carries a byline on."""
+    bylined = Byline.objects.filter(article=OuterRef("pk"), profile__user=user)
+    return Article.objects.filter(Q(created_by=user) | Exists(bylined))
+
+
+def desk_panel_counts(user) -> dict[str, int]:
+    """How many of the staff member's stories each dashboard panel holds, in one query."""
+    return stories_of(user).aggregate(
+        **{key: Count("pk", filter=Q(status__in=statuses)) for key, statuses, _ in DESK_PANELS}
+    )
+
+
+def desk_panel(user, key: str) -> QuerySet[Article]:
+    statuses, order = next((s, o) for k, s, o in DESK_PANELS if k == key)
+    return (
+        stories_of(user)
+        .filter(status__in=statuses)
+        .select_related("section")
+        .defer("body")
+        .order_by(order, "-pk")
     )
 
 

@@ -196,6 +196,11 @@ def autosave(article: Article, *, actor: User, base_version: int, content: dict)
     return draft
 
 
+def discard_autosave(article: Article, *, actor: User) -> None:
+    """Throw away the actor's autosaved copy of the story (they chose the saved one)."""
+    AutosaveDraft.objects.filter(article=article, user=actor).delete()
+
+
 @dataclass(frozen=True)
 class EditLock:
     holder: User | None  # someone else editing the story now, or None
@@ -468,11 +473,15 @@ def _apply(article: Article, content: dict) -> list[str]:
     if "share_photo" in content and article.share_photo_id != content["share_photo"]:
         article.share_photo_id = content["share_photo"]
         changed.append("share_photo")
-    if "photo_uses" in content and _sync_photo_uses(article, content["photo_uses"]):
-        changed.append("photo_uses")
+    new_uses: dict[str, int] = {}
+    if "photo_uses" in content:
+        uses_changed, new_uses = _sync_photo_uses(article, content["photo_uses"])
+        if uses_changed:
+            changed.append("photo_uses")
     if "body" in content:
         keep = set(article.photo_uses.values_list("pk", flat=True))
-        body = sanitize.without_placeholders(sanitize.clean(content["body"] or ""), keep)
+        body = sanitize.bind_new_photos(content["body"] or "", new_uses)
+        body = sanitize.without_placeholders(sanitize.clean(body), keep)
         if article.body != body:
             article.body = body
             changed.append("body")
@@ -501,11 +510,13 @@ def _apply(article: Article, content: dict) -> list[str]:
     return changed
 
 
-def _sync_photo_uses(article: Article, wanted: list[dict]) -> bool:
+def _sync_photo_uses(article: Article, wanted: list[dict]) -> tuple[bool, dict[str, int]]:
     """Make the story's photo uses those listed: an entry with an id updates that use, one
-    without adds a photo (its caption, credit and alt text default from the library)."""
+    without adds a photo (its caption, credit and alt text default from the library).
+    Returns whether anything changed, and the new uses' ids by the `ref` the editor gave
+    them (its body names a photo inserted before saving by that ref)."""
     current = {use.pk: use for use in article.photo_uses.select_related("photo")}
-    keep, changed = set(), False
+    keep, changed, new_ids = set(), False, {}
     for position, entry in enumerate(wanted):
         use = current.get(entry.get("id"))
         if use is None:
@@ -534,11 +545,13 @@ def _sync_photo_uses(article: Article, wanted: list[dict]) -> bool:
                 article.photo_uses.filter(is_lead=True).exclude(pk=use.pk).update(is_lead=False)
             use.save()
         keep.add(use.pk)
+        if entry.get("ref"):
+            new_ids[entry["ref"]] = use.pk
     gone = set(current) - keep
     if gone:
         PhotoUse.objects.filter(pk__in=gone).delete()
         changed = True
-    return changed
+    return changed, new_ids
 
 
 def snapshot(article: Article) -> dict:

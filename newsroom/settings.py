@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import environ
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "csp",
     "tree_queries",
+    "django_prose_editor",
     # Ours, in import order: each app may use only the ones above it.
     "newsroom",
     "accounts",
@@ -120,6 +121,7 @@ TEMPLATES = [
                 "accounts.context_processors.staff",
                 "media.context_processors.library",
                 "articles.context_processors.navigation",
+                "articles.context_processors.desk",
             ],
         },
     },
@@ -283,6 +285,10 @@ USE_I18N = True
 TIME_ZONE = "Asia/Seoul"
 USE_TZ = True
 
+# --- Desk -------------------------------------------------------------------------------
+# How often the story editor keeps unsaved work aside (the writer's own autosaved copy).
+DESK_AUTOSAVE_SECONDS = env.integer("DESK_AUTOSAVE_SECONDS", 30, minimum=1)
+
 # --- Files ------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -355,10 +361,12 @@ STORAGES = {
 
 # --- Security ---------------------------------------------------------------------------
 # Public pages are cached, so they load external scripts only: a nonce would go stale.
+# The nonce reaches the header only on pages that use it (the desk's story editor, whose
+# rich-text editor needs an inline import map); django-csp adds it lazily.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],

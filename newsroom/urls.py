@@ -22,7 +22,8 @@ urlpatterns = [
     *i18n_patterns(
         path("accounts/", include("allauth.urls")),
         path("desk/photos/", include("media.urls")),
-        path("desk/", views.desk, name="desk"),
+        path("desk/profile/", views.staff_profile, name="desk-profile"),
+        path("desk/", include("articles.desk_urls")),
         path("", include("accounts.urls")),
         path("", include("articles.urls")),
         prefix_default_language=False,

@@ -2,6 +2,7 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
@@ -9,11 +10,14 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control
 
+from accounts import membership
+from accounts.forms import StaffProfileForm
 from accounts.models import StaffProfile
 from accounts.permissions import desk_view
-from accounts.roles import Role, roles_of
+from accounts.roles import Role, ensure_staff_profile, roles_of
 from newsroom import outbox
 from newsroom.celery import app as celery_app
 
@@ -21,15 +25,33 @@ logger = logging.getLogger(__name__)
 
 
 @desk_view()
-def desk(request):
-    """The staff member's start page. It lives here, in the wiring layer, because it
-    gathers panels from every app (the portrait from the photo library, ...)."""
+def staff_profile(request):
+    """The staff member's own byline: name, title, e-mail, bio, and the portrait. It lives
+    here, in the wiring layer, because the page gathers parts from two apps (the profile
+    from accounts, the portrait picker from the photo library)."""
+    profile = ensure_staff_profile(request.user)
+    if request.method == "POST":
+        form = StaffProfileForm(request.POST, instance=StaffProfile(pk=profile.pk))
+        if form.is_valid():
+            changed = membership.update_staff_profile(
+                profile,
+                actor=request.user,
+                **{name: form.cleaned_data[name] for name in form.fields},
+            )
+            if changed:
+                messages.success(request, _("Your profile was saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("desk-profile")
+    else:
+        form = StaffProfileForm(instance=profile)
     roles = roles_of(request.user)
     return render(
         request,
-        "newsroom/desk.html",
+        "newsroom/profile.html",
         {
-            "profile": StaffProfile.objects.filter(user=request.user).first(),
+            "profile": profile,
+            "form": form,
             "role_labels": [label for value, label in Role.choices if value in roles],
         },
     )

@@ -28,6 +28,12 @@ def article_detail(request, article_id: int, slug: str = ""):
         raise Http404
     if slug != article.slug:
         return redirect(article, permanent=True)
+    return story_page(request, article)
+
+
+def story_page(request, article: Article, *, preview: bool = False):
+    """The article page as readers see it; the desk's preview draws any story with it,
+    marked as a preview (and without the read counter)."""
     bylines = list(article.bylines.all())
     primary = next((byline.profile for byline in bylines if byline.profile_id), None)
     share = sharing.card(article)
@@ -51,6 +57,7 @@ def article_detail(request, article_id: int, slug: str = ""):
             "kakao_js_key": settings.KAKAO_JS_KEY,
             "kakao_sdk_url": settings.KAKAO_SDK_URL,
             "youtube_url": settings.SITE_YOUTUBE_URL,
+            "preview": preview,
         },
     )
 

@@ -15,18 +15,21 @@ pytestmark = pytest.mark.django_db
 
 DESK = "/desk/"
 DESK_EN = "/en/desk/"
+PROFILE = "/desk/profile/"
+PROFILE_EN = "/en/desk/profile/"
 
-# The desk for a signed-in reporter: session, user, the user's roles, the staff profile,
-# the portrait with its photo, and (when there is one) the portrait's renditions.
-DESK_QUERIES = 5
+# The profile page for a signed-in reporter: session, user, the user's roles, the staff
+# profile, the portrait with its photo, and (when there is one) the portrait's renditions.
+PROFILE_QUERIES = 5
 
 
 def badge(label) -> str:
-    return f'<li class="badge">{label}</li>'
+    return f'<span class="badge">{label}</span>'
 
 
-def test_desk_url_name_resolves_to_the_korean_unprefixed_path():
-    assert reverse("desk") == DESK
+def test_desk_url_names_resolve_to_the_korean_unprefixed_paths():
+    assert reverse("story_desk:dashboard") == DESK
+    assert reverse("desk-profile") == PROFILE
 
 
 def test_anonymous_visitor_is_sent_to_log_in_and_back_to_the_desk(anonymous):
@@ -55,8 +58,8 @@ def test_superuser_without_a_role_is_refused_the_desk(client, superuser):
 @pytest.mark.parametrize(
     ("path", "language", "heading", "labels"),
     [
-        (DESK, "ko", "뉴스룸 데스크", ["기자", "편집자", "댓글 관리자"]),
-        (DESK_EN, "en", "Newsroom desk", ["Reporter", "Editor", "Moderator"]),
+        (PROFILE, "ko", "내 프로필", ["기자", "편집자", "댓글 관리자"]),
+        (PROFILE_EN, "en", "My profile", ["Reporter", "Editor", "Moderator"]),
     ],
 )
 @pytest.mark.parametrize(
@@ -97,7 +100,7 @@ def test_staff_member_with_two_roles_sees_both(client, reporter):
     roles.grant_role(reporter, Role.MODERATOR, actor=None)
     client.force_login(reporter)
 
-    page = client.get(DESK_EN).content.decode()
+    page = client.get(PROFILE_EN).content.decode()
 
     assert badge("Reporter") in page
     assert badge("Moderator") in page
@@ -131,18 +134,18 @@ def test_desk_link_is_shown_to_staff_and_hidden_from_readers(client, reporter, r
     assert 'href="/desk/"' not in client.get("/").content.decode()
 
 
-def test_desk_page_for_a_reporter_runs_a_fixed_number_of_queries(
+def test_profile_page_for_a_reporter_runs_a_fixed_number_of_queries(
     client, reporter, django_assert_num_queries
 ):
     client.force_login(reporter)
 
-    with django_assert_num_queries(DESK_QUERIES):
-        response = client.get(DESK)
+    with django_assert_num_queries(PROFILE_QUERIES):
+        response = client.get(PROFILE)
 
     assert response.status_code == 200
 
 
-def test_desk_page_with_a_portrait_adds_only_the_renditions_query(
+def test_profile_page_with_a_portrait_adds_only_the_renditions_query(
     client, reporter, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     buffer = BytesIO()
@@ -152,8 +155,8 @@ def test_desk_page_with_a_portrait_adds_only_the_renditions_query(
     library.set_portrait(reporter.staff_profile, photo, actor=reporter)
     client.force_login(reporter)
 
-    with django_assert_num_queries(DESK_QUERIES + 1):
-        response = client.get(DESK)
+    with django_assert_num_queries(PROFILE_QUERIES + 1):
+        response = client.get(PROFILE)
 
     assert '<picture class="portrait">' in response.text
 
@@ -185,4 +188,5 @@ def test_signed_in_reader_is_refused_the_admin_instead_of_sent_round_in_circles(
 def test_desk_page_title_names_the_page_and_the_site(client, reporter):
     client.force_login(reporter)
 
-    assert "<title>데스크 - 솔빛경제</title>" in client.get(DESK).text
+    assert "<title>내 기사 - 솔빛경제</title>" in client.get(DESK).text
+    assert "<title>내 프로필 - 솔빛경제</title>" in client.get(PROFILE).text

@@ -68,7 +68,7 @@ def test_the_picker_dialog_searches_and_sets_the_portrait(
         with (tmp_path / name).open("rb") as handle:
             library.upload(handle, actor=reporter, caption=caption)
     page = signed_in_page(reporter)
-    page.goto(f"{live_server.url}/desk/")
+    page.goto(f"{live_server.url}/desk/profile/")
 
     page.get_by_role("link", name="사진 보관함에서 고르기").click()
     dialog = page.locator("dialog.picker-dialog")
@@ -81,7 +81,7 @@ def test_the_picker_dialog_searches_and_sets_the_portrait(
     assert "부산 신항 크레인" in dialog.inner_text()
     dialog.get_by_role("button", name="선택").click()
 
-    page.wait_for_url(f"{live_server.url}/desk/")
+    page.wait_for_url(f"{live_server.url}/desk/profile/")
     portrait = StaffPortrait.objects.get(profile__user=reporter)
     assert portrait.photo.caption == "부산 신항 크레인"
     assert page.locator(".portrait-block picture img").count() == 1

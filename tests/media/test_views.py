@@ -24,7 +24,7 @@ LIST = "/desk/photos/"
 UPLOAD = "/desk/photos/upload/"
 PICKER = "/desk/photos/picker/"
 PORTRAIT = "/desk/photos/portrait/"
-DESK = "/desk/"
+PROFILE = "/desk/profile/"
 JSON = {"Accept": "application/json"}
 SVG = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
@@ -527,8 +527,8 @@ def test_picker_sends_only_the_results_to_its_script(client, reporter):
     assert f'name="photo" value="{photo.pk}"' in page
 
 
-@pytest.mark.parametrize("desk", [DESK, "/en/desk/"], ids=["korean", "english"])
-def test_the_portrait_block_on_the_desk_opens_the_picker(client, reporter, desk):
+@pytest.mark.parametrize("desk", [PROFILE, "/en/desk/profile/"], ids=["korean", "english"])
+def test_the_portrait_block_on_the_profile_page_opens_the_picker(client, reporter, desk):
     PhotoFactory()
     client.force_login(reporter)
     page = client.get(desk).content.decode()
@@ -550,15 +550,15 @@ def test_picker_runs_the_same_queries_for_one_or_thirty_photos(
         client.get(PICKER, {"target": PORTRAIT})
 
 
-def test_choosing_a_portrait_shows_it_on_the_desk(client, reporter, photo):
+def test_choosing_a_portrait_shows_it_on_the_profile_page(client, reporter, photo):
     client.force_login(reporter)
 
     response = client.post(PORTRAIT, {"photo": photo.pk})
 
     assert response.status_code == 302
-    assert response["Location"] == DESK
+    assert response["Location"] == PROFILE
     assert StaffPortrait.objects.get(profile=reporter.staff_profile).photo == photo
-    page = client.get(DESK).content.decode()
+    page = client.get(PROFILE).content.decode()
     assert korean(_("Your portrait was changed.")) in page
     w320 = photo.renditions.get(spec="w320", format="JPEG")
     assert f"{w320.file.url} 320w" in page

@@ -1,0 +1,220 @@
+"""The desk's story editor form: what the writer typed, turned into the content dict that
+articles.workflow saves (or keeps aside as an autosave)."""
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import StaffProfile
+from articles import workflow
+from articles.models import Article, CommentMode, PhotoUse, Section, Series
+from media.models import Photo
+
+# The editor names each photo in the story's photo list: a saved use by its id, a photo
+# picked since the last save by "new-" and a number of the page's choosing.
+PHOTO_KEY = re.compile(r"(?:[0-9]{1,12}|new-[0-9A-Za-z]{1,20})")
+MAX_PHOTOS = 60
+BYLINE_SLOTS = 3
+
+
+class SectionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, section):
+        return f"{section.parent.name} › {section.name}" if section.parent_id else section.name
+
+
+class SectionsChoiceField(forms.ModelMultipleChoiceField):
+    label_from_instance = SectionChoiceField.label_from_instance
+
+
+def _sections():
+    return Section.objects.filter(is_active=True).select_related("parent").order_by("order", "pk")
+
+
+class StoryForm(forms.Form):
+    headline = forms.CharField(label=_("headline"), max_length=200)
+    subheadline = forms.CharField(label=_("subheadline"), max_length=300, required=False)
+    summary = forms.CharField(
+        label=_("summary"), max_length=600, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    body = forms.CharField(
+        label=_("body"),
+        required=False,
+        # The desk's script puts django-prose-editor over it, offering exactly what
+        # articles.sanitize keeps; without the script it takes the body's HTML as it is.
+        widget=forms.Textarea(attrs={"data-story-body": "", "rows": 16}),
+    )
+    section = SectionChoiceField(label=_("section"), queryset=_sections())
+    extra_sections = SectionsChoiceField(
+        label=_("also in sections"),
+        queryset=_sections(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    series = forms.ModelChoiceField(
+        label=_("series"), queryset=Series.objects.filter(is_active=True), required=False
+    )
+    series_ordinal = forms.IntegerField(label=_("part"), min_value=1, max_value=999, required=False)
+    tags = forms.CharField(
+        label=_("tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate tags with commas."),
+    )
+    guest_bylines = forms.CharField(
+        label=_("guest bylines"),
+        required=False,
+        max_length=300,
+        help_text=_("Names of writers from outside, separated by commas."),
+    )
+    share_title = forms.CharField(label=_("share title"), max_length=70, required=False)
+    share_description = forms.CharField(
+        label=_("share description"),
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    comment_mode = forms.ChoiceField(label=_("comments"), choices=CommentMode.choices)
+    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        profiles = StaffProfile.objects.order_by("byline_name")
+        for slot in range(1, BYLINE_SLOTS + 1):
+            self.fields[f"byline_{slot}"] = forms.ModelChoiceField(
+                label=_("reporter %(number)s") % {"number": slot},
+                queryset=profiles,
+                required=False,
+            )
+        self.photo_errors: list[str] = []
+        self.photo_rows = self._photo_rows() if self.is_bound else []
+
+    @property
+    def byline_fields(self):
+        return [self[f"byline_{slot}"] for slot in range(1, BYLINE_SLOTS + 1)]
+
+    def clean(self):
+        data = super().clean()
+        series, ordinal = data.get("series"), data.get("series_ordinal")
+        if series and not ordinal:
+            self.add_error("series_ordinal", _("Give the part number within the series."))
+        if ordinal and not series:
+            data["series_ordinal"] = None
+        profiles = [data.get(f"byline_{slot}") for slot in range(1, BYLINE_SLOTS + 1)]
+        guests = _split(data.get("guest_bylines", ""))
+        if not any(profiles) and not guests:
+            self.add_error("byline_1", _("A story needs at least one byline."))
+        if self.photo_errors:
+            raise forms.ValidationError(self.photo_errors)
+        return data
+
+    def content(self) -> dict:
+        """The cleaned form as the workflow's content dict."""
+        data = self.cleaned_data
+        section = data["section"]
+        bylines, seen = [], set()
+        for slot in range(1, BYLINE_SLOTS + 1):
+            profile = data.get(f"byline_{slot}")
+            if profile and profile.pk not in seen:
+                seen.add(profile.pk)
+                bylines.append({"profile": profile.pk})
+        bylines += [{"guest": name} for name in _split(data["guest_bylines"])]
+        return {
+            "headline": data["headline"],
+            "subheadline": data["subheadline"],
+            "summary": data["summary"],
+            "body": data["body"],
+            "section": section.pk,
+            "extra_sections": sorted(s.pk for s in data["extra_sections"] if s.pk != section.pk),
+            "series": data["series"].pk if data["series"] else None,
+            "series_ordinal": data["series_ordinal"] if data["series"] else None,
+            "tags": _split(data["tags"]),
+            "bylines": bylines,
+            "share_title": data["share_title"],
+            "share_description": data["share_description"],
+            "comment_mode": data["comment_mode"],
+            "photo_uses": [row["entry"] for row in self.photo_rows],
+        }
+
+    def _photo_rows(self) -> list[dict]:
+        """The photo list as posted, one row per photo (kept in the posted order): what the
+        workflow needs, and what the page needs to draw the row again after an error."""
+        keys = [key for key in self.data.getlist("photo") if PHOTO_KEY.fullmatch(key)]
+        keys = list(dict.fromkeys(keys))[:MAX_PHOTOS]
+        lead = self.data.get("lead_photo", "")
+        saved_ids = [int(key) for key in keys if key.isdigit()]
+        new_photo_ids = {
+            key: self.data.get(f"photo-{key}-photo", "") for key in keys if not key.isdigit()
+        }
+        saved = PhotoUse.objects.in_bulk(saved_ids)
+        photos = Photo.objects.in_bulk(
+            [int(value) for value in new_photo_ids.values() if value.isdigit()]
+        )
+        rows = []
+        for key in keys:
+            fields = {
+                "caption": self.data.get(f"photo-{key}-caption", "").strip()[:500],
+                "credit": self.data.get(f"photo-{key}-credit", "").strip()[:120],
+                "alt_text": self.data.get(f"photo-{key}-alt", "").strip()[:250],
+                "is_lead": key == lead,
+            }
+            if key.isdigit():
+                use = saved.get(int(key))
+                if use is None:
+                    continue  # removed meanwhile by someone else: the save will tell them
+                entry = {"id": use.pk, "photo": use.photo_id, **fields}
+                photo = use.photo_id
+            else:
+                value = new_photo_ids[key]
+                photo = photos.get(int(value)) if value.isdigit() else None
+                if photo is None:
+                    self.photo_errors.append(_("A chosen photo is no longer in the library."))
+                    continue
+                entry = {"ref": key.removeprefix("new-"), "photo": photo.pk, **fields}
+                photo = photo.pk
+            rows.append({"key": key, "photo_id": photo, "entry": entry})
+        return rows
+
+
+def initial_from(article: Article, content: dict | None = None) -> tuple[dict, list[dict]]:
+    """The form's initial values and photo rows for a story, or for a content dict kept
+    aside (an autosave) on top of it."""
+    if content is None:
+        content = workflow.snapshot(article)
+    profiles = [entry["profile"] for entry in content.get("bylines", []) if "profile" in entry]
+    guests = [entry["guest"] for entry in content.get("bylines", []) if "guest" in entry]
+    initial = {
+        name: content.get(name, "")
+        for name in (
+            "headline",
+            "subheadline",
+            "summary",
+            "body",
+            "share_title",
+            "share_description",
+            "comment_mode",
+            "section",
+            "extra_sections",
+            "series",
+            "series_ordinal",
+        )
+    }
+    initial["tags"] = ", ".join(content.get("tags", []))
+    initial["guest_bylines"] = ", ".join(guests)
+    initial["base_version"] = article.version
+    for slot, profile in enumerate(profiles[:BYLINE_SLOTS], start=1):
+        initial[f"byline_{slot}"] = profile
+    rows = [
+        {
+            "key": str(entry["id"]) if entry.get("id") else f"new-{entry['ref']}",
+            "photo_id": entry["photo"],
+            "entry": entry,
+        }
+        for entry in content.get("photo_uses", [])
+        if entry.get("id") or entry.get("ref")
+    ]
+    return initial, rows
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]

@@ -1,0 +1,385 @@
+"""The reporter's desk: the dashboard of one's stories, the story editor and the preview.
+Every change goes through articles.workflow; these views only read forms and show results."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.errors import NotAllowed
+from accounts.models import StaffProfile
+from accounts.permissions import desk_view
+from accounts.roles import Role, roles_of
+from articles import permissions, selectors, workflow
+from articles.errors import IllegalTransition, NoteRequired, StaleVersion
+from articles.forms import StoryForm, initial_from
+from articles.models import Article, AutosaveDraft, CommentMode
+from articles.views.public import story_page
+from media.models import Photo
+
+Status = Article.Status
+PANEL_SIZE = 10
+PANEL_TITLES = {
+    "returned": _("Returned to me"),
+    "drafts": _("My drafts"),
+    "submitted": _("Waiting for review"),
+    "scheduled": _("Scheduled"),
+    "published": _("Published"),
+}
+# What each button of the editor does after the content is saved, and what it says.
+DONE_MESSAGES = {
+    "save": _("Saved."),
+    "submit": _("Submitted for review. An editor will look at it."),
+    "publish": _("Published."),
+    "schedule": _("Scheduled."),
+    "cancel_schedule": _("The schedule was cancelled; the story waits for review again."),
+    "return": _("Returned to the reporter with your note."),
+    "correct": _("The correction was published under the story."),
+    "unpublish": _("The story was taken down."),
+    "republish": _("The story is public again."),
+}
+
+
+@dataclass
+class Panel:
+    key: str
+    title: str
+    count: int
+    stories: list
+    page: int
+    pages: int
+    previous_url: str = ""
+    next_url: str = ""
+
+
+@desk_view()
+def dashboard(request):
+    """The signed-in staff member's stories, panel by panel, newest first. Each panel pages
+    on its own (?drafts=2) and costs two queries whatever its length."""
+    panels = []
+    if permissions.can_create(request.user):
+        counts = selectors.desk_panel_counts(request.user)
+        for key, _statuses, _order in selectors.DESK_PANELS:
+            panels.append(_panel(request, key, counts[key]))
+    roles = roles_of(request.user)
+    return render(
+        request,
+        "articles/desk/dashboard.html",
+        {
+            "panels": panels,
+            "returned_count": next((p.count for p in panels if p.key == "returned"), 0),
+            "role_labels": [label for value, label in Role.choices if value in roles],
+        },
+    )
+
+
+def _panel(request, key: str, count: int) -> Panel:
+    pages = max(1, -(-count // PANEL_SIZE))
+    number = request.GET.get(key, "1")
+    number = min(max(int(number), 1), pages) if number.isascii() and number.isdigit() else 1
+    start = (number - 1) * PANEL_SIZE
+    stories = (
+        list(selectors.desk_panel(request.user, key)[start : start + PANEL_SIZE]) if count else []
+    )
+
+    def page_url(target: int) -> str:
+        query = request.GET.copy()
+        query[key] = str(target)
+        return f"?{query.urlencode()}#{key}"
+
+    return Panel(
+        key=key,
+        title=PANEL_TITLES[key],
+        count=count,
+        stories=stories,
+        page=number,
+        pages=pages,
+        previous_url=page_url(number - 1) if number > 1 else "",
+        next_url=page_url(number + 1) if number < pages else "",
+    )
+
+
+@desk_view("articles.add_article")
+def story_new(request):
+    """A new story in the full editor; the first save creates the draft."""
+    if request.method == "POST":
+        form = StoryForm(request.POST)
+        action = request.POST.get("action", "save")
+        if form.is_valid():
+            content = form.content()
+            section = form.cleaned_data["section"]
+            try:
+                with transaction.atomic():
+                    article = workflow.create(
+                        actor=request.user,
+                        section=section,
+                        headline=content.pop("headline"),
+                        **{k: v for k, v in content.items() if k != "section"},
+                    )
+                    if action == "submit":
+                        workflow.submit(article, actor=request.user)
+            except (NotAllowed, IllegalTransition, ValueError) as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, DONE_MESSAGES.get(action, DONE_MESSAGES["save"]))
+                if action == "submit":
+                    return redirect("story_desk:dashboard")
+                return redirect("story_desk:edit", article.pk)
+    else:
+        profile = StaffProfile.objects.filter(user=request.user).first()
+        form = StoryForm(
+            initial={
+                "base_version": 1,
+                "comment_mode": CommentMode.INHERIT,
+                "byline_1": profile.pk if profile else None,
+            }
+        )
+    return _editor(request, form, article=None, rows=form.photo_rows)
+
+
+@desk_view("articles.view_article")
+def story_edit(request, article_id: int):
+    article = _story_for(request.user, article_id)
+    editable = permissions.can_edit(request.user, article)
+    if request.method == "POST":
+        if not editable:
+            raise NotAllowed(_("This story cannot be changed in its present state."))
+        if request.POST.get("action") == "discard_autosave":
+            workflow.discard_autosave(article, actor=request.user)
+            messages.info(request, _("The autosaved copy was discarded."))
+            return redirect("story_desk:edit", article.pk)
+        return _save(request, article)
+    lock = workflow.open_for_editing(article, actor=request.user) if editable else None
+    autosave = _newer_autosave(article, request.user) if editable else None
+    if autosave and request.GET.get("restore") == "autosave":
+        form = StoryForm(QueryDict(urlencode(autosave.content["fields"], doseq=True)))
+        form.is_valid()  # shows what the restored copy still lacks, like any posted form
+        messages.info(request, _("The autosaved copy is back in the editor. Save to keep it."))
+        return _editor(request, form, article=article, rows=form.photo_rows, lock=lock)
+    initial, rows = initial_from(article)
+    form = StoryForm(initial=initial)
+    return _editor(request, form, article=article, rows=rows, lock=lock, autosave=autosave)
+
+
+def _save(request, article: Article):
+    """Save the posted content, then take the step the button asked for, all or nothing.
+    Any refusal shows the editor again with the writer's text as they sent it."""
+    form = StoryForm(request.POST)
+    action = request.POST.get("action", "save")
+    if action not in DONE_MESSAGES:
+        action = "save"
+    if not form.is_valid():
+        return _editor(request, form, article=article, rows=form.photo_rows, status=400)
+    content = form.content()
+    note = request.POST.get(f"{action}_note", "").strip()
+    try:
+        with transaction.atomic():
+            article = workflow.save(
+                article,
+                actor=request.user,
+                base_version=form.cleaned_data["base_version"],
+                content=content,
+                correction_note=note if action == "correct" else "",
+            )
+            if action == "correct" and not note:
+                raise NoteRequired(_("Write the correction readers will see."))
+            _step(request, article, action, note)
+    except StaleVersion as conflict:
+        # The writer has now seen the other version: their next save may replace it.
+        data = request.POST.copy()
+        data["base_version"] = str(
+            Article.objects.values_list("version", flat=True).get(pk=article.pk)
+        )
+        form = StoryForm(data)
+        form.is_valid()
+        messages.error(request, str(conflict))
+        return _editor(
+            request, form, article=article, rows=form.photo_rows, conflict=True, status=409
+        )
+    except (NotAllowed, IllegalTransition, NoteRequired, ValueError) as error:
+        messages.error(request, str(error))
+        return _editor(request, form, article=article, rows=form.photo_rows, status=400)
+    messages.success(request, DONE_MESSAGES[action])
+    if action == "submit" or not permissions.can_view(request.user, article):
+        return redirect("story_desk:dashboard")  # the writer's part is done
+    return redirect("story_desk:edit", article.pk)
+
+
+def _step(request, article: Article, action: str, note: str) -> None:
+    user = request.user
+    if action == "submit":
+        workflow.submit(article, actor=user)
+    elif action == "publish":
+        workflow.publish(article, actor=user)
+    elif action == "schedule":
+        workflow.schedule(article, actor=user, at=_local_time(request.POST.get("publish_at", "")))
+    elif action == "cancel_schedule":
+        workflow.cancel_schedule(article, actor=user)
+    elif action == "return":
+        workflow.return_for_changes(article, actor=user, note=note)
+    elif action == "unpublish":
+        workflow.unpublish(
+            article, actor=user, reason=note, public_note=request.POST.get("public_note", "")
+        )
+    elif action == "republish":
+        workflow.republish(article, actor=user)
+
+
+def _local_time(value: str) -> datetime:
+    """A datetime-local field's value, in Korean time."""
+    moment = parse_datetime(value.strip()) if value else None
+    if moment is None:
+        raise ValueError(_("Choose the date and time to publish."))
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.get_current_timezone())
+    return moment
+
+
+@desk_view("articles.view_article")
+@require_POST
+def story_autosave(request, article_id: int):
+    """Keep the editor's unsaved text aside (never the story), and keep the edit lock fresh.
+    Answers JSON for the editor's script."""
+    article = _story_for(request.user, article_id)
+    if not permissions.can_edit(request.user, article):
+        raise NotAllowed
+    base_version = request.POST.get("base_version", "")
+    fields = {
+        name: request.POST.getlist(name)
+        for name in request.POST
+        if name not in ("csrfmiddlewaretoken", "action")
+    }
+    draft = workflow.autosave(
+        article,
+        actor=request.user,
+        base_version=int(base_version) if base_version.isdigit() else article.version,
+        content={"fields": fields},
+    )
+    lock = workflow.open_for_editing(article, actor=request.user)
+    saved_at = formats.time_format(timezone.localtime(draft.saved_at), "H:i:s")
+    return JsonResponse(
+        {
+            "saved_at": saved_at,
+            "message": str(_("Autosaved at %(time)s") % {"time": saved_at}),
+            "lock": _lock_message(lock),
+        }
+    )
+
+
+@desk_view("articles.view_article")
+@require_POST
+def story_release(request, article_id: int):
+    """The editor page was left: others need no longer be warned."""
+    article = _story_for(request.user, article_id)
+    workflow.close_for_editing(article, actor=request.user)
+    return HttpResponse(status=204)
+
+
+@never_cache
+@desk_view("articles.view_article")
+def story_preview(request, article_id: int):
+    """The story exactly as readers would see it, in any state; never cached or indexed."""
+    _story_for(request.user, article_id)
+    response = story_page(request, selectors.story_for_reader(article_id), preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _story_for(user, article_id: int) -> Article:
+    """A story the staff member may see; anyone else's is missing, as for readers."""
+    article = Article.objects.select_related("section", "editing_by").filter(pk=article_id).first()
+    if article is None or not permissions.can_view(user, article):
+        raise Http404
+    return article
+
+
+def _newer_autosave(article: Article, user) -> AutosaveDraft | None:
+    draft = AutosaveDraft.objects.filter(article=article, user=user).first()
+    if draft and draft.saved_at > article.last_saved_at and "fields" in draft.content:
+        return draft
+    return None
+
+
+def _lock_message(lock) -> str:
+    if lock is None or lock.holder is None:
+        return ""
+    profile = StaffProfile.objects.filter(user=lock.holder).first()
+    return str(
+        _(
+            "%(who)s has been editing this story since %(when)s. You may go on, but save "
+            "with care: the later save will be refused until you compare."
+        )
+        % {
+            "who": profile.byline_name if profile else lock.holder.email,
+            "when": formats.time_format(timezone.localtime(lock.since), "H:i"),
+        }
+    )
+
+
+def _actions(user, article: Article | None) -> list[str]:
+    """The buttons this person may press on this story in its present state."""
+    if article is None:
+        return ["save", "submit"]
+    if not permissions.can_edit(user, article):
+        return []
+    status, table = article.status, workflow.TRANSITIONS
+    editor = permissions.is_editor(user)
+    direct = permissions.can_publish_directly(user, article)
+    allowed = {
+        "save": True,
+        "submit": permissions.can_submit(user, article) and status in table["submit"].sources,
+        "publish": direct and status in table["publish"].sources,
+        "schedule": direct and status in table["schedule"].sources | table["reschedule"].sources,
+        "cancel_schedule": editor and status in table["cancel_schedule"].sources,
+        "return": editor and status in table["return"].sources,
+        "correct": editor and status == Status.PUBLISHED,
+        "unpublish": editor and status in table["unpublish"].sources,
+        "republish": editor and status in table["republish"].sources,
+    }
+    return [name for name, ok in allowed.items() if ok]
+
+
+def _editor(
+    request,
+    form: StoryForm,
+    *,
+    article: Article | None,
+    rows: list[dict],
+    lock=None,
+    autosave: AutosaveDraft | None = None,
+    conflict: bool = False,
+    status: int = 200,
+):
+    photos = Photo.objects.prefetch_related("renditions").in_bulk([row["photo_id"] for row in rows])
+    rows = [{**row, "photo": photos[row["photo_id"]]} for row in rows if row["photo_id"] in photos]
+    lead = next((row["key"] for row in rows if row["entry"].get("is_lead")), "")
+    response = render(
+        request,
+        "articles/desk/editor.html",
+        {
+            "form": form,
+            "article": article,
+            "rows": rows,
+            "lead_key": lead,
+            "actions": _actions(request.user, article),
+            "editable": article is None or permissions.can_edit(request.user, article),
+            "lock_message": _lock_message(lock),
+            "autosave": autosave,
+            "conflict": conflict,
+            "autosave_seconds": settings.DESK_AUTOSAVE_SECONDS,
+            "picker_url": f"{reverse('media:picker')}?{urlencode({'target': request.path})}",
+        },
+        status=status,
+    )
+    return response
