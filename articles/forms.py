@@ -170,7 +170,9 @@ class StoryForm(forms.Form):
                 if photo is None:
                     self.photo_errors.append(_("A chosen photo is no longer in the library."))
                     continue
-                entry = {"ref": key.removeprefix("new-"), "photo": photo.pk, **fields}
+                # Details left empty take the library's (the page's script fills them in).
+                given = {name: value for name, value in fields.items() if value}
+                entry = {"ref": key.removeprefix("new-"), "photo": photo.pk, **given}
                 photo = photo.pk
             rows.append({"key": key, "photo_id": photo, "entry": entry})
         return rows

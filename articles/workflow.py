@@ -580,28 +580,40 @@ def snapshot(article: Article) -> dict:
 
 
 def _same_content(article: Article, content: dict) -> bool:
-    """Would saving `content` change nothing? Compared the way _apply stores it."""
+    """Would saving `content` change nothing? Compared the way _apply stores it. A photo
+    without an id (picked before that save) is the same as the saved use in its place
+    when it shows the same photo with the same details: the second of two identical
+    posts, after the first created it."""
     current = snapshot(article)
     wanted = dict(content)
     for name in TEXT_FIELDS:
         if name in wanted:
             wanted[name] = (wanted[name] or "").strip()
+    new_uses: dict[str, int] = {}
+    if "photo_uses" in wanted:
+        uses = wanted["photo_uses"]
+        if len(uses) != len(current["photo_uses"]):
+            return False
+        compared = []
+        for have, use in zip(current["photo_uses"], uses, strict=True):
+            if "id" not in use:
+                if use.get("photo") != have["photo"]:
+                    return False
+                new_uses[use.get("ref", "")] = have["id"]
+                use = {**{k: v for k, v in use.items() if k != "ref"}, "id": have["id"]}
+            compared.append(use)
+        wanted["photo_uses"] = compared
+        current["photo_uses"] = [
+            {key: have[key] for key in use}
+            for have, use in zip(current["photo_uses"], compared, strict=True)
+        ]
     if "body" in wanted:
-        wanted["body"] = sanitize.clean(wanted["body"])
+        wanted["body"] = sanitize.clean(sanitize.bind_new_photos(wanted["body"], new_uses))
     if "tags" in wanted:
         wanted["tags"] = sorted({Tag.normalise(name) for name in wanted["tags"]} - {""})
     if "extra_sections" in wanted:
         section = wanted.get("section", article.section_id)
         wanted["extra_sections"] = sorted(set(wanted["extra_sections"]) - {section})
-    if "photo_uses" in wanted:
-        uses = wanted["photo_uses"]
-        # A new photo (no id yet) or a different number of photos is always a change.
-        if len(uses) != len(current["photo_uses"]) or any("id" not in use for use in uses):
-            return False
-        current["photo_uses"] = [
-            {key: have[key] for key in use}
-            for have, use in zip(current["photo_uses"], uses, strict=True)
-        ]
     return all(current.get(key) == value for key, value in wanted.items())
 
 

@@ -63,6 +63,7 @@ class Panel:
     next_url: str = ""
 
 
+@never_cache
 @desk_view()
 def dashboard(request):
     """The signed-in staff member's stories, panel by panel, newest first. Each panel pages
@@ -110,6 +111,7 @@ def _panel(request, key: str, count: int) -> Panel:
     )
 
 
+@never_cache
 @desk_view("articles.add_article")
 def story_new(request):
     """A new story in the full editor; the first save creates the draft."""
@@ -145,15 +147,22 @@ def story_new(request):
                 "byline_1": profile.pk if profile else None,
             }
         )
-    return _editor(request, form, article=None, rows=form.photo_rows)
+    return _editor(
+        request, form, article=None, rows=form.photo_rows, status=400 if form.is_bound else 200
+    )
 
 
+@never_cache
 @desk_view("articles.view_article")
 def story_edit(request, article_id: int):
     article = _story_for(request.user, article_id)
     editable = permissions.can_edit(request.user, article)
     if request.method == "POST":
         if not editable:
+            if request.POST.get("action") == "submit":
+                # A second click on "submit": the workflow knows a repeat and does nothing.
+                workflow.submit(article, actor=request.user)
+                return redirect("story_desk:dashboard")
             raise NotAllowed(_("This story cannot be changed in its present state."))
         if request.POST.get("action") == "discard_autosave":
             workflow.discard_autosave(article, actor=request.user)
