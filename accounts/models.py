@@ -101,7 +101,10 @@ class StaffProfile(models.Model):
         verbose_name = _("staff profile")
         verbose_name_plural = _("staff profiles")
         ordering = ["byline_name"]
-        permissions = [("access_desk", _("Can use the newsroom desk"))]
+        permissions = [
+            ("access_desk", _("Can use the newsroom desk")),
+            ("manage_roles", _("Can grant and remove staff roles")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.byline_name} {self.title}"

@@ -1,7 +1,8 @@
 """Staff roles: what each may do, who has which, and every change to that.
 
-Rights come from roles only. A superuser manages roles and the admin, but gets no desk
-rights without a role: `role_can()` ignores superuser status on purpose.
+Rights come from roles only. Editors manage roles on the desk (their role carries
+"accounts.manage_roles"); a superuser manages them in the admin, but gets no desk rights
+without a role: `role_can()` ignores superuser status on purpose.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -10,7 +11,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from accounts.errors import require
+from accounts.errors import NotAllowed, require
 from accounts.models import RoleChange, StaffProfile, User
 
 
@@ -19,6 +20,9 @@ class Role(models.TextChoices):
     EDITOR = "editor", _("Editor")
     MODERATOR = "moderator", _("Moderator")
 
+
+# The permission behind the staff roles page (/desk/staff/) and can_manage_roles().
+MANAGE_ROLES = "accounts.manage_roles"
 
 # Each role's permissions as "app_label.codename". Later apps add theirs here; the groups
 # are brought in step after every migrate.
@@ -36,6 +40,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             "accounts.access_desk",
             "accounts.view_staffprofile",
+            MANAGE_ROLES,
             *_PHOTO_LIBRARY,
             "media.change_any_photo",
             *_WRITING,
@@ -87,8 +92,11 @@ def role_can(user, permission: str) -> bool:
 
 
 def can_manage_roles(actor: User | None) -> bool:
-    """`None` is the system (a management command or a data load)."""
-    return actor is None or (actor.is_active and actor.is_superuser)
+    """`None` is the system (a management command or a data load); then active superusers
+    (the admin) and staff whose roles carry "accounts.manage_roles" (editors, on the desk)."""
+    if actor is None:
+        return True
+    return actor.is_active and (actor.is_superuser or role_can(actor, MANAGE_ROLES))
 
 
 @transaction.atomic
@@ -118,10 +126,14 @@ def revoke_role(user: User, role: str, *, actor: User | None, note: str = "") ->
     """Take a role away. Returns False, writing nothing, when they did not have it.
 
     With no role left the admin closes to them (unless they are a superuser); the staff
-    profile stays, because published bylines keep pointing at it. History: "revoked".
+    profile stays, because published bylines keep pointing at it. Nobody removes their own
+    editor role: they would lose the right to undo it on the desk, and a newsroom could be
+    left with no editor at all. History: "revoked".
     """
     require(can_manage_roles(actor))
     role = Role(role)
+    if role == Role.EDITOR and _is_self(actor, user):
+        raise NotAllowed(_("You cannot remove your own editor role. Ask another editor to do it."))
     User.objects.select_for_update().filter(pk=user.pk).first()
     group = user.groups.filter(name=role).first()
     if group is None:
@@ -139,8 +151,10 @@ def revoke_role(user: User, role: str, *, actor: User | None, note: str = "") ->
 def set_active(user: User, active: bool, *, actor: User | None, note: str = "") -> bool:
     """Switch an account off (it can no longer sign in or act in its roles) or on again.
     Returns False, writing nothing, when it already was. History: "deactivated" or
-    "reactivated"."""
+    "reactivated". Nobody switches their own account off."""
     require(can_manage_roles(actor))
+    if not active and _is_self(actor, user):
+        raise NotAllowed(_("You cannot switch off your own account."))
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active == active:
         return False
@@ -149,6 +163,10 @@ def set_active(user: User, active: bool, *, actor: User | None, note: str = "") 
     action = RoleChange.Action.REACTIVATED if active else RoleChange.Action.DEACTIVATED
     _record(user, "account", action, actor, note)
     return True
+
+
+def _is_self(actor: User | None, user: User) -> bool:
+    return actor is not None and actor.pk == user.pk
 
 
 def ensure_staff_profile(user: User, *, byline_name: str = "") -> StaffProfile:

@@ -8,6 +8,7 @@ from accounts import roles
 from accounts.errors import NotAllowed
 from accounts.models import RoleChange, StaffProfile, User
 from accounts.roles import ROLE_PERMISSIONS, Role
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -103,8 +104,10 @@ def test_granted_role_is_seen_at_once_by_the_same_user_object(reader):
     assert roles.roles_of(reader) == {Role.REPORTER}
 
 
-@pytest.mark.parametrize("actor_name", ["editor", "reporter", "moderator", "reader"])
-def test_user_who_is_not_a_superuser_may_not_grant_roles(request, other_reporter, actor_name):
+@pytest.mark.parametrize("actor_name", ["reporter", "moderator", "reader"])
+def test_user_without_the_right_to_manage_roles_may_not_grant_them(
+    request, other_reporter, actor_name
+):
     actor = request.getfixturevalue(actor_name)
     before = RoleChange.objects.count()
 
@@ -115,14 +118,60 @@ def test_user_who_is_not_a_superuser_may_not_grant_roles(request, other_reporter
     assert roles.roles_of(fresh(other_reporter)) == {Role.REPORTER}
 
 
-def test_refusal_to_grant_is_a_permission_denied(editor, reader):
+def test_refusal_to_grant_is_a_permission_denied(moderator, reader):
     with pytest.raises(PermissionDenied):
-        roles.grant_role(reader, Role.REPORTER, actor=editor)
+        roles.grant_role(reader, Role.REPORTER, actor=moderator)
 
     user = fresh(reader)
     assert user.is_staff is False
     assert roles.roles_of(user) == frozenset()
     assert not StaffProfile.objects.filter(user=user).exists()
+
+
+def test_editor_grants_a_role_and_is_recorded_as_actor(editor, reader):
+    assert roles.grant_role(reader, Role.REPORTER, actor=editor, note="new hire") is True
+
+    change = RoleChange.objects.filter(user=reader).get()
+    assert (change.action, change.role, change.actor) == (Action.GRANTED, Role.REPORTER, editor)
+    assert change.actor_name == "editor@example.com"
+    assert change.note == "new hire"
+    assert roles.roles_of(fresh(reader)) == {Role.REPORTER}
+
+
+def test_editor_may_make_another_account_an_editor(editor, reporter):
+    assert roles.grant_role(reporter, Role.EDITOR, actor=editor) is True
+
+    assert roles.roles_of(fresh(reporter)) == {Role.REPORTER, Role.EDITOR}
+
+
+def test_can_manage_roles_follows_the_role_permission_and_superuser_status(
+    reporter, editor, moderator, reader, superuser
+):
+    assert roles.can_manage_roles(None) is True
+    assert roles.can_manage_roles(superuser) is True
+    assert roles.can_manage_roles(editor) is True
+    assert roles.can_manage_roles(reporter) is False
+    assert roles.can_manage_roles(moderator) is False
+    assert roles.can_manage_roles(reader) is False
+
+
+def test_deactivated_editor_may_not_grant_roles(editor, reader):
+    editor.is_active = False
+    editor.save(update_fields=["is_active"])
+
+    with pytest.raises(NotAllowed):
+        roles.grant_role(reader, Role.REPORTER, actor=fresh(editor))
+
+    assert not RoleChange.objects.filter(user=reader).exists()
+
+
+def test_editor_whose_role_was_revoked_may_no_longer_grant_roles(editor, reader):
+    other_editor = UserFactory(email="editor2@example.com")
+    roles.grant_role(other_editor, Role.EDITOR, actor=None)
+    roles.revoke_role(editor, Role.EDITOR, actor=other_editor)
+
+    with pytest.raises(NotAllowed):
+        roles.grant_role(reader, Role.REPORTER, actor=fresh(editor))
 
 
 def test_deactivated_superuser_may_not_grant_roles(superuser, reader):
@@ -199,16 +248,55 @@ def test_revoking_a_role_the_user_does_not_have_returns_false_and_writes_nothing
     assert fresh(reporter).is_staff is True
 
 
-def test_editor_may_not_revoke_a_role_and_nothing_changes(editor, reporter):
+def test_moderator_may_not_revoke_a_role_and_nothing_changes(moderator, reporter):
     before = RoleChange.objects.count()
 
     with pytest.raises(NotAllowed):
-        roles.revoke_role(reporter, Role.REPORTER, actor=editor)
+        roles.revoke_role(reporter, Role.REPORTER, actor=moderator)
 
     assert RoleChange.objects.count() == before
     user = fresh(reporter)
     assert user.is_staff is True
     assert roles.roles_of(user) == {Role.REPORTER}
+
+
+def test_editor_revokes_a_role_and_is_recorded_as_actor(editor, reporter):
+    assert roles.revoke_role(reporter, Role.REPORTER, actor=editor, note="moved") is True
+
+    change = RoleChange.objects.filter(user=reporter, action=Action.REVOKED).get()
+    assert (change.role, change.actor, change.note) == (Role.REPORTER, editor, "moved")
+    assert roles.roles_of(fresh(reporter)) == frozenset()
+
+
+@pytest.mark.parametrize("persona", ["editor", "superuser"])
+def test_nobody_removes_their_own_editor_role(request, persona):
+    user = request.getfixturevalue(persona)
+    roles.grant_role(user, Role.EDITOR, actor=None)
+    before = RoleChange.objects.count()
+
+    with pytest.raises(NotAllowed, match="자신의 편집자 역할은 뺄 수 없습니다"):
+        roles.revoke_role(user, Role.EDITOR, actor=user)
+
+    assert RoleChange.objects.count() == before
+    assert roles.roles_of(fresh(user)) == {Role.EDITOR}
+
+
+def test_editor_may_remove_their_own_other_roles(editor):
+    roles.grant_role(editor, Role.MODERATOR, actor=None)
+
+    assert roles.revoke_role(editor, Role.MODERATOR, actor=editor) is True
+
+    assert roles.roles_of(fresh(editor)) == {Role.EDITOR}
+
+
+def test_another_editor_or_the_system_may_remove_an_editor_role(editor, reporter):
+    roles.grant_role(reporter, Role.EDITOR, actor=None)
+
+    assert roles.revoke_role(reporter, Role.EDITOR, actor=editor) is True
+    assert roles.revoke_role(editor, Role.EDITOR, actor=None) is True
+
+    assert roles.roles_of(fresh(reporter)) == {Role.REPORTER}
+    assert roles.roles_of(fresh(editor)) == frozenset()
 
 
 def test_revoking_an_unknown_role_raises_value_error(reporter):
@@ -461,7 +549,28 @@ def test_superuser_status_cannot_be_ticked_in_the_admin(client, superuser, edito
     assert fresh(editor).is_superuser is False
 
 
-def test_only_a_superuser_switches_accounts_off(editor, reporter):
+@pytest.mark.parametrize("actor_name", ["other_reporter", "moderator", "reader"])
+def test_only_those_who_manage_roles_switch_accounts_off(request, reporter, actor_name):
     with pytest.raises(NotAllowed):
-        roles.set_active(reporter, False, actor=editor)
+        roles.set_active(reporter, False, actor=request.getfixturevalue(actor_name))
     assert fresh(reporter).is_active is True
+
+
+def test_editor_switches_an_account_off_and_it_is_recorded(editor, reporter):
+    assert roles.set_active(reporter, False, actor=editor) is True
+
+    change = RoleChange.objects.filter(action=Action.DEACTIVATED).get()
+    assert (change.user, change.actor) == (reporter, editor)
+    assert fresh(reporter).is_active is False
+
+
+@pytest.mark.parametrize("persona", ["editor", "superuser"])
+def test_nobody_switches_their_own_account_off(request, persona):
+    user = request.getfixturevalue(persona)
+    before = RoleChange.objects.count()
+
+    with pytest.raises(NotAllowed, match="자신의 계정은 비활성화할 수 없습니다"):
+        roles.set_active(user, False, actor=user)
+
+    assert RoleChange.objects.count() == before
+    assert fresh(user).is_active is True
