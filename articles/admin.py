@@ -1,48 +1,18 @@
 from django.contrib import admin, messages
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext
 
 from accounts.errors import NotAllowed
 from articles import diffs, permissions, workflow
 from articles.errors import IllegalTransition, StaleVersion
+from articles.labels import field_label, reason_label
 from articles.models import Article, ArticleEvent, Beat, Section, Series, Tag
 from newsroom.admin_base import ReadOnlyAdmin
-
-# Revision contents name some parts that are not fields of the story itself.
-CONTENT_LABELS = {
-    "photo_uses": _("photos in stories"),
-    "bylines": _("bylines"),
-    "extra_sections": _("also in sections"),
-}
-
-
-REVISION_REASONS = {
-    "created": pgettext_lazy("revision reason", "written"),
-    "saved": pgettext_lazy("revision reason", "saved"),
-    "updated": pgettext_lazy("revision reason", "updated after publication"),
-    "corrected": pgettext_lazy("revision reason", "corrected"),
-}
-
-
-def _reason_label(reason: str) -> str:
-    """A revision's reason as the editor reads it ("restored #3" keeps its number)."""
-    if reason.startswith("restored #"):
-        return str(_("restored from #%(number)s") % {"number": reason.removeprefix("restored #")})
-    return str(REVISION_REASONS.get(reason, reason))
-
-
-def _field_label(name: str) -> str:
-    if name in CONTENT_LABELS:
-        return str(CONTENT_LABELS[name])
-    try:
-        return str(Article._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name
 
 
 def _number(value, default: int = 0) -> int:
@@ -132,7 +102,7 @@ class ArticleAdmin(ReadOnlyAdmin):
             raise PermissionDenied
         revisions = list(article.revisions.all())
         for revision in revisions:
-            revision.reason_label = _reason_label(revision.reason)
+            revision.reason_label = reason_label(revision.reason)
         by_number = {revision.number: revision for revision in revisions}
         if request.method == "POST":
             revision = by_number.get(_number(request.POST.get("restore")))
@@ -167,7 +137,7 @@ class ArticleAdmin(ReadOnlyAdmin):
                 "older": older,
                 "newer": newer,
                 "diff": [
-                    (_field_label(change.field), change.lines)
+                    (field_label(change.field), change.lines)
                     for change in (
                         diffs.compare(older.content, newer.content) if older and newer else []
                     )

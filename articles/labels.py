@@ -1,4 +1,11 @@
-"""Series labels as Korean papers print them: "[반도체 공급망①]"."""
+"""Labels as the newsroom reads them: series labels as Korean papers print them
+("[반도체 공급망①]"), and the names of a story's fields, revision reasons and history
+actions shown by the admin and the desk."""
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # ① (U+2460) to ⑳ (U+2473); past twenty, plain numbers.
 CIRCLED_FIRST = 0x2460
@@ -13,3 +20,59 @@ def ordinal_mark(number: int) -> str:
 
 def series_label(name: str, ordinal: int | None) -> str:
     return f"[{name}{ordinal_mark(ordinal) if ordinal else ''}]"
+
+
+# Revision contents name some parts that are not fields of the story itself.
+CONTENT_LABELS = {
+    "photo_uses": _("photos in stories"),
+    "bylines": _("bylines"),
+    "extra_sections": _("also in sections"),
+}
+
+REVISION_REASONS = {
+    "created": pgettext_lazy("revision reason", "written"),
+    "saved": pgettext_lazy("revision reason", "saved"),
+    "updated": pgettext_lazy("revision reason", "updated after publication"),
+    "corrected": pgettext_lazy("revision reason", "corrected"),
+}
+
+# ArticleEvent.action codes, as the story's history shows them.
+EVENT_ACTIONS = {
+    "created": pgettext_lazy("story event", "written"),
+    "saved": pgettext_lazy("story event", "saved"),
+    "updated": pgettext_lazy("story event", "updated after publication"),
+    "corrected": pgettext_lazy("story event", "corrected"),
+    "submit": pgettext_lazy("story event", "submitted for review"),
+    "return": pgettext_lazy("story event", "returned to the reporter"),
+    "publish": pgettext_lazy("story event", "published"),
+    "schedule": pgettext_lazy("story event", "scheduled"),
+    "reschedule": pgettext_lazy("story event", "rescheduled"),
+    "cancel_schedule": pgettext_lazy("story event", "schedule cancelled"),
+    "unpublish": pgettext_lazy("story event", "taken down"),
+    "republish": pgettext_lazy("story event", "published again"),
+    "unpublish_scheduled": pgettext_lazy("story event", "take-down scheduled"),
+}
+
+
+def reason_label(reason: str) -> str:
+    """A revision's reason as the editor reads it ("restored #3" keeps its number)."""
+    if reason.startswith("restored #"):
+        return str(_("restored from #%(number)s") % {"number": reason.removeprefix("restored #")})
+    return str(REVISION_REASONS.get(reason, reason))
+
+
+def field_label(name: str) -> str:
+    """The name of a story's field, or of another part a revision keeps."""
+    if name in CONTENT_LABELS:
+        return str(CONTENT_LABELS[name])
+    # Looked up when called: the models module imports this one.
+    article = apps.get_model("articles", "Article")
+    try:
+        return str(article._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
+def action_label(action: str) -> str:
+    """A history row's action code as the desk reads it; an unknown code as it is."""
+    return str(EVENT_ACTIONS.get(action, action))
