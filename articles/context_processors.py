@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.utils.functional import SimpleLazyObject
 
 from articles.models import Section
-from articles.permissions import can_create
+from articles.permissions import can_create, is_editor
 
 
 def _top_sections() -> list[Section]:
@@ -23,4 +23,7 @@ def navigation(request):
 
 def desk(request):
     # A callable: evaluated only where the desk menu is drawn.
-    return {"can_write_stories": partial(can_create, request.user)}
+    return {
+        "can_write_stories": partial(can_create, request.user),
+        "can_review_stories": partial(is_editor, request.user),
+    }

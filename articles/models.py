@@ -428,3 +428,98 @@ class ViewCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article_id} @ {self.hour:%Y-%m-%d %H}: {self.count}"
+
+
+class FrontSlot(models.Model):
+    """A story an editor placed on the home page (no section) or on a top section's page:
+    position 0 is the lead, then the top stories in order. Changed only by
+    articles.workflow.curate; a slot whose story is no longer public is skipped."""
+
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, null=True, blank=True, related_name="front_slots"
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="front_slots")
+
+    class Meta:
+        verbose_name = _("front-page slot")
+        verbose_name_plural = _("front-page slots")
+        ordering = ["position"]
+        constraints = [
+            # Each also serves the page's query: its slots in order.
+            models.UniqueConstraint(
+                fields=["position"],
+                condition=Q(section__isnull=True),
+                name="frontslot_home_position",
+            ),
+            models.UniqueConstraint(
+                fields=["section", "position"],
+                condition=Q(section__isnull=False),
+                name="frontslot_section_position",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section or '-'} #{self.position}: {self.article_id}"
+
+
+class FrontChange(models.Model):
+    """History of front-page curation: the stories in order before and after, and who."""
+
+    section = models.ForeignKey(
+        Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    page_name = models.CharField(_("page"), max_length=60)
+    before = models.JSONField(_("before"), default=list)
+    after = models.JSONField(_("after"), default=list)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(_("by"), max_length=254)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("front-page change")
+        verbose_name_plural = _("front-page changes")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The curation page's recent changes, newest first.
+            models.Index(fields=["-created_at"], name="frontchange_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page_name} ({self.actor_name})"
+
+
+class ShareLink(models.Model):
+    """A signed, expiring, revocable address that shows a story, published or not, to
+    someone without an account (a source, a lawyer). Created and revoked only by
+    articles.workflow; each opening is counted."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_links")
+    note = models.CharField(_("for whom"), max_length=120, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_by_name = models.CharField(_("created by"), max_length=254)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    opened_count = models.PositiveIntegerField(_("times opened"), default=0)
+    last_opened_at = models.DateTimeField(_("last opened"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("share-preview link")
+        verbose_name_plural = _("share-preview links")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # A story's links on the editor page, newest first.
+            models.Index(fields=["article", "-created_at"], name="sharelink_article_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.note or self.pk}"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and now < self.expires_at

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from articles.models import (
@@ -10,6 +10,7 @@ from articles.models import (
     ArticleEvent,
     Byline,
     Correction,
+    FrontSlot,
     PhotoUse,
     Revision,
     Section,
@@ -73,6 +74,54 @@ def desk_panel(user, key: str) -> QuerySet[Article]:
         .defer("body")
         .order_by(order, "-pk")
     )
+
+
+def review_queue(*, section: Section | None = None, profile_id: int | None = None):
+    """Submitted stories, longest waiting first, with when each was submitted, its
+    bylines, section and whoever has it open."""
+    submitted_at = (
+        ArticleEvent.objects.filter(article=OuterRef("pk"), action="submit")
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    stories = (
+        Article.objects.filter(status=Article.Status.SUBMITTED)
+        .annotate(submitted_at=Subquery(submitted_at))
+        .select_related("section__parent", "editing_by__staff_profile")
+        .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("profile")))
+        .defer("body")
+        .order_by(F("submitted_at").asc(nulls_first=True), "pk")
+    )
+    if section is not None:
+        below = Section.objects.descendants(section, include_self=True).values("pk")
+        stories = stories.filter(section__in=below)
+    if profile_id is not None:
+        stories = stories.filter(
+            Exists(Byline.objects.filter(article=OuterRef("pk"), profile_id=profile_id))
+        )
+    return stories
+
+
+def coming_up(start, end) -> tuple[list[Article], list[Article]]:
+    """Scheduled publications and scheduled take-downs between two moments, soonest first."""
+    fields = ("section", "editing_by")
+    publishing = list(
+        Article.objects.filter(
+            status=Article.Status.SCHEDULED, scheduled_publish_at__range=(start, end)
+        )
+        .select_related(*fields)
+        .defer("body")
+        .order_by("scheduled_publish_at", "pk")
+    )
+    unpublishing = list(
+        Article.objects.filter(
+            status=Article.Status.PUBLISHED, scheduled_unpublish_at__range=(start, end)
+        )
+        .select_related(*fields)
+        .defer("body")
+        .order_by("scheduled_unpublish_at", "pk")
+    )
+    return publishing, unpublishing
 
 
 def history(article: Article) -> QuerySet[ArticleEvent]:
@@ -184,6 +233,41 @@ def in_section(section) -> QuerySet[Article]:
     )
 
 
+def _curated_front(section, newest: list[Article], *, top_count: int):
+    """The lead and top stories of a page: the curated ones still public, in their order,
+    then the newest stories not already placed. Before any curation, the newest story with
+    a photo leads."""
+    curated = curated_stories(section)
+    if not curated:
+        with_photo = [story for story in newest if story.lead_uses]
+        lead = with_photo[0] if with_photo else (newest[0] if newest else None)
+        return lead, [story for story in newest if story is not lead][:top_count]
+    placed = {story.pk for story in curated}
+    stories = curated + [story for story in newest if story.pk not in placed]
+    return stories[0], stories[1 : top_count + 1]
+
+
+def curated_stories(section) -> list[Article]:
+    """The page's curated stories that are still public, in the editors' order."""
+    slots = list(
+        FrontSlot.objects.filter(section=section, article__status=Article.Status.PUBLISHED)
+        .order_by("position")
+        .values_list("article_id", flat=True)
+    )
+    if not slots:
+        return []
+    stories = with_lead_photo(for_lists(published()).select_related("section")).in_bulk(slots)
+    return [stories[pk] for pk in slots if pk in stories]
+
+
+def section_front(section, stories: QuerySet[Article]) -> tuple[Article | None, list[Article]]:
+    """A top section's lead and top stories, once editors have curated it (else none)."""
+    if section.parent_id or not FrontSlot.objects.filter(section=section).exists():
+        return None, []
+    newest = list(stories.order_by("-published_at", "-id")[: SECTION_TOP_STORIES + 1])
+    return _curated_front(section, newest, top_count=SECTION_TOP_STORIES)
+
+
 def public_corrections():
     return (
         Correction.objects.filter(article__status=Article.Status.PUBLISHED)
@@ -193,21 +277,21 @@ def public_corrections():
 
 
 FRONT_SECTION_STORIES = 4
+SECTION_TOP_STORIES = 4
 # The front page looks at this many of the newest stories to fill every section's box.
 FRONT_WINDOW = 200
 
 
 def front_page(*, now=None) -> dict:
     """The lead story, the next top stories, and the newest stories of each top section,
-    in a fixed number of queries. Until editors curate the front, the newest lead."""
+    in a fixed number of queries. The lead and top stories are the editors' choice
+    (articles.workflow.curate); an empty slot takes the newest story not shown yet."""
     recent = list(
         with_lead_photo(for_lists(published()).select_related("section")).order_by(
             "-published_at", "-id"
         )[:FRONT_WINDOW]
     )
-    with_photo = [story for story in recent if story.lead_uses]
-    lead = with_photo[0] if with_photo else (recent[0] if recent else None)
-    top = [story for story in recent if story is not lead][:6]
+    lead, top = _curated_front(None, recent, top_count=6)
     parents = dict(Section.objects.values_list("pk", "parent_id"))
     sections = list(
         Section.objects.filter(parent__isnull=True, is_active=True).order_by("order", "name")

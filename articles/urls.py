@@ -17,4 +17,5 @@ urlpatterns = [
     path("series/<str:slug>/", public.series, name="series"),
     path("tags/<str:slug>/", public.tag, name="tag"),
     path("corrections/", public.corrections, name="corrections"),
+    path("preview/<str:token>/", public.shared_preview, name="shared-preview"),
 ]

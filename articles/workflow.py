@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -24,10 +25,13 @@ from articles.models import (
     AutosaveDraft,
     Byline,
     Correction,
+    FrontChange,
+    FrontSlot,
     PhotoUse,
     Revision,
     Section,
     Series,
+    ShareLink,
     Tag,
 )
 from media.models import Photo
@@ -398,6 +402,116 @@ def run_schedule(now: datetime | None = None) -> dict[str, int]:
                 unpublish(article, actor=None, reason=str(_("Scheduled unpublication")))
                 done["unpublished"] += 1
     return done
+
+
+# --- the front page ----------------------------------------------------------------------
+
+# The lead and six top stories on the home page; the lead and four on a section's page.
+FRONT_SLOTS = {"home": 7, "section": 5}
+
+
+@transaction.atomic
+def curate(section: Section | None, *, actor: User, story_ids: list[int]) -> bool:
+    """Set the curated stories of the home page (section None) or of a top section's page,
+    in order: the first is the lead. Only published stories may be placed; a page shows
+    the newest stories where a slot is empty. Returns False, writing nothing, when the
+    order is unchanged. History: one FrontChange with the order before and after."""
+    require(permissions.is_editor(actor))
+    if section is not None and (section.parent_id or not section.is_active):
+        raise ValueError(_("Only the home page and top sections' pages are curated."))
+    wanted = list(dict.fromkeys(story_ids))
+    limit = FRONT_SLOTS["home" if section is None else "section"]
+    if len(wanted) > limit:
+        raise ValueError(_("At most %(count)s stories fit on this page.") % {"count": limit})
+    public = set(
+        Article.objects.filter(pk__in=wanted, status=Status.PUBLISHED).values_list("pk", flat=True)
+    )
+    if set(wanted) - public:
+        raise ValueError(_("Only published stories can be placed on a front page."))
+    # Locking the page's slots serialises two editors curating the same page at once.
+    slots = list(FrontSlot.objects.select_for_update().filter(section=section).order_by("position"))
+    before = [slot.article_id for slot in slots]
+    if before == wanted:
+        return False
+    FrontSlot.objects.filter(section=section).delete()
+    FrontSlot.objects.bulk_create(
+        FrontSlot(section=section, position=position, article_id=story_id)
+        for position, story_id in enumerate(wanted)
+    )
+    FrontChange.objects.create(
+        section=section,
+        page_name=section.name if section else str(_("Home page")),
+        before=before,
+        after=wanted,
+        actor=actor,
+        actor_name=_name(actor),
+    )
+    return True
+
+
+# --- share-preview links --------------------------------------------------------------------
+
+SHARE_LINK_MAX_HOURS = 24 * 14
+
+
+@transaction.atomic
+def create_share_link(article: Article, *, actor: User, hours: int, note: str = "") -> ShareLink:
+    """An address that shows the story to someone without an account for `hours` hours.
+    History: "share_link_created" on the story."""
+    require(permissions.can_share_preview(actor, article))
+    if not 1 <= hours <= SHARE_LINK_MAX_HOURS:
+        raise ValueError(
+            _("A preview link lasts from 1 to %(hours)s hours.") % {"hours": SHARE_LINK_MAX_HOURS}
+        )
+    now = timezone.now()
+    link = ShareLink.objects.create(
+        article=article,
+        note=note.strip()[:120],
+        created_by=actor,
+        created_by_name=_name(actor),
+        created_at=now,
+        expires_at=now + timedelta(hours=hours),
+    )
+    _record(
+        article,
+        "share_link_created",
+        actor,
+        article.status,
+        article.status,
+        link.note,
+        {"link": link.pk, "hours": hours},
+    )
+    return link
+
+
+@transaction.atomic
+def revoke_share_link(link: ShareLink, *, actor: User) -> ShareLink:
+    """Close a preview link at once. Revoking twice changes nothing.
+    History: "share_link_revoked" on the story."""
+    link = ShareLink.objects.select_for_update().select_related("article").get(pk=link.pk)
+    require(permissions.can_share_preview(actor, link.article))
+    if link.revoked_at is not None:
+        return link
+    link.revoked_at = timezone.now()
+    link.save(update_fields=["revoked_at"])
+    article = link.article
+    _record(
+        article,
+        "share_link_revoked",
+        actor,
+        article.status,
+        article.status,
+        link.note,
+        {"link": link.pk},
+    )
+    return link
+
+
+def share_link_opened(link: ShareLink) -> None:
+    """Count an opening of a preview link (one UPDATE, no lock: a count, not a state)."""
+    ShareLink.objects.filter(pk=link.pk).update(
+        opened_count=F("opened_count") + 1, last_opened_at=timezone.now()
+    )
 
 
 # --- inside --------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from accounts.errors import NotAllowed
 from accounts.models import StaffProfile
 from accounts.permissions import desk_view
 from accounts.roles import Role, roles_of
-from articles import permissions, selectors, workflow
+from articles import permissions, preview_links, selectors, workflow
 from articles.errors import IllegalTransition, NoteRequired, StaleVersion
 from articles.forms import StoryForm, initial_from
 from articles.models import Article, AutosaveDraft, CommentMode
@@ -30,6 +30,8 @@ from media.models import Photo
 
 Status = Article.Status
 PANEL_SIZE = 10
+# The lifetimes an editor may give a preview link, in hours.
+LINK_HOURS = (1, 6, 24, 72, 168)
 PANEL_TITLES = {
     "returned": _("Returned to me"),
     "drafts": _("My drafts"),
@@ -300,7 +302,9 @@ def story_release(request, article_id: int):
 def story_preview(request, article_id: int):
     """The story exactly as readers would see it, in any state; never cached or indexed."""
     _story_for(request.user, article_id)
-    response = story_page(request, selectors.story_for_reader(article_id), preview=True)
+    response = story_page(
+        request, selectors.story_for_reader(article_id), preview=True, from_desk=True
+    )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -334,6 +338,15 @@ def _lock_message(lock) -> str:
             "when": formats.time_format(timezone.localtime(lock.since), "H:i"),
         }
     )
+
+
+def _share_links(request, article: Article) -> list:
+    now = timezone.now()
+    links = list(article.share_links.all()[:20])
+    for link in links:
+        link.usable = link.is_usable(now)
+        link.url = request.build_absolute_uri(preview_links.path_for(link))
+    return links
 
 
 def _actions(user, article: Article | None) -> list[str]:
@@ -373,6 +386,7 @@ def _editor(
     photos = Photo.objects.prefetch_related("renditions").in_bulk([row["photo_id"] for row in rows])
     rows = [{**row, "photo": photos[row["photo_id"]]} for row in rows if row["photo_id"] in photos]
     lead = next((row["key"] for row in rows if row["entry"].get("is_lead")), "")
+    sharing = article is not None and permissions.can_share_preview(request.user, article)
     response = render(
         request,
         "articles/desk/editor.html",
@@ -388,6 +402,9 @@ def _editor(
             "conflict": conflict,
             "autosave_seconds": settings.DESK_AUTOSAVE_SECONDS,
             "picker_url": f"{reverse('media:picker')}?{urlencode({'target': request.path})}",
+            "can_share_preview": sharing,
+            "share_links": _share_links(request, article) if sharing else [],
+            "link_hours": LINK_HOURS,
         },
         status=status,
     )

@@ -5,11 +5,12 @@ taken down is a 410 with the editor's public note."""
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import StaffProfile
-from articles import popularity, selectors, sharing
+from articles import popularity, preview_links, selectors, sharing, workflow
 from articles.models import Article, Section, Series, Tag
 from articles.pagination import paginate
 
@@ -31,9 +32,9 @@ def article_detail(request, article_id: int, slug: str = ""):
     return story_page(request, article)
 
 
-def story_page(request, article: Article, *, preview: bool = False):
-    """The article page as readers see it; the desk's preview draws any story with it,
-    marked as a preview (and without the read counter)."""
+def story_page(request, article: Article, *, preview: bool = False, from_desk: bool = False):
+    """The article page as readers see it; previews (the desk's, and a preview link's)
+    draw any story with it, marked as a preview and without the read counter."""
     bylines = list(article.bylines.all())
     primary = next((byline.profile for byline in bylines if byline.profile_id), None)
     share = sharing.card(article)
@@ -58,6 +59,7 @@ def story_page(request, article: Article, *, preview: bool = False):
             "kakao_sdk_url": settings.KAKAO_SDK_URL,
             "youtube_url": settings.SITE_YOUTUBE_URL,
             "preview": preview,
+            "from_desk": from_desk,
         },
     )
 
@@ -82,14 +84,18 @@ def section(request, slug: str, parent: str | None = None):
     if (found.parent.slug if found.parent_id else None) != parent:
         return redirect(found, permanent=True)
     stories = selectors.in_section(found)
+    page = paginate(request, stories)
+    lead, top = selectors.section_front(found, stories) if page.number == 1 else (None, [])
     return render(
         request,
         "articles/section.html",
         {
             "section": found,
+            "lead": lead,
+            "top": top,
             "section_path": selectors.section_path(found),
             "subsections": list(found.children.filter(is_active=True).order_by("order", "name")),
-            "page": paginate(request, stories),
+            "page": page,
         },
     )
 
@@ -135,3 +141,19 @@ def corrections(request):
         "articles/corrections.html",
         {"page": paginate(request, selectors.public_corrections(), keyset=False)},
     )
+
+
+@never_cache
+@require_GET
+def shared_preview(request, token: str):
+    """A story shown through an editor's preview link to someone without an account:
+    the reader page marked as a preview, never cached, never indexed, and the same 404
+    for a forged, expired or revoked link."""
+    link = preview_links.link_for(token)
+    if link is None:
+        raise Http404
+    workflow.share_link_opened(link)
+    response = story_page(request, selectors.story_for_reader(link.article_id), preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

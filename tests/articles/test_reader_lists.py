@@ -474,11 +474,12 @@ def test_the_read_beacon_takes_only_posts(client, desk):
 # Each page's queries with 1 or with 30 stories (each with a lead photo, a tag, a series part
 # and a correction): the section menu and its subsections (2) come on every page.
 # The menu's two queries (top sections, their subsections) are in every count.
-# stories, lead photo uses, renditions, section tree, top sections, most read
-FRONT_PAGE_QUERIES = 8
+# stories, lead photo uses, renditions, curated slots, section tree, top sections, most read
+FRONT_PAGE_QUERIES = 9
 # section, breadcrumb (2), sections below (2), subsections, page count, stories, lead photo
-# uses, renditions
+# uses, renditions; a top section also asks whether editors curated it
 SECTION_QUERIES = 11
+TOP_SECTION_QUERIES = SECTION_QUERIES + 1
 # profile, portrait and its renditions, page count, stories, lead photo uses, renditions
 REPORTER_QUERIES = 9
 SERIES_QUERIES = 4  # series, parts
@@ -486,7 +487,7 @@ TAG_QUERIES = 7  # tag, page count, stories, lead photo uses, renditions
 CORRECTIONS_QUERIES = 4  # page count, corrections with their stories
 PINNED = {
     "front": FRONT_PAGE_QUERIES,
-    "section": SECTION_QUERIES,
+    "section": TOP_SECTION_QUERIES,
     "subsection": SECTION_QUERIES,
     "reporter": REPORTER_QUERIES,
     "series": SERIES_QUERIES,
