@@ -24,6 +24,8 @@ urlpatterns = [
         path("desk/photos/", include("media.urls")),
         path("desk/", views.desk, name="desk"),
         path("", include("accounts.urls")),
+        # Before articles: its /articles/<id>/<slug>/ would take "comments" for a slug.
+        path("", include("comments.urls")),
         path("", include("articles.urls")),
         prefix_default_language=False,
     ),
