@@ -1,9 +1,11 @@
 """comments.moderation: posting under each comment mode, replies, votes, reports and
 deleting one's own comment; who may, and the one history row each change writes."""
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 
 from accounts.errors import NotAllowed
 from articles.models import CommentMode
@@ -11,6 +13,8 @@ from comments import errors, moderation
 from comments.models import Comment, CommentReport, CommentVote, ModerationAction
 from tests.comments.conftest import with_nickname
 from tests.factories import SectionFactory
+
+pytestmark = pytest.mark.postgres
 
 Status = Comment.Status
 
@@ -336,3 +340,34 @@ def test_a_refusal_leaves_no_history(reader, story):
         moderation.post_comment(story, author=reader, body="a" * 401)
 
     assert not ModerationAction.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_posts_of_the_same_comment_save_one(reader, story):
+    """A double click whose two requests run at once: the lock on the story makes the
+    second wait for the first, then find its comment. Run on PostgreSQL (CI): SQLite's
+    in-memory test database refuses a second writer outright instead of making it wait."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database where the second writer waits: run by .ci/run")
+    start = threading.Barrier(2)
+    results, failures = [], []
+
+    def click():
+        try:
+            start.wait(timeout=10)
+            results.append(moderation.post_comment(story, author=reader, body="동시에 두 번"))
+        except Exception as error:  # reported by the assert below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert failures == []
+    assert len({comment.pk for comment in results}) == 1
+    assert Comment.objects.count() == 1
+    assert ModerationAction.objects.count() == 1

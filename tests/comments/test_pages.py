@@ -14,6 +14,8 @@ from comments.models import Comment, CommentReport, CommentVote
 from tests.articles.reader_fixtures import korean, parse
 from tests.factories import SectionFactory, UserFactory
 
+pytestmark = pytest.mark.postgres
+
 Status = Comment.Status
 SCRIPT = {"HTTP_X_REQUESTED_WITH": "fetch"}
 
