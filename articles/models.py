@@ -34,6 +34,13 @@ class Section(TreeNode):
         choices=[choice for choice in CommentMode.choices if choice[0] != CommentMode.INHERIT],
         default=CommentMode.OPEN,
     )
+    # Comments stay open only so long after a story is first published; empty: no limit.
+    comments_close_after_days = models.PositiveSmallIntegerField(
+        _("close comments after (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Days after publication when comments close by themselves; empty: never."),
+    )
 
     class Meta:
         verbose_name = _("section")

@@ -25,6 +25,8 @@ urlpatterns = [
         path("desk/profile/", views.staff_profile, name="desk-profile"),
         path("desk/", include("articles.desk_urls")),
         path("", include("accounts.urls")),
+        # Before articles: its /articles/<id>/<slug>/ would take "comments" for a slug.
+        path("", include("comments.urls")),
         path("", include("articles.urls")),
         prefix_default_language=False,
     ),

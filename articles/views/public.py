@@ -5,6 +5,7 @@ taken down is a 410 with the editor's public note."""
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,13 +32,23 @@ def article_detail(request, article_id: int, slug: str = ""):
     return story_page(request, article)
 
 
-def story_page(request, article: Article, *, preview: bool = False):
-    """The article page as readers see it; the desk's preview draws any story with it,
-    marked as a preview (and without the read counter)."""
+def story_page(
+    request,
+    article: Article,
+    *,
+    preview: bool = False,
+    from_desk: bool = False,
+    extra: dict | None = None,
+    status: int = 200,
+):
+    """The article page as readers see it. Previews (the desk's, and a preview link's)
+    draw any story with it, marked as a preview, without the read counter or comments.
+    `extra` reaches the template as it is: the comments app gives back a refused comment
+    form this way (with status 400)."""
     bylines = list(article.bylines.all())
     primary = next((byline.profile for byline in bylines if byline.profile_id), None)
     share = sharing.card(article)
-    return render(
+    response = render(
         request,
         "articles/article.html",
         {
@@ -58,8 +69,16 @@ def story_page(request, article: Article, *, preview: bool = False):
             "kakao_sdk_url": settings.KAKAO_SDK_URL,
             "youtube_url": settings.SITE_YOUTUBE_URL,
             "preview": preview,
+            "from_desk": from_desk,
+            **(extra or {}),
         },
+        status=status,
     )
+    if request.user.is_authenticated:
+        # The header and the comment area carry the reader's own name, forms and votes:
+        # never for a shared cache (Vary: Cookie alone would let one keep a copy per cookie).
+        patch_cache_control(response, private=True)
+    return response
 
 
 @csrf_exempt  # a read counter: no session, nothing of the reader's is changed
