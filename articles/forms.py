@@ -1,0 +1,59 @@
+"""Forms of the reader pages."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from articles import search_text
+from articles.models import Section
+from articles.search_text import Problem
+
+QUERY_PROBLEMS = {
+    Problem.EMPTY: _("Type a word to search for."),
+    Problem.TOO_LONG: _("The search words are too long: use at most %(limit)d characters."),
+    Problem.TOO_MANY_WORDS: _("Too many words: search with at most %(limit)d words."),
+}
+
+
+class SearchForm(forms.Form):
+    """The search page's query and filters. Anything a reader can put in the address ends
+    in a clear message, never an error page."""
+
+    q = forms.CharField(label=_("Search words"), required=False, strip=False)
+    section = forms.ModelChoiceField(
+        label=_("Section"),
+        queryset=Section.objects.filter(is_active=True).select_related("parent"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All sections"),
+    )
+    since = forms.DateField(
+        label=pgettext_lazy("search dates", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = forms.DateField(
+        label=pgettext_lazy("search dates", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_q(self) -> search_text.Query:
+        query = search_text.parse_query(self.cleaned_data["q"])
+        if query.problem is not None:
+            limit = (
+                search_text.MAX_TERMS
+                if query.problem == Problem.TOO_MANY_WORDS
+                else search_text.MAX_QUERY_LENGTH
+            )
+            raise forms.ValidationError(
+                QUERY_PROBLEMS[query.problem], code=query.problem, params={"limit": limit}
+            )
+        return query
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return cleaned
