@@ -15,11 +15,30 @@ QUERY_PROBLEMS = {
 }
 
 
+class QueryField(forms.Field):
+    """The search words as typed, cleaned by search_text.parse_query: control characters
+    (NUL too) are dropped rather than refused, and the cleaned value is a Query."""
+
+    def to_python(self, value) -> search_text.Query:
+        return search_text.parse_query(value if isinstance(value, str) else "")
+
+    def validate(self, value: search_text.Query) -> None:
+        if value.problem is not None:
+            limit = (
+                search_text.MAX_TERMS
+                if value.problem == Problem.TOO_MANY_WORDS
+                else search_text.MAX_QUERY_LENGTH
+            )
+            raise forms.ValidationError(
+                QUERY_PROBLEMS[value.problem], code=value.problem, params={"limit": limit}
+            )
+
+
 class SearchForm(forms.Form):
     """The search page's query and filters. Anything a reader can put in the address ends
     in a clear message, never an error page."""
 
-    q = forms.CharField(label=_("Search words"), required=False, strip=False)
+    q = QueryField(label=_("Search words"), required=False)
     section = forms.ModelChoiceField(
         label=_("Section"),
         queryset=Section.objects.filter(is_active=True).select_related("parent"),
@@ -37,19 +56,6 @@ class SearchForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-
-    def clean_q(self) -> search_text.Query:
-        query = search_text.parse_query(self.cleaned_data["q"])
-        if query.problem is not None:
-            limit = (
-                search_text.MAX_TERMS
-                if query.problem == Problem.TOO_MANY_WORDS
-                else search_text.MAX_QUERY_LENGTH
-            )
-            raise forms.ValidationError(
-                QUERY_PROBLEMS[query.problem], code=query.problem, params={"limit": limit}
-            )
-        return query
 
     def clean(self):
         cleaned = super().clean()

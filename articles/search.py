@@ -43,8 +43,15 @@ def rebuild() -> int:
 
 
 def matching(query: Query) -> Q:
-    """Stories whose entry holds every term of the query, through an index on both
-    databases: long terms through the trigram index, short ones through the gram index."""
+    """Stories whose entry holds every term of the query."""
+    sql, params = candidates(query)
+    return Q(pk__in=RawSQL(sql, params))
+
+
+def candidates(query: Query) -> tuple[str, list]:
+    """The SQL (and its parameters) selecting the ids of the stories holding every term,
+    through an index on both databases: long terms through the trigram index, short ones
+    through the gram index."""
     long_terms, short_terms = query.long_terms, query.short_terms
     if connection.vendor == "sqlite":
         # FTS5 tables (migration 0003); the terms are quoted strings, never FTS5 syntax.
@@ -59,7 +66,7 @@ def matching(query: Query) -> Q:
                 "SELECT rowid FROM article_search_grams WHERE article_search_grams MATCH %s"
             )
             params.append(search_text.fts5_match(short_terms))
-        return Q(pk__in=RawSQL(" INTERSECT ".join(selects), params))
+        return " INTERSECT ".join(selects), params
     # PostgreSQL: one LIKE per long term (pg_trgm's GIN index), one array containment for the
     # short ones (the grams GIN index, whose expression this must repeat exactly).
     conditions = ["content LIKE %s"] * len(long_terms)
@@ -67,9 +74,4 @@ def matching(query: Query) -> Q:
     if short_terms:
         conditions.append("string_to_array(grams, ' ') @> %s::text[]")
         params.append(list(short_terms))
-    return Q(
-        pk__in=RawSQL(
-            "SELECT article_id FROM articles_searchentry WHERE " + " AND ".join(conditions),
-            params,
-        )
-    )
+    return "SELECT article_id FROM articles_searchentry WHERE " + " AND ".join(conditions), params
