@@ -94,7 +94,9 @@ def parse_query(raw: str) -> Query:
 def fts5_match(terms: tuple[str, ...]) -> str:
     """An FTS5 MATCH expression requiring every term: each a quoted string (a `"` inside is
     doubled), so no reader's text is ever read as FTS5 syntax (NEAR, *, ^, column:)."""
-    return " AND ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    # SQLite reads the expression as a C string: a NUL would end it inside a quote.
+    quoted = ('"' + term.replace("\x00", "").replace('"', '""') + '"' for term in terms)
+    return " AND ".join(quoted)
 
 
 def like_contains(term: str) -> str:

@@ -399,8 +399,13 @@ SEARCH_QUERIES = 7
 
 
 @pytest.mark.parametrize("count", [1, 50])
+@pytest.mark.parametrize(
+    ("filters", "extra"),
+    [({}, 0), ({"section": "industry", "since": "2020-01-01"}, 2)],
+    ids=["no-filter", "section-and-date"],
+)
 def test_a_search_runs_the_same_queries_with_one_or_fifty_results(
-    client, desk, library_photo, count
+    client, desk, library_photo, count, filters, extra
 ):
     photo = library_photo(caption="환율", alt_text="환율 전광판")
     start = ago(hours=2)
@@ -412,7 +417,7 @@ def test_a_search_runs_the_same_queries_with_one_or_fifty_results(
         )
 
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(SEARCH, {"q": "환율 기사", "section": "industry"})
+        response = client.get(SEARCH, {"q": "환율 기사", **filters})
 
     assert response.status_code == 200
     page = parse(response)
@@ -420,8 +425,8 @@ def test_a_search_runs_the_same_queries_with_one_or_fifty_results(
     assert len(page.one("ul", cls="search-results").select("img")) == min(
         count, pagination.PAGE_SIZE
     )
-    # The section filter adds two: the slug looked up, and the sections below it.
-    assert len(queries) == SEARCH_QUERIES + 2
+    # A section filter adds two: the slug looked up, and the sections below it.
+    assert len(queries) == SEARCH_QUERIES + extra
 
 
 def test_a_refused_query_runs_no_search_query(client, db, django_assert_max_num_queries):
