@@ -33,7 +33,9 @@ def drop_story(article: Article) -> None:
 
 def rebuild() -> int:
     """Every published story written again, and entries of any other story removed (after a
-    restore from backup, or a change to search_text). Returns the number indexed."""
+    restore from backup, or a change to search_text). Returns the number indexed. Each story
+    is its own statement: a story unpublished meanwhile may keep an entry until the next
+    rebuild, which is harmless, as results are only ever published stories."""
     SearchEntry.objects.exclude(article__status=Article.Status.PUBLISHED).delete()
     count = 0
     for article in Article.objects.filter(status=Article.Status.PUBLISHED).iterator(chunk_size=500):
@@ -50,8 +52,8 @@ def matching(query: Query) -> Q:
 
 def candidates(query: Query) -> tuple[str, list]:
     """The SQL (and its parameters) selecting the ids of the stories holding every term,
-    through an index on both databases: long terms through the trigram index, short ones
-    through the gram index."""
+    through an index on both databases: long terms (3+ characters) through the trigram
+    index, short ones through the gram index."""
     long_terms, short_terms = query.long_terms, query.short_terms
     if connection.vendor == "sqlite":
         # FTS5 tables (migration 0003); the terms are quoted strings, never FTS5 syntax.
@@ -67,11 +69,22 @@ def candidates(query: Query) -> tuple[str, list]:
             )
             params.append(search_text.fts5_match(short_terms))
         return " INTERSECT ".join(selects), params
-    # PostgreSQL: one LIKE per long term (pg_trgm's GIN index), one array containment for the
-    # short ones (the grams GIN index, whose expression this must repeat exactly).
-    conditions = ["content LIKE %s"] * len(long_terms)
-    params = [search_text.like_contains(term) for term in long_terms]
-    if short_terms:
-        conditions.append("string_to_array(grams, ' ') @> %s::text[]")
-        params.append(list(short_terms))
-    return "SELECT article_id FROM articles_searchentry WHERE " + " AND ".join(conditions), params
+    # PostgreSQL. Long terms only: one LIKE per term, answered by pg_trgm's GIN index.
+    likes = " AND ".join(["content LIKE %s"] * len(long_terms))
+    like_params = [search_text.like_contains(term) for term in long_terms]
+    if not short_terms:
+        return f"SELECT article_id FROM articles_searchentry WHERE {likes}", like_params
+    # With a short term, the gram index answers first, for the short terms and the pieces of
+    # the long ones, and only the stories it finds are read for the long terms. MATERIALIZED
+    # keeps that order: pg_trgm's LIKE estimates are far too low, so the planner would
+    # otherwise start from a common long term and check every story holding it (10x slower
+    # for "AI 반도체" on 10,000 stories; docs/benchmarks.md).
+    in_grams = "FROM articles_searchentry WHERE article_search_grams(grams) @> %s::text[]"
+    grams = [list(search_text.required_grams(query.terms))]
+    if not long_terms:
+        return f"SELECT article_id {in_grams}", grams
+    return (
+        f"WITH narrowed AS MATERIALIZED (SELECT article_id, content {in_grams}) "
+        f"SELECT article_id FROM narrowed WHERE {likes}",
+        grams + like_params,
+    )

@@ -77,6 +77,19 @@ class Query:
         return tuple(term for term in self.terms if len(term) < TRIGRAM_LENGTH)
 
 
+def required_grams(terms: tuple[str, ...]) -> tuple[str, ...]:
+    """Grams every story holding all the terms must have: a short term itself, and each
+    two-character piece of a long one. A story with them all may still lack a long term
+    (its pieces apart), so a long term is checked again on the text."""
+    found: set[str] = set()
+    for term in terms:
+        if len(term) < TRIGRAM_LENGTH:
+            found.add(term)
+        else:
+            found.update(term[i : i + 2] for i in range(len(term) - 1))
+    return tuple(sorted(found))
+
+
 def parse_query(raw: str) -> Query:
     """Clean what the reader typed: control characters out, spaces collapsed; then the
     distinct terms, in the order typed. Too long or too many words is refused whole."""

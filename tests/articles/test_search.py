@@ -2,10 +2,12 @@
 (pg_trgm and the gram index) alike: the module is marked postgres, so CI runs every case on
 both databases. The index follows the workflow: publish, update, correct, unpublish."""
 
+import io
 import unicodedata
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -384,8 +386,11 @@ def test_a_rolled_back_publish_leaves_no_entry(desk, editor, monkeypatch):
 def test_rebuild_writes_every_published_story_and_drops_the_others(client, stories):
     SearchEntry.objects.filter(article=stories["rates"]).delete()
     SearchEntry.objects.create(article=stories["draft"], headline="x", content="x", grams="x")
+    out = io.StringIO()
 
-    assert search.rebuild() == 5
+    call_command("rebuild_search_index", stdout=out)
+
+    assert out.getvalue() == "Indexed 5 published stories.\n"
 
     assert found(client, "금리") == ["한은, 기준금리 동결", "2차전지 소재 수출 부진"]
     assert not SearchEntry.objects.filter(article=stories["draft"]).exists()

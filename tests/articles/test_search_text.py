@@ -40,6 +40,19 @@ def test_every_short_term_of_a_text_is_among_its_grams(text, query):
         assert (term in grams) == any(term in word for word in words)
 
 
+def test_required_grams_are_the_short_terms_and_the_pieces_of_the_long_ones():
+    assert search_text.required_grams(("ai", "반도체", "금")) == ("ai", "금", "도체", "반도")
+
+
+@given(readers_text, readers_text)
+def test_a_text_holding_every_term_holds_every_required_gram(text, query):
+    normalised = search_text.normalise(text)
+    grams = set(search_text.grams(normalised).split())
+    terms = search_text.parse_query(query).terms
+    if all(any(term in word for word in normalised.split()) for term in terms):
+        assert set(search_text.required_grams(terms)) <= grams
+
+
 def test_a_query_keeps_its_distinct_terms_in_order_and_splits_them_by_length():
     query = search_text.parse_query("삼성  반도체 삼성 AI, 금")
 
