@@ -34,14 +34,21 @@ class QueryField(forms.Field):
             )
 
 
+class SectionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, section: Section) -> str:
+        # Subsections under their section: "기업과산업 › 전자·전기·정보통신".
+        return f"{section.parent.name} › {section.name}" if section.parent_id else section.name
+
+
 class SearchForm(forms.Form):
     """The search page's query and filters. Anything a reader can put in the address ends
     in a clear message, never an error page."""
 
     q = QueryField(label=_("Search words"), required=False)
-    section = forms.ModelChoiceField(
+    section = SectionChoiceField(
         label=_("Section"),
-        queryset=Section.objects.filter(is_active=True).select_related("parent"),
+        # Depth first, each section followed by its subsections (django-tree-queries).
+        queryset=Section.objects.with_tree_fields().filter(is_active=True).select_related("parent"),
         to_field_name="slug",
         required=False,
         empty_label=_("All sections"),
