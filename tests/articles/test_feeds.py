@@ -52,6 +52,7 @@ def test_the_feed_describes_the_site(client, desk):
     assert channel.findtext("link") == f"{SITE}/"
     assert channel.findtext("language") == "ko"
     assert channel.findtext("description") == "솔빛경제 최신 기사"
+    assert channel.findtext("lastBuildDate").endswith(" +0900")
     assert channel.find(f"{ATOM}link").attrib == {
         "href": f"{SITE}/feeds/",
         "rel": "self",

@@ -308,6 +308,14 @@ def test_control_characters_in_a_query_are_dropped(client, stories):
     assert found(client, "삼성\x1b[31m") == found(client, "삼성 31m")
 
 
+def test_a_search_page_is_the_same_for_every_anonymous_reader(client, stories):
+    response = client.get(SEARCH, {"q": "삼성"})
+
+    assert response.cookies == {}
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert parse(response).one("meta", name="robots").attrs["content"] == "noindex, follow"
+
+
 def test_a_search_takes_only_gets(client, db):
     assert client.post(SEARCH, {"q": "삼성"}).status_code == 405
 
