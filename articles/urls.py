@@ -17,4 +17,5 @@ urlpatterns = [
     path("series/<str:slug>/", public.series, name="series"),
     path("tags/<str:slug>/", public.tag, name="tag"),
     path("corrections/", public.corrections, name="corrections"),
+    path("search/", public.search, name="search"),
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import require
 from accounts.models import StaffProfile, User
-from articles import permissions, sanitize
+from articles import permissions, sanitize, search
 from articles.errors import IllegalTransition, NoteRequired, StaleVersion
 from articles.models import (
     Article,
@@ -109,8 +109,8 @@ def save(
 
     Refuses (StaleVersion, carrying the submitted content) a save started from an older
     version, unless it is the same content again (a double submit: nothing is written).
-    A published story's save is an update ("수정") or, with a note, a correction.
-    History: "saved", "updated" or "corrected"; one new revision.
+    A published story's save is an update ("수정") or, with a note, a correction, and
+    rewrites its search entry. History: "saved", "updated" or "corrected"; one new revision.
     """
     article = _lock(article)
     require(permissions.can_edit(actor, article))
@@ -139,6 +139,8 @@ def save(
     article.version += 1
     article.last_saved_by, article.last_saved_at = actor, now
     article.save()
+    if article.status == Status.PUBLISHED:
+        search.index_story(article)  # readers search what they read: in this transaction
     _revise(article, actor, reason=reason or action)
     AutosaveDraft.objects.filter(article=article, user=actor).delete()
     _record(
@@ -267,7 +269,8 @@ def return_for_changes(article: Article, *, actor: User, note: str) -> Article:
 @transaction.atomic
 def publish(article: Article, *, actor: User | None) -> Article:
     """Submitted, scheduled, or an editor's own draft → published now. The first
-    publication sets "입력"; a later one (after unpublishing) keeps it."""
+    publication sets "입력"; a later one (after unpublishing) keeps it. The story enters
+    search."""
     article, _event = _move(
         article,
         "publish",
@@ -276,6 +279,7 @@ def publish(article: Article, *, actor: User | None) -> Article:
         published_at=article.published_at or timezone.now(),
         scheduled_publish_at=None,
     )
+    search.index_story(article)
     return article
 
 
@@ -319,7 +323,7 @@ def unpublish(
     article: Article, *, actor: User | None, reason: str, public_note: str = ""
 ) -> Article:
     """Take a story down. The reason stays internal; the public note is what its 410 page
-    says."""
+    says. The story leaves search (feeds and sitemaps list only published stories)."""
     if not reason.strip():
         raise NoteRequired(_("Give the internal reason for taking the story down."))
     article, _event = _move(
@@ -332,6 +336,7 @@ def unpublish(
         unpublished_note=public_note.strip(),
         scheduled_unpublish_at=None,
     )
+    search.drop_story(article)
     return article
 
 
@@ -345,6 +350,7 @@ def republish(article: Article, *, actor: User) -> Article:
         unpublish_reason="",
         unpublished_note="",
     )
+    search.index_story(article)  # back in search, with the text it has now
     return article
 
 

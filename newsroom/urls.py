@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
+    path("", include("articles.syndication_urls")),
     *i18n_patterns(
         path("accounts/", include("allauth.urls")),
         path("desk/photos/", include("media.urls")),

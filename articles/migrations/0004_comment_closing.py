@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0002_view_counts"),
+        ("articles", "0003_search"),
     ]
 
     operations = [

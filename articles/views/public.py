@@ -10,7 +10,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import StaffProfile
-from articles import popularity, selectors, sharing
+from articles import popularity, search_text, selectors, sharing, structured_data
+from articles.forms import SearchForm
 from articles.models import Article, Section, Series, Tag
 from articles.pagination import paginate
 
@@ -48,6 +49,7 @@ def story_page(
     bylines = list(article.bylines.all())
     primary = next((byline.profile for byline in bylines if byline.profile_id), None)
     share = sharing.card(article)
+    lead = next((use for use in article.photo_uses.all() if use.is_lead), None)
     response = render(
         request,
         "articles/article.html",
@@ -56,8 +58,11 @@ def story_page(
             "section_path": selectors.section_path(article.section),
             "bylines": bylines,
             "primary": primary,
-            "lead": next((use for use in article.photo_uses.all() if use.is_lead), None),
+            "lead": lead,
             "share": share,
+            "structured_data": structured_data.news_article(
+                article, share=share, bylines=bylines, lead=lead
+            ),
             "share_links": sharing.links(share),
             "latest": selectors.latest(10, exclude=article.pk),
             "most_read": selectors.most_read(10),
@@ -153,4 +158,39 @@ def corrections(request):
         request,
         "articles/corrections.html",
         {"page": paginate(request, selectors.public_corrections(), keyset=False)},
+    )
+
+
+@require_GET
+def search(request):
+    """/search/?q=삼성 금리&section=&since=&until=: stories holding every word. The first
+    visit (no q at all) shows the form; a bad query or filter shows what to fix."""
+    form = SearchForm(request.GET if "q" in request.GET else None)
+    page = query = None
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        page = paginate(
+            request,
+            selectors.search_results(
+                query,
+                section=form.cleaned_data["section"],
+                since=form.cleaned_data["since"],
+                until=form.cleaned_data["until"],
+            ),
+            keyset=False,
+        )
+        for story in page.items:
+            story.headline_parts = search_text.highlight(story.headline, query.terms)
+            story.snippet_parts = search_text.snippet(
+                f"{story.summary} {search_text.plain_text(story.body)}", query.terms
+            )
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "max_length": search_text.MAX_QUERY_LENGTH,
+        },
     )
