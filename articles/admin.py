@@ -22,7 +22,15 @@ def _number(value, default: int = 0) -> int:
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent", "slug", "order", "is_active", "comment_mode"]
+    list_display = [
+        "name",
+        "parent",
+        "slug",
+        "order",
+        "is_active",
+        "comment_mode",
+        "comments_close_after_days",
+    ]
     list_filter = ["is_active", "parent"]
     list_editable = ["order", "is_active"]
     search_fields = ["name", "slug"]

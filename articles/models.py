@@ -34,6 +34,13 @@ class Section(TreeNode):
         choices=[choice for choice in CommentMode.choices if choice[0] != CommentMode.INHERIT],
         default=CommentMode.OPEN,
     )
+    # Comments stay open only so long after a story is first published; empty: no limit.
+    comments_close_after_days = models.PositiveSmallIntegerField(
+        _("close comments after (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Days after publication when comments close by themselves; empty: never."),
+    )
 
     class Meta:
         verbose_name = _("section")
@@ -253,6 +260,31 @@ class Article(models.Model):
         if self.comment_mode == CommentMode.INHERIT:
             return self.section.comment_mode
         return self.comment_mode
+
+
+class SearchEntry(models.Model):
+    """A published story as search reads it: only articles.search writes it (from the
+    workflow, in the story's transaction), and an unpublished story has none.
+
+    The indexes that answer queries depend on the database and live in migration 0003:
+    on SQLite two FTS5 tables kept in step by triggers, on PostgreSQL two GIN indexes."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+    )
+    # All three are articles.search_text.normalise()d: case folded, words of letters and
+    # digits. The headline alone ranks headline matches first.
+    headline = models.TextField(_("headline"))
+    content = models.TextField(_("searchable text"))
+    grams = models.TextField(_("one- and two-character grams"))
+    indexed_at = models.DateTimeField(_("indexed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+    def __str__(self) -> str:
+        return self.headline
 
 
 class Byline(models.Model):

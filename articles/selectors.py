@@ -1,10 +1,27 @@
 """Read paths of stories, with their joins and prefetches."""
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from articles import search
 from articles.models import (
     Article,
     ArticleEvent,
@@ -15,6 +32,7 @@ from articles.models import (
     Revision,
     Section,
 )
+from articles.search_text import Query
 
 
 def stories_for_staff() -> QuerySet[Article]:
@@ -312,3 +330,125 @@ def front_page(*, now=None) -> dict:
         "latest": recent[:10],
         "most_read": most_read(10, now=now),
     }
+
+
+# --- search, feeds and sitemaps ---------------------------------------------------------------
+
+# Results beyond this many are not paged through: a reader refines the query instead, and a
+# one-syllable query that matches every story costs no more than this.
+SEARCH_MAX_RESULTS = 1000
+
+
+def search_results(
+    query: Query,
+    *,
+    section: Section | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[Article]:
+    """Published stories holding every term, in a section (and the sections below it) and
+    between two days (Korean dates, both included): headline matches first, then the
+    newest. The body stays: the result's snippet is cut from it."""
+    stories = published().filter(search.matching(query))
+    if section is not None:
+        stories = stories.filter(
+            Q(section__in=_section_and_below(section))
+            | Q(
+                pk__in=Article.extra_sections.through.objects.filter(section=section).values(
+                    "article_id"
+                )
+            )
+        )
+    if since is not None:
+        stories = stories.filter(published_at__gte=_start_of(since))
+    if until is not None:
+        stories = stories.filter(published_at__lt=_start_of(until + timedelta(days=1)))
+    in_headline = Q()
+    for term in query.terms:
+        in_headline &= Q(search_entry__headline__contains=term)
+    return with_lead_photo(
+        stories.select_related("series", "section")
+        .annotate(
+            headline_match=Case(
+                When(in_headline, then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        )
+        .order_by("-headline_match", "-published_at", "-id")
+    )[:SEARCH_MAX_RESULTS]
+
+
+def _section_and_below(section: Section) -> list[int]:
+    return list(
+        Section.objects.descendants(section, include_self=True).values_list("pk", flat=True)
+    )
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+FEED_SIZE = 50
+
+
+def feed_stories(section: Section | None = None) -> list[Article]:
+    """The newest published stories (of a section and those below it) with what an RSS item
+    shows: section, bylines with their profiles, the lead photo and its renditions."""
+    stories = published()
+    if section is not None:
+        stories = stories.filter(
+            Q(section__in=_section_and_below(section)) | Q(extra_sections=section)
+        ).distinct()
+    return list(
+        with_lead_photo(
+            stories.select_related("section", "series")
+            .prefetch_related(
+                Prefetch("bylines", queryset=Byline.objects.select_related("profile"))
+            )
+            .defer("body")
+            .order_by("-published_at", "-id")
+        )[:FEED_SIZE]
+    )
+
+
+def last_modified():
+    """When a published story last changed for readers: its update, else its publication."""
+    return Coalesce("revised_at", "published_at")
+
+
+def sitemap_months() -> list[dict]:
+    """Each month (Korean time) with published stories, and when its newest change was."""
+    return list(
+        published()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(lastmod=Max(last_modified()))
+        .order_by("month")
+    )
+
+
+def sitemap_month(year: int, month: int) -> list[Article]:
+    """A month's published stories (Korean time), oldest first, each with `lastmod`."""
+    start = datetime(year, month, 1, tzinfo=timezone.get_current_timezone())
+    end = (start + timedelta(days=32)).replace(day=1)
+    return list(
+        published()
+        .filter(published_at__gte=start, published_at__lt=end)
+        .annotate(lastmod=last_modified())
+        .only("pk", "slug", "published_at", "revised_at")
+        .order_by("published_at", "id")
+    )
+
+
+NEWS_SITEMAP_WINDOW = timedelta(hours=48)
+NEWS_SITEMAP_SIZE = 1000  # Google News reads at most this many per sitemap
+
+
+def news_sitemap(*, now: datetime | None = None) -> list[Article]:
+    """Stories published in the last 48 hours, newest first: the Google News sitemap."""
+    now = now or timezone.now()
+    return list(
+        published()
+        .filter(published_at__gte=now - NEWS_SITEMAP_WINDOW)
+        .only("pk", "slug", "headline", "published_at")
+        .order_by("-published_at", "-id")[:NEWS_SITEMAP_SIZE]
+    )

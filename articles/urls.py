@@ -18,4 +18,5 @@ urlpatterns = [
     path("tags/<str:slug>/", public.tag, name="tag"),
     path("corrections/", public.corrections, name="corrections"),
     path("preview/<str:token>/", public.shared_preview, name="shared-preview"),
+    path("search/", public.search, name="search"),
 ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import require
 from accounts.models import StaffProfile, User
-from articles import permissions, sanitize
+from articles import permissions, sanitize, search
 from articles.errors import IllegalTransition, NoteRequired, StaleVersion
 from articles.models import (
     Article,
@@ -113,8 +113,8 @@ def save(
 
     Refuses (StaleVersion, carrying the submitted content) a save started from an older
     version, unless it is the same content again (a double submit: nothing is written).
-    A published story's save is an update ("수정") or, with a note, a correction.
-    History: "saved", "updated" or "corrected"; one new revision.
+    A published story's save is an update ("수정") or, with a note, a correction, and
+    rewrites its search entry. History: "saved", "updated" or "corrected"; one new revision.
     """
     article = _lock(article)
     require(permissions.can_edit(actor, article))
@@ -143,6 +143,8 @@ def save(
     article.version += 1
     article.last_saved_by, article.last_saved_at = actor, now
     article.save()
+    if article.status == Status.PUBLISHED:
+        search.index_story(article)  # readers search what they read: in this transaction
     _revise(article, actor, reason=reason or action)
     AutosaveDraft.objects.filter(article=article, user=actor).delete()
     _record(
@@ -271,7 +273,8 @@ def return_for_changes(article: Article, *, actor: User, note: str) -> Article:
 @transaction.atomic
 def publish(article: Article, *, actor: User | None) -> Article:
     """Submitted, scheduled, or an editor's own draft → published now. The first
-    publication sets "입력"; a later one (after unpublishing) keeps it."""
+    publication sets "입력"; a later one (after unpublishing) keeps it. The story enters
+    search."""
     article, _event = _move(
         article,
         "publish",
@@ -280,6 +283,7 @@ def publish(article: Article, *, actor: User | None) -> Article:
         published_at=article.published_at or timezone.now(),
         scheduled_publish_at=None,
     )
+    search.index_story(article)
     return article
 
 
@@ -323,7 +327,7 @@ def unpublish(
     article: Article, *, actor: User | None, reason: str, public_note: str = ""
 ) -> Article:
     """Take a story down. The reason stays internal; the public note is what its 410 page
-    says."""
+    says. The story leaves search (feeds and sitemaps list only published stories)."""
     if not reason.strip():
         raise NoteRequired(_("Give the internal reason for taking the story down."))
     article, _event = _move(
@@ -336,6 +340,7 @@ def unpublish(
         unpublished_note=public_note.strip(),
         scheduled_unpublish_at=None,
     )
+    search.drop_story(article)
     return article
 
 
@@ -349,6 +354,7 @@ def republish(article: Article, *, actor: User) -> Article:
         unpublish_reason="",
         unpublished_note="",
     )
+    search.index_story(article)  # back in search, with the text it has now
     return article
 
 

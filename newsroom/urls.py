@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
+    path("", include("articles.syndication_urls")),
     *i18n_patterns(
         path("accounts/", include("allauth.urls")),
         path("desk/photos/", include("media.urls")),
@@ -27,6 +28,8 @@ urlpatterns = [
         path("desk/staff/", staff_roles, name="desk-staff"),
         path("desk/", include("articles.desk_urls")),
         path("", include("accounts.urls")),
+        # Before articles: its /articles/<id>/<slug>/ would take "comments" for a slug.
+        path("", include("comments.urls")),
         path("", include("articles.urls")),
         prefix_default_language=False,
     ),

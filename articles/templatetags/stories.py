@@ -1,10 +1,15 @@
 """Template tags of the reader pages."""
 
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles import sanitize
+from articles.search_text import without_control_characters
 
 register = template.Library()
 
@@ -29,3 +34,21 @@ def story_body(article):
 @register.inclusion_tag("articles/includes/headline_link.html")
 def headline_link(story, css_class=""):
     return {"story": story, "css_class": css_class}
+
+
+# As Django's json_script: "<", ">" and "&" as JSON escapes, so a headline holding
+# "</script>" cannot end the block early.
+_JSON_IN_HTML = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag
+def json_ld(data: dict):
+    """A JSON-LD data block (not a script: the strict CSP has nothing to allow)."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_IN_HTML)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.filter
+def xml_text(value) -> str:
+    """Text for an XML document: without the control characters XML 1.0 cannot carry."""
+    return without_control_characters(str(value))

@@ -5,12 +5,22 @@ taken down is a 410 with the editor's public note."""
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import StaffProfile
-from articles import popularity, preview_links, selectors, sharing, workflow
+from articles import (
+    popularity,
+    preview_links,
+    search_text,
+    selectors,
+    sharing,
+    structured_data,
+    workflow,
+)
+from articles.forms import SearchForm
 from articles.models import Article, Section, Series, Tag
 from articles.pagination import paginate
 
@@ -32,13 +42,24 @@ def article_detail(request, article_id: int, slug: str = ""):
     return story_page(request, article)
 
 
-def story_page(request, article: Article, *, preview: bool = False, from_desk: bool = False):
-    """The article page as readers see it; previews (the desk's, and a preview link's)
-    draw any story with it, marked as a preview and without the read counter."""
+def story_page(
+    request,
+    article: Article,
+    *,
+    preview: bool = False,
+    from_desk: bool = False,
+    extra: dict | None = None,
+    status: int = 200,
+):
+    """The article page as readers see it. Previews (the desk's, and a preview link's)
+    draw any story with it, marked as a preview, without the read counter or comments.
+    `extra` reaches the template as it is: the comments app gives back a refused comment
+    form this way (with status 400)."""
     bylines = list(article.bylines.all())
     primary = next((byline.profile for byline in bylines if byline.profile_id), None)
     share = sharing.card(article)
-    return render(
+    lead = next((use for use in article.photo_uses.all() if use.is_lead), None)
+    response = render(
         request,
         "articles/article.html",
         {
@@ -46,8 +67,11 @@ def story_page(request, article: Article, *, preview: bool = False, from_desk: b
             "section_path": selectors.section_path(article.section),
             "bylines": bylines,
             "primary": primary,
-            "lead": next((use for use in article.photo_uses.all() if use.is_lead), None),
+            "lead": lead,
             "share": share,
+            "structured_data": structured_data.news_article(
+                article, share=share, bylines=bylines, lead=lead
+            ),
             "share_links": sharing.links(share),
             "latest": selectors.latest(10, exclude=article.pk),
             "most_read": selectors.most_read(10),
@@ -60,8 +84,15 @@ def story_page(request, article: Article, *, preview: bool = False, from_desk: b
             "youtube_url": settings.SITE_YOUTUBE_URL,
             "preview": preview,
             "from_desk": from_desk,
+            **(extra or {}),
         },
+        status=status,
     )
+    if request.user.is_authenticated:
+        # The header and the comment area carry the reader's own name, forms and votes:
+        # never for a shared cache (Vary: Cookie alone would let one keep a copy per cookie).
+        patch_cache_control(response, private=True)
+    return response
 
 
 @csrf_exempt  # a read counter: no session, nothing of the reader's is changed
@@ -157,3 +188,38 @@ def shared_preview(request, token: str):
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@require_GET
+def search(request):
+    """/search/?q=삼성 금리&section=&since=&until=: stories holding every word. The first
+    visit (no q at all) shows the form; a bad query or filter shows what to fix."""
+    form = SearchForm(request.GET if "q" in request.GET else None)
+    page = query = None
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        page = paginate(
+            request,
+            selectors.search_results(
+                query,
+                section=form.cleaned_data["section"],
+                since=form.cleaned_data["since"],
+                until=form.cleaned_data["until"],
+            ),
+            keyset=False,
+        )
+        for story in page.items:
+            story.headline_parts = search_text.highlight(story.headline, query.terms)
+            story.snippet_parts = search_text.snippet(
+                f"{story.summary} {search_text.plain_text(story.body)}", query.terms
+            )
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query,
+            "max_length": search_text.MAX_QUERY_LENGTH,
+        },
+    )

@@ -298,8 +298,9 @@ def test_my_page_reads_a_fixed_number_of_queries(client, member, django_assert_n
     client.force_login(member)
     client.get(ME)
 
-    # Session, user, roles (the desk link and the delete link), sections (the menu), consents.
-    with django_assert_num_queries(5):
+    # Session, user, roles (the desk link and the delete link), sections (the menu), consents,
+    # and one page of my comments (comments_tags.my_comments).
+    with django_assert_num_queries(6):
         client.get(ME)
 
 

@@ -648,7 +648,8 @@ def test_the_page_runs_no_inline_script(client, scene, settings):
     settings.KAKAO_JS_KEY = "0123456789abcdef"
     page = page_of(client, scene.story)
 
-    scripts = page.select("script")
+    # A JSON-LD block is data, never run: the only script element allowed to hold text.
+    scripts = [s for s in page.select("script") if s.attrs.get("type") != "application/ld+json"]
     assert scripts
     for script in scripts:
         assert script.attrs.get("src")
@@ -670,8 +671,9 @@ def test_an_anonymous_reader_gets_no_csrf_token_and_no_cookie(client, scene):
 
 # The story with its section path, series and share photo; its tags, corrections, bylines,
 # photo uses and their renditions; 최신기사, 많이 본 기사, the reporter's and the series'
-# other stories; the section menu and its subsections.
-ARTICLE_PAGE_QUERIES = 14
+# other stories; the section menu and its subsections; the comment block's counts and its
+# page of comments with their replies (comments.selectors.block).
+ARTICLE_PAGE_QUERIES = 16
 
 
 @pytest.mark.parametrize("count", [1, 30])

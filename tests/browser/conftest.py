@@ -36,12 +36,15 @@ def browser():
 
 @pytest.fixture
 def signed_in_page(browser, live_server, client):
-    """A page signed in as the given user: `signed_in_page(user)`."""
+    """A page signed in as the given user: `signed_in_page(user)`; other keywords go to
+    the browser context (`java_script_enabled=False`)."""
     contexts = []
 
-    def open_as(user, viewport=None):
+    def open_as(user, viewport=None, **options):
         client.force_login(user)
-        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+        context = browser.new_context(
+            viewport=viewport or {"width": 1280, "height": 900}, **options
+        )
         context.add_cookies(
             [
                 {

@@ -9,6 +9,8 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import RoleChange, StaffProfile, User
 from articles.models import Article, ArticleEvent, Revision, Section
+from comments import demo_content as comments_demo
+from comments.models import Comment, CommentReport, CommentVote, ModerationAction
 from media import library
 from media.models import Photo, PhotoEvent, Rendition, StaffPortrait
 from newsroom.models import OutboxMessage
@@ -21,6 +23,8 @@ DEMO_ROLES = {
     "moderator@example.com": {"moderator"},
     "reader@example.com": set(),
     "admin@example.com": set(),
+    # The readers who comment (comments/demo_content.py).
+    **{email: set() for email, _nickname in comments_demo.READERS},
 }
 
 
@@ -39,6 +43,10 @@ def counts() -> dict[str, int]:
             Article,
             ArticleEvent,
             Revision,
+            Comment,
+            CommentVote,
+            CommentReport,
+            ModerationAction,
         )
     }
 
@@ -126,3 +134,30 @@ def test_loading_again_moves_the_dates_to_the_new_time(capsys):
         newest.refresh_from_db()
         assert newest.published_at - first > timedelta(days=2)
         assert (timezone.now() - newest.published_at).total_seconds() < 3600
+
+
+def test_demo_comments_cover_every_state_a_reader_can_reach_with_replies_votes_and_reports(
+    capsys,
+):
+    call_command("load_demo")
+    states = set(Comment.objects.values_list("status", flat=True))
+    assert states == {Comment.Status.PUBLISHED, Comment.Status.PENDING, Comment.Status.DELETED}
+    assert Comment.objects.values("story").distinct().count() >= 20
+    assert Comment.objects.filter(parent__isnull=False).count() >= 15
+    assert Comment.objects.filter(status="deleted", replies__isnull=False).exists()
+    assert CommentVote.objects.filter(value="like").count() >= 50
+    assert CommentVote.objects.filter(value="dislike").exists()
+    assert CommentReport.objects.count() >= 3
+    reader = Comment.objects.filter(author__email="reader@example.com")
+    assert set(reader.values_list("status", flat=True)) == {"published", "pending", "deleted"}
+    for comment in Comment.objects.select_related("story"):
+        assert comment.story.published_at < comment.created_at < timezone.now()
+        assert 0 < len(comment.body) <= 200
+
+
+def test_demo_comments_follow_their_story_when_the_dates_move(capsys):
+    call_command("load_demo")
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        call_command("load_demo")
+        for comment in Comment.objects.select_related("story"):
+            assert comment.story.published_at < comment.created_at < timezone.now()

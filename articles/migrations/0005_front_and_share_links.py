@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0002_view_counts'),
+        ('articles', '0004_comment_closing'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from articles import search
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the search entry of every published story again and remove any other. After a "
+        "restore from backup, or a change to how search text is made (articles/search_text.py)."
+    )
+
+    def handle(self, *args, **options):
+        self.stdout.write(f"Indexed {search.rebuild()} published stories.")

@@ -1,0 +1,82 @@
+"""The comment block under a story: what the article page's template tag and the comment
+views draw. Anonymous readers all get the same HTML (a log-in link, no form, no token), so
+the article page stays cacheable; a signed-in reader's block carries their forms, their
+held comments and their votes."""
+
+from django.contrib.auth.views import redirect_to_login
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import pgettext_lazy
+
+from articles.models import Article
+from comments import moderation, permissions, rules, selectors
+from comments.forms import CommentForm
+from comments.models import CommentReport
+
+# The block's own query parameters on the article page's address.
+SORT, PAGE = "csort", "cpage"
+SORT_LABELS = [
+    ("newest", pgettext_lazy("comment order", "Newest")),
+    ("liked", pgettext_lazy("comment order", "Most liked")),
+]
+
+
+def position(request) -> tuple[str, int]:
+    """The sort and page the reader was looking at: from the address, or from the hidden
+    fields of a form posted from the block."""
+    source = request.POST if request.method == "POST" else request.GET
+    sort = source.get(SORT, "")
+    page = source.get(PAGE, "")
+    return sort, int(page) if page.isascii() and page.isdigit() else 1
+
+
+def address(story: Article, *, sort: str = "", page: int = 1, anchor: str = "comments") -> str:
+    """The article page showing this sort and page of its comments."""
+    params = {}
+    if sort and sort != selectors.DEFAULT_SORT:
+        params[SORT] = sort
+    if page > 1:
+        params[PAGE] = page
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{story.get_absolute_url()}{query}#{anchor}"
+
+
+def context(request, story: Article, *, form: CommentForm | None = None, notice=None) -> dict:
+    """Everything block.html needs. `form` is a refused form to show again with its text
+    (top-level or a reply, by its parent); `notice` a line for the reader (after a script's
+    post, which gets no messages)."""
+    viewer = request.user
+    sort, page = position(request)
+    data = selectors.block(story.pk, viewer=viewer, sort=sort, page=page)
+    reply_form = form if form is not None and form.parent_id else None
+    top_form = form if form is not None and reply_form is None else CommentForm()
+    login = redirect_to_login(address(story)).url if not viewer.is_authenticated else ""
+    return {
+        "story": story,
+        "block": data,
+        "window": moderation.comment_window(story),
+        "refusal": permissions.refusal(viewer) if viewer.is_authenticated else None,
+        "form": top_form,
+        "reply_form": reply_form,
+        "notice": notice,
+        "login_url": login,
+        "max_bytes": rules.MAX_BYTES,
+        "max_hangul": rules.MAX_HANGUL,
+        "reasons": CommentReport.Reason.choices,
+        "sorts": [
+            (label, address(story, sort=key), key == data.sort) for key, label in SORT_LABELS
+        ],
+        "pages": [
+            (number, address(story, sort=data.sort, page=number), number == data.page)
+            for number in range(1, data.pages + 1)
+            if abs(number - data.page) <= 4 or number in (1, data.pages)
+        ],
+        "fragment_url": reverse("comments:block", args=[story.pk]),
+    }
+
+
+def render(request, story: Article, **options) -> str:
+    return render_to_string(
+        "comments/block.html", context(request, story, **options), request=request
+    )

@@ -1,0 +1,59 @@
+"""Refusals of a comment action, with the message the reader sees. ValidationErrors, so a
+form takes them as they are (`form.add_error(None, error)`)."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from comments import rules
+
+
+class CommentRefused(ValidationError):
+    """The action was refused; nothing was saved."""
+
+    def __init__(self, message, code: str, params: dict | None = None):
+        super().__init__(message, code=code, params=params)
+
+
+class BlankComment(CommentRefused):
+    def __init__(self):
+        super().__init__(_("Write something before posting."), "blank")
+
+
+class CommentTooLong(CommentRefused):
+    def __init__(self, size: int):
+        self.size = size
+        super().__init__(
+            _(
+                "Comments are limited to %(max)s bytes (%(hangul)s Hangul characters); "
+                "yours has %(size)s. Shorten it and post again."
+            ),
+            "too_long",
+            {"max": rules.MAX_BYTES, "hangul": rules.MAX_HANGUL, "size": size},
+        )
+
+
+class CommentsClosed(CommentRefused):
+    def __init__(self):
+        super().__init__(_("Comments on this story are closed."), "closed")
+
+
+class CannotReply(CommentRefused):
+    def __init__(self):
+        super().__init__(_("This comment cannot be replied to."), "cannot_reply")
+
+
+class NotVisible(CommentRefused):
+    """Someone else's comment that is held, refused or deleted: as if it were not there."""
+
+    def __init__(self):
+        super().__init__(_("This comment is no longer shown."), "not_visible")
+
+
+class OwnComment(CommentRefused):
+    def __init__(self, message):
+        super().__init__(message, "own_comment")
+
+
+class AlreadyReported(CommentRefused):
+    def __init__(self):
+        super().__init__(_("You have already reported this comment."), "already_reported")

@@ -1,0 +1,71 @@
+"""The rules of a comment's text and of a story's comment window, without the ORM.
+
+The one definition of the 400-byte limit lives here; comments/static/comments/comments.js
+counts the same way for the live counter under the box (tests run both on the same cases).
+"""
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+MAX_BYTES = 400
+# What the notice under the box promises: 200 Hangul syllables at 2 bytes each.
+MAX_HANGUL = MAX_BYTES // 2
+
+OPEN, PREMODERATED, CLOSED = "open", "premoderated", "closed"
+
+
+def normalise(text: str) -> str:
+    """The text as it is counted and kept: line endings as LF (a textarea posts CRLF while
+    the script sees LF), control characters other than LF removed, then NFC (so Hangul typed
+    as combining jamo counts as the syllables it shows). Removal comes before NFC: a control
+    character between a letter and its combining mark would otherwise keep them apart."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(char for char in text if char == "\n" or unicodedata.category(char) != "Cc")
+    return unicodedata.normalize("NFC", text)
+
+
+def byte_count(text: str) -> int:
+    """The size a reader is shown: 1 for a character below U+0080, 2 for any other code
+    point (a Hangul syllable, an emoji, an astral character), after normalise()."""
+    return sum(1 if ord(char) < 0x80 else 2 for char in normalise(text))
+
+
+def is_blank(text: str) -> bool:
+    return not normalise(text).strip()
+
+
+def stored_text(text: str) -> str:
+    """What is saved: the normalised text without blank space around it (trimming can only
+    lower the count the reader was shown)."""
+    return normalise(text).strip()
+
+
+@dataclass(frozen=True)
+class Window:
+    """Whether a story takes comments now: `mode` is open, premoderated or closed;
+    `closes_at` the moment they close by themselves (None: they do not); `expired` tells
+    a window closed by time from one closed by the desk."""
+
+    mode: str
+    closes_at: datetime | None = None
+    expired: bool = False
+
+    @property
+    def is_open(self) -> bool:
+        return self.mode != CLOSED
+
+
+def window(
+    mode: str, *, published_at: datetime | None, close_after_days: int | None, now: datetime
+) -> Window:
+    """The story's comment mode (already resolved from its section) at `now`: comments close
+    by themselves `close_after_days` after first publication."""
+    if mode == CLOSED:
+        return Window(CLOSED)
+    closes_at = None
+    if close_after_days is not None and published_at is not None:
+        closes_at = published_at + timedelta(days=close_after_days)
+        if now >= closes_at:
+            return Window(CLOSED, closes_at, expired=True)
+    return Window(mode, closes_at)

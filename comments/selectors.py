@@ -1,0 +1,150 @@
+"""Read paths of comments: the article page's block, the dashboard's counts, my comments."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from articles.models import Article
+from comments.models import Comment, CommentReport, CommentVote
+
+Status = Comment.Status
+PAGE_SIZE = 20
+# How the block can be ordered: the reader's choice, newest first by default.
+SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "liked": ("-like_count", "-created_at", "-pk"),
+}
+# The same orders in Python, descending, for rows read together with their replies.
+SORT_KEYS = {
+    "newest": lambda comment: (comment.created_at, comment.pk),
+    "liked": lambda comment: (comment.like_count, comment.created_at, comment.pk),
+}
+DEFAULT_SORT = "newest"
+
+
+def visible() -> Q:
+    """Comments everyone sees, and "댓글 (N)" counts: published, and when a reply, under a
+    parent that is shown or deleted (a deleted parent stays as a placeholder)."""
+    return Q(status=Status.PUBLISHED) & (
+        Q(parent__isnull=True) | Q(parent__status__in=[Status.PUBLISHED, Status.DELETED])
+    )
+
+
+def _own_pending(viewer) -> Q:
+    # The author of a held comment sees it, marked; nobody else does.
+    if viewer is None or not viewer.is_authenticated:
+        return Q(pk__in=[])
+    return Q(status=Status.PENDING, author=viewer)
+
+
+def _threads(story_id: int, viewer) -> Q:
+    """The top-level comments the block lists: shown ones, deleted ones that still have
+    shown replies, and the viewer's own held ones."""
+    shown_replies = Comment.objects.filter(parent=OuterRef("pk"), status=Status.PUBLISHED)
+    return Q(story_id=story_id, parent__isnull=True) & (
+        Q(status=Status.PUBLISHED)
+        | (Q(status=Status.DELETED) & Q(Exists(shown_replies)))
+        | _own_pending(viewer)
+    )
+
+
+def _with_viewer_state(comments: QuerySet[Comment], viewer) -> QuerySet[Comment]:
+    """The viewer's vote and report, in the same query as the comments: `my_vote` ("like",
+    "dislike" or None) and `reported_by_me`."""
+    if viewer is None or not viewer.is_authenticated:
+        return comments
+    return comments.annotate(
+        my_vote=Subquery(
+            CommentVote.objects.filter(comment=OuterRef("pk"), voter=viewer).values("value")[:1]
+        ),
+        reported_by_me=Exists(
+            CommentReport.objects.filter(comment=OuterRef("pk"), reporter=viewer)
+        ),
+    )
+
+
+@dataclass
+class Block:
+    count: int  # 댓글 (N): visible comments and replies
+    threads: list[Comment]  # this page's top-level comments, each with `shown_replies`
+    page: int
+    pages: int
+    sort: str
+
+
+def block(story_id: int, *, viewer=None, sort: str = DEFAULT_SORT, page: int = 1) -> Block:
+    """One page of a story's comments with their replies, authors and the viewer's votes,
+    in two queries whatever their number (none, one or hundreds): the counts, then the
+    page's top-level comments and their replies together. A page past the end shows the
+    last one."""
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    threads = _threads(story_id, viewer)
+    totals = Comment.objects.filter(story_id=story_id).aggregate(
+        visible=Count("pk", filter=visible()),
+        threads=Count("pk", filter=threads),
+    )
+    pages = max(1, -(-totals["threads"] // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    on_page = (
+        Comment.objects.filter(threads)
+        .order_by(*SORTS[sort])
+        .values("pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    )
+    rows = _with_viewer_state(
+        Comment.objects.filter(
+            Q(pk__in=on_page)
+            | (Q(parent__in=on_page) & (Q(status=Status.PUBLISHED) | _own_pending(viewer)))
+        ).select_related("author"),
+        viewer,
+    )
+    # Ordered here rather than in SQL: one query returns both kinds of rows.
+    rows = sorted(rows, key=lambda comment: (comment.created_at, comment.pk))
+    top = [comment for comment in rows if comment.parent_id is None]
+    by_parent = {comment.pk: comment for comment in top}
+    for comment in top:
+        comment.shown_replies = []
+    for comment in rows:
+        if comment.parent_id is not None:
+            by_parent[comment.parent_id].shown_replies.append(comment)
+    top.sort(key=SORT_KEYS[sort], reverse=True)
+    return Block(count=totals["visible"], threads=top, page=page, pages=pages, sort=sort)
+
+
+def visible_counts(story_ids) -> dict[int, int]:
+    """Visible comments per story, for a list of stories, in one query. Stories without
+    any are left out (read them as 0)."""
+    return dict(
+        Comment.objects.filter(visible(), story_id__in=list(story_ids))
+        .values_list("story_id")
+        .annotate(count=Count("pk"))
+        .values_list("story_id", "count")
+        .order_by()
+    )
+
+
+def comments_of(user) -> QuerySet[Comment]:
+    """The reader's own comments, newest first, in every state, with their story."""
+    return (
+        Comment.objects.filter(author=user)
+        .select_related("story")
+        .only(
+            "body",
+            "status",
+            "created_at",
+            "parent_id",
+            "like_count",
+            "dislike_count",
+            "story__headline",
+            "story__slug",
+            "story__status",
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+def story_for_comments(article_id: int) -> Article:
+    """A published story with what the comment window needs (its section); else
+    Article.DoesNotExist."""
+    return Article.objects.select_related("section").get(
+        pk=article_id, status=Article.Status.PUBLISHED
+    )
