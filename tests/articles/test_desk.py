@@ -15,6 +15,7 @@ from accounts.models import AccountEvent, StaffProfile
 from articles import sanitize, workflow
 from articles.forms import initial_from
 from articles.models import Article, AutosaveDraft, Correction, PhotoUse, Revision
+from comments import moderation
 from newsroom.models import OutboxMessage
 from tests.articles.conftest import SEOUL, edit, events_of
 from tests.articles.reader_fixtures import korean, parse
@@ -26,8 +27,9 @@ DASHBOARD = "/desk/"
 NEW = "/desk/articles/new/"
 PROFILE = "/desk/profile/"
 # The dashboard for a signed-in reporter, whatever the length of its panels: session, user,
-# the user's roles, the panel counts (one query), then each of the five panels' page.
-DASHBOARD_QUERIES = 9
+# the user's roles, the panel counts (one query), each of the five panels' page, and the
+# published stories' comment counts.
+DASHBOARD_QUERIES = 10
 # The preview of a draft: the desk's checks plus the reader's page, in a fixed number.
 PREVIEW_QUERIES = 16
 
@@ -449,6 +451,22 @@ def test_the_dashboard_runs_the_same_number_of_queries_however_full_its_panels(
 
     assert response.status_code == 200
     assert len(parse(response).select("a", cls="desk-headline")) == 5 * min(per_panel, 10)
+
+
+def test_the_dashboard_shows_each_published_storys_visible_comments(
+    client, reporter, reader, desk_story
+):
+    talked_about = desk_story("댓글 많은 기사", Status.PUBLISHED)
+    desk_story("조용한 기사", Status.PUBLISHED)
+    reader.nickname = "독자1"
+    reader.save(update_fields=["nickname"])
+    moderation.post_comment(talked_about, author=reader, body="좋은 기사입니다.")
+    client.force_login(reporter)
+
+    panel = parse(client.get(DASHBOARD)).one("section", id="published")
+
+    counts = [link.text for link in panel.select("a", cls="comment-count")]
+    assert counts == ["댓글 0", "댓글 1"]  # newest first
 
 
 # --- a new story --------------------------------------------------------------------------------
