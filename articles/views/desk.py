@@ -157,7 +157,7 @@ def story_new(request):
 @never_cache
 @desk_view("articles.view_article")
 def story_edit(request, article_id: int):
-    article = _story_for(request.user, article_id)
+    article = story_for(request.user, article_id)
     editable = permissions.can_edit(request.user, article)
     if request.method == "POST":
         if not editable:
@@ -234,7 +234,7 @@ def _step(request, article: Article, action: str, note: str) -> None:
     elif action == "publish":
         workflow.publish(article, actor=user)
     elif action == "schedule":
-        workflow.schedule(article, actor=user, at=_local_time(request.POST.get("publish_at", "")))
+        workflow.schedule(article, actor=user, at=local_time(request.POST.get("publish_at", "")))
     elif action == "cancel_schedule":
         workflow.cancel_schedule(article, actor=user)
     elif action == "return":
@@ -247,7 +247,7 @@ def _step(request, article: Article, action: str, note: str) -> None:
         workflow.republish(article, actor=user)
 
 
-def _local_time(value: str) -> datetime:
+def local_time(value: str) -> datetime:
     """A datetime-local field's value, in Korean time."""
     moment = parse_datetime(value.strip()) if value else None
     if moment is None:
@@ -262,7 +262,7 @@ def _local_time(value: str) -> datetime:
 def story_autosave(request, article_id: int):
     """Keep the editor's unsaved text aside (never the story), and keep the edit lock fresh.
     Answers JSON for the editor's script."""
-    article = _story_for(request.user, article_id)
+    article = story_for(request.user, article_id)
     if not permissions.can_edit(request.user, article):
         raise NotAllowed
     base_version = request.POST.get("base_version", "")
@@ -292,7 +292,7 @@ def story_autosave(request, article_id: int):
 @require_POST
 def story_release(request, article_id: int):
     """The editor page was left: others need no longer be warned."""
-    article = _story_for(request.user, article_id)
+    article = story_for(request.user, article_id)
     workflow.close_for_editing(article, actor=request.user)
     return HttpResponse(status=204)
 
@@ -301,7 +301,7 @@ def story_release(request, article_id: int):
 @desk_view("articles.view_article")
 def story_preview(request, article_id: int):
     """The story exactly as readers would see it, in any state; never cached or indexed."""
-    _story_for(request.user, article_id)
+    story_for(request.user, article_id)
     response = story_page(
         request, selectors.story_for_reader(article_id), preview=True, from_desk=True
     )
@@ -309,7 +309,7 @@ def story_preview(request, article_id: int):
     return response
 
 
-def _story_for(user, article_id: int) -> Article:
+def story_for(user, article_id: int) -> Article:
     """A story the staff member may see; anyone else's is missing, as for readers."""
     article = Article.objects.select_related("section", "editing_by").filter(pk=article_id).first()
     if article is None or not permissions.can_view(user, article):

@@ -22,7 +22,7 @@ from accounts.permissions import desk_view
 from articles import preview_links, selectors, workflow
 from articles.errors import IllegalTransition, NoteRequired
 from articles.models import Article, FrontChange, FrontSlot, Section, ShareLink
-from articles.views.desk import _local_time, _story_for
+from articles.views.desk import local_time, story_for
 
 QUEUE_PAGE_SIZE = 30
 SCHEDULE_DAYS = 14
@@ -120,7 +120,7 @@ def decide(request, article_id: int, decision: str):
     """A confirmation page for one decision on one story; the POST makes it."""
     if decision not in DECISIONS:
         raise NotAllowed
-    article = _story_for(request.user, article_id)
+    article = story_for(request.user, article_id)
     back = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""
@@ -154,7 +154,7 @@ def _make(request, article: Article, decision: str) -> None:
     if decision == "publish":
         workflow.publish(article, actor=user)
     elif decision == "schedule":
-        workflow.schedule(article, actor=user, at=_local_time(data.get("at", "")))
+        workflow.schedule(article, actor=user, at=local_time(data.get("at", "")))
     elif decision == "cancel_schedule":
         workflow.cancel_schedule(article, actor=user)
     elif decision == "return":
@@ -167,7 +167,7 @@ def _make(request, article: Article, decision: str) -> None:
             public_note=data.get("public_note", ""),
         )
     elif decision == "schedule_unpublish":
-        workflow.schedule_unpublish(article, actor=user, at=_local_time(data.get("at", "")))
+        workflow.schedule_unpublish(article, actor=user, at=local_time(data.get("at", "")))
     elif decision == "cancel_unpublish":
         workflow.schedule_unpublish(article, actor=user, at=None)
     elif decision == "republish":
@@ -262,7 +262,7 @@ def _reorder(order: list[int], data) -> list[int]:
 @desk_view("articles.publish_article")
 @require_POST
 def share_link_create(request, article_id: int):
-    article = _story_for(request.user, article_id)
+    article = story_for(request.user, article_id)
     hours = request.POST.get("hours", "")
     try:
         link = workflow.create_share_link(
@@ -291,7 +291,7 @@ def share_link_revoke(request, link_id: int):
     link = ShareLink.objects.filter(pk=link_id).select_related("article").first()
     if link is None:
         raise Http404
-    _story_for(request.user, link.article_id)
+    story_for(request.user, link.article_id)
     workflow.revoke_share_link(link, actor=request.user)
     messages.success(request, _("The preview link no longer works."))
     return redirect(f"{reverse('story_desk:edit', args=[link.article_id])}#share-links")

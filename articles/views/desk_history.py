@@ -16,7 +16,7 @@ from accounts.permissions import desk_view
 from articles import diffs, labels, permissions, selectors, workflow
 from articles.errors import IllegalTransition, StaleVersion
 from articles.models import Article, CommentMode, Revision, Section, Series
-from articles.views.desk import _story_for
+from articles.views.desk import story_for
 
 EVENTS_PER_PAGE = 50
 STATUS_LABELS = dict(Article.Status.choices)
@@ -30,7 +30,7 @@ def history(request, article_id: int):
     A fixed number of queries whatever the number of events and revisions: the events'
     page, the revisions without their content, then the two compared contents (and the
     names of the sections, series or bylines that changed, one query each)."""
-    article = _story_for(request.user, article_id)
+    article = story_for(request.user, article_id)
     if request.method == "POST":
         return _restore(request, article)
     events = Paginator(selectors.history(article), EVENTS_PER_PAGE).get_page(
