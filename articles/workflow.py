@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -419,9 +419,10 @@ FRONT_SLOTS = {"home": 7, "section": 5}
 @transaction.atomic
 def curate(section: Section | None, *, actor: User, story_ids: list[int]) -> bool:
     """Set the curated stories of the home page (section None) or of a top section's page,
-    in order: the first is the lead. Only published stories may be placed; a page shows
-    the newest stories where a slot is empty. Returns False, writing nothing, when the
-    order is unchanged. History: one FrontChange with the order before and after."""
+    in order: the first is the lead. Only published stories (of the section, on a
+    section's page) may be placed; a page shows the newest stories where a slot is
+    empty. Returns False, writing nothing, when the order is unchanged.
+    History: one FrontChange with the order before and after."""
     require(permissions.is_editor(actor))
     if section is not None and (section.parent_id or not section.is_active):
         raise ValueError(_("Only the home page and top sections' pages are curated."))
@@ -429,14 +430,22 @@ def curate(section: Section | None, *, actor: User, story_ids: list[int]) -> boo
     limit = FRONT_SLOTS["home" if section is None else "section"]
     if len(wanted) > limit:
         raise ValueError(_("At most %(count)s stories fit on this page.") % {"count": limit})
-    public = set(
-        Article.objects.filter(pk__in=wanted, status=Status.PUBLISHED).values_list("pk", flat=True)
-    )
-    if set(wanted) - public:
-        raise ValueError(_("Only published stories can be placed on a front page."))
     # Locking the page's slots serialises two editors curating the same page at once.
     slots = list(FrontSlot.objects.select_for_update().filter(section=section).order_by("position"))
     before = [slot.article_id for slot in slots]
+    # Only stories placed now are checked: one placed earlier and taken down since stays
+    # in the order (the pages skip it) rather than blocking every other change.
+    added = set(wanted) - set(before)
+    eligible = Article.objects.filter(pk__in=added, status=Status.PUBLISHED)
+    if section is not None:
+        below = Section.objects.descendants(section, include_self=True).values("pk")
+        eligible = eligible.filter(Q(section__in=below) | Q(extra_sections=section))
+    if added - set(eligible.values_list("pk", flat=True)):
+        raise ValueError(
+            _("Only published stories of this page's section can be placed on it.")
+            if section is not None
+            else _("Only published stories can be placed on a front page.")
+        )
     if before == wanted:
         return False
     FrontSlot.objects.filter(section=section).delete()

@@ -191,16 +191,18 @@ def front(request):
         raise Http404
     query = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
     if request.method == "POST":
-        order = [int(pk) for pk in request.POST.getlist("story") if pk.isascii() and pk.isdigit()]
-        try:
-            changed = workflow.curate(
-                section, actor=request.user, story_ids=_reorder(order, request.POST)
-            )
-        except (NotAllowed, ValueError) as refusal:
-            messages.error(request, str(refusal))
+        order = [pk for pk in map(_story_id, request.POST.getlist("story")) if pk is not None]
+        wanted = _reorder(order, request.POST)
+        if wanted is None:
+            messages.error(request, _("That story cannot be found."))
         else:
-            if changed:
-                messages.success(request, _("The front page was changed."))
+            try:
+                changed = workflow.curate(section, actor=request.user, story_ids=wanted)
+            except (NotAllowed, ValueError) as refusal:
+                messages.error(request, str(refusal))
+            else:
+                if changed:
+                    messages.success(request, _("The front page was changed."))
         return redirect(f"{reverse('story_desk:front')}?{urlencode({'page': chosen, 'q': query})}")
     slots = list(
         FrontSlot.objects.filter(section=section)
@@ -235,13 +237,19 @@ def front(request):
     )
 
 
-def _reorder(order: list[int], data) -> list[int]:
-    """The posted order with the one change its button asked for."""
+def _story_id(value: str) -> int | None:
+    """A story id from a form, or None: digits only, short enough for any database."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else None
+
+
+def _reorder(order: list[int], data) -> list[int] | None:
+    """The posted order with the one change its button asked for; None for a button
+    naming no story this page could have shown."""
     order = list(order)
     operation, _sep, value = (data.get("op") or "").partition(":")
-    number = int(value) if value.isascii() and value.isdigit() else None
+    number = _story_id(value)
     if number is None:
-        return order
+        return None
     if operation == "lead":
         return [number, *(pk for pk in order if pk != number)]
     if operation == "add":
