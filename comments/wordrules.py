@@ -189,12 +189,18 @@ def clean(text: str) -> str:
 
 
 def _words_with_hangul(text: str) -> list[bool]:
-    """For each character: does the white-space-delimited word it sits in hold Hangul?"""
+    """For each character: does the white-space-delimited word it sits in hold Hangul, or
+    is it made of stand-ins only (c8)?"""
     flags = [False] * len(text)
     start = 0
     for index in range(len(text) + 1):
         if index == len(text) or text[index].isspace():
-            has = any(is_hangul(char) for char in text[start:index])
+            word = text[start:index]
+            has = any(is_hangul(char) for char in word) or (
+                len(word) > 1
+                and any(char in SAID_LIKE for char in word)
+                and all(char in LOOKALIKES or char in SAID_LIKE for char in word)
+            )
             for position in range(start, index):
                 flags[position] = has
             start = index + 1
@@ -308,7 +314,10 @@ def _fold(units: list[Unit]) -> list[Unit]:
         drop = is_vowel(unit.char)
         if not drop and out:
             previous = out[-1].char
-            drop = unit.char == previous or _drawn_out(previous, unit.char)
+            # Not across white space: "다시, 시발" keeps both 시.
+            drop = not unit.space_before and (
+                unit.char == previous or _drawn_out(previous, unit.char)
+            )
         if drop:
             if out and not is_vowel(unit.char):
                 out[-1].space_inside = out[-1].space_inside or unit.space_before
@@ -432,7 +441,7 @@ class RuleSet:
 
     def _passes(self, text: str) -> dict[str, Skeleton]:
         passes = {"strip": skeleton(text, "strip"), "lookalike": skeleton(text, "lookalike")}
-        if any(char.isascii() and char.isalpha() for char in text):
+        if any(char.isascii() and char.isalpha() for char in clean(text)):
             passes["qwerty"] = skeleton(text, "qwerty")
             if self.has_latin:
                 passes["latin"] = skeleton(text, "latin")
