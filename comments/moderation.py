@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import NotAllowed, require
-from accounts.models import User
+from accounts.models import StaffProfile, User
 from articles.models import Article
 from comments import errors, permissions, rules, throttles, wordrules
 from comments.models import (
@@ -399,7 +399,7 @@ def blind(
         starts_at=now,
         ends_at=now + timedelta(days=days),
         created_by=actor,
-        created_by_name=actor.nickname or actor.email,
+        created_by_name=_name(actor),
     )
     comment.open_reports = 0
     _set_status(comment, Status.BLINDED, extra=["open_reports"])
@@ -521,7 +521,7 @@ def add_note(reader: User, *, actor: User, text: str) -> ReaderNote:
     if not text:
         raise errors.NotModeratable(_("Write the note first."))
     note = ReaderNote.objects.create(
-        reader=reader, author=actor, author_name=actor.nickname or actor.email, text=text
+        reader=reader, author=actor, author_name=_name(actor), text=text
     )
     _record_reader(reader, "noted", actor, text)
     return note
@@ -654,7 +654,10 @@ def _record_rule(rule: WordRule, action: str, actor: User) -> None:
 
 def _name(actor: User | None) -> str:
     # The public name, never the e-mail: history outlives the account. Staff without a
-    # nickname go by their byline's e-mail name part.
+    # nickname (moderators, mostly) go by their byline.
     if actor is None:
         return SYSTEM
-    return actor.nickname or actor.email.split("@")[0]
+    if actor.nickname:
+        return actor.nickname
+    profile = StaffProfile.objects.filter(user=actor).values_list("byline_name", flat=True)
+    return profile.first() or actor.email.split("@")[0]

@@ -82,7 +82,7 @@ def test_a_word_added_by_a_moderator_applies_at_once_and_is_logged(moderator, re
 
     with pytest.raises(errors.BannedWord):
         post(reader, "쓰 레 기 언 론 이네")
-    assert log_of(action="word_added") == [("word_added", "moderator")]
+    assert log_of(action="word_added") == [("word_added", "윤서연")]
     rule = WordRule.objects.get(word="쓰레기언론")
     moderation.remove_word_rule(rule, actor=moderator)
     assert post(reader, "쓰레기언론").status == Status.PUBLISHED
@@ -316,7 +316,7 @@ def test_rejecting_tells_the_author_by_e_mail_after_commit(
     assert "욕설" in mail.body
     assert "표현을 다듬어 주세요" in mail.body
     assert ReaderStanding.objects.get(user=reader).rejected_count == 1
-    assert log_of(comment=comment, action="rejected") == [("rejected", "moderator")]
+    assert log_of(comment=comment, action="rejected") == [("rejected", "윤서연")]
 
 
 def test_approving_a_reported_comment_keeps_it_and_clears_the_reports(
@@ -333,7 +333,7 @@ def test_approving_a_reported_comment_keeps_it_and_clears_the_reports(
         0,
         1,
     )
-    assert log_of(comment=comment)[-1] == ("reports_dismissed", "moderator")
+    assert log_of(comment=comment)[-1] == ("reports_dismissed", "윤서연")
 
 
 def test_a_rejected_comment_can_be_reinstated(moderator, reader, post):
@@ -423,7 +423,7 @@ def test_a_blind_hides_a_comment_with_the_claim_and_returns_it_to_review_when_it
     blind.refresh_from_db()
     assert (comment.status, comment.hold_reason) == (Status.PENDING, "blind_ended")
     assert blind.ended_at is not None
-    assert log_of(comment=comment)[-2:] == [("blinded", "moderator"), ("blind_ended", "system")]
+    assert log_of(comment=comment)[-2:] == [("blinded", "윤서연"), ("blind_ended", "system")]
     assert moderation.end_blinds() == 0
 
 
@@ -503,7 +503,7 @@ def test_moderators_keep_notes_about_a_reader(moderator, reader):
     moderation.add_note(reader, actor=moderator, text="반복 신고 대상, 지켜볼 것")
 
     assert reader.moderator_notes.get().text == "반복 신고 대상, 지켜볼 것"
-    assert log_of(action="noted", reader=reader) == [("noted", "moderator")]
+    assert log_of(action="noted", reader=reader) == [("noted", "윤서연")]
 
 
 # --- section-limited moderators --------------------------------------------------------------
