@@ -72,10 +72,13 @@ VOTES = {
 def _labelled(entries):
     """Each entry's action and reason in words, for the log and a comment's history."""
     labels, reasons = {**dict(LOG_ACTIONS), **VOTES}, dict(Reason.choices)
-    entries = list(entries) if not isinstance(entries, Paginator) else entries
+    statuses = dict(Comment.Status.choices)
+    entries = list(entries)
     for entry in entries:
         entry.label = labels.get(entry.action, entry.action)
         entry.reason_label = reasons.get(entry.data.get("reason", ""), "")
+        entry.from_label = statuses.get(entry.from_status, entry.from_status)
+        entry.to_label = statuses.get(entry.to_status, entry.to_status)
     return entries
 
 
@@ -410,7 +413,9 @@ def log(request):
     page = Paginator(selectors.moderation_log(filters), LOG_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    _labelled(page)
+    moderator_ids = {m.pk for m in moderators}
+    for entry in _labelled(page):
+        entry.by_moderator = entry.actor_id in moderator_ids
     return render(
         request,
         "comments/desk/log.html",
