@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from comments import rules
@@ -93,6 +93,9 @@ def test_hangul_syllables_count_two_bytes_each(text):
 
 @given(st.text(), st.text())
 def test_crlf_and_lf_count_the_same(left, right):
+    # A lone CR right before makes "\r\r\n" (two line breaks) against "\r\n" (one): both
+    # sides are right, but they are not the same text. Browsers never post a lone CR.
+    assume(not left.endswith("\r"))
     assert rules.byte_count(f"{left}\r\n{right}") == rules.byte_count(f"{left}\n{right}")
 
 
