@@ -47,9 +47,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "articles.change_any_article",
             "articles.publish_article",
             *_SECTIONS_AND_TAGS,
+            # Which sections each moderator works on (the admin's "moderators' sections").
+            *{f"comments.{verb}_moderatorscope" for verb in ("view", "add", "change", "delete")},
         }
     ),
-    Role.MODERATOR: frozenset({"accounts.access_desk"}),
+    Role.MODERATOR: frozenset({"accounts.access_desk", "comments.moderate_comment"}),
 }
 
 _ROLES_CACHE = "_newsroom_roles"

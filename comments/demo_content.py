@@ -468,3 +468,32 @@ REPORTS = [
     ("이 정도면 배당도", "부산항사람", "other", ""),
     ("그래서 은행주 배당이", "월급쟁이김씨", "attack", "다른 독자를 비꼬는 말투"),
 ]
+
+# --- moderation -----------------------------------------------------------------------------
+
+# A reader who crossed the line: their comments, one rejected, and a seven-day suspension.
+# (reader@example.com stays in good standing.)
+TROLL = ("commenter9@example.com", "도배왕")
+TROLL_COMMENTS = [
+    "이런 기사 쓰는 기자는 그냥 그만둬라. 매번 똑같은 소리.",
+    "주식 리딩방 무료 입장, 수익 보장합니다. 프로필 확인하세요.",
+    "위에 댓글 단 사람들 다 알바지? 뻔하다 뻔해.",
+]
+TROLL_NOTE = "같은 주장을 여러 기사에 반복. 광고성 댓글 전력."
+# Held for review by the rules: a link and a suspect word.
+HELD = [
+    ("여의도개미", "관련 자료는 hxxp://example.com/report 에 정리해 두었습니다."),
+    ("부산항사람", "이런 정책을 내놓는 사람은 또라이 아닌가 싶네요."),
+]
+# 임시조치: a claim of defamation against one comment, for 30 days.
+BLIND = {
+    "start": "결국 인건비 올라서",
+    "claimant": "㈜해솔정밀 법무팀",
+    "claim": "기사 속 회사의 인건비 구조를 사실과 다르게 단정해 회사의 명예를 훼손한다는 주장.",
+}
+# Extra reports for the Reported queue: (comment start, reporter, reason).
+MORE_REPORTS = [
+    ("위에 댓글 단 사람들", "판교출근러", "attack"),
+    ("위에 댓글 단 사람들", "세종시민", "attack"),
+    ("그래서 은행주 배당이", "반도체덕후", "attack"),
+]

@@ -57,3 +57,40 @@ class OwnComment(CommentRefused):
 class AlreadyReported(CommentRefused):
     def __init__(self):
         super().__init__(_("You have already reported this comment."), "already_reported")
+
+
+class Throttled(CommentRefused):
+    """Too much, too fast: the message says when the reader may try again (`retry_at`)."""
+
+    def __init__(self, message, retry_at):
+        self.retry_at = retry_at
+        super().__init__(message, "throttled")
+
+
+class DuplicateComment(CommentRefused):
+    def __init__(self):
+        super().__init__(
+            _("You have already posted the same text. Write something new."), "duplicate"
+        )
+
+
+class BannedWord(CommentRefused):
+    """The text holds a word of the banned list, however it was written."""
+
+    def __init__(self, word: str):
+        self.word = word
+        super().__init__(
+            _(
+                "Your comment contains a word that is not allowed here (“%(word)s”). "
+                "Change it and post again."
+            ),
+            "banned_word",
+            {"word": word},
+        )
+
+
+class NotModeratable(CommentRefused):
+    """A moderator's action that does not apply to the comment in its present state."""
+
+    def __init__(self, message=None):
+        super().__init__(message or _("This action does not apply to this comment now."), "state")

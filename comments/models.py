@@ -5,7 +5,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from articles.models import Article
+from articles.models import Article, Section
+
+
+class Reason(models.TextChoices):
+    """Why a comment is reported or rejected: the rules posted under the comment box."""
+
+    COPYRIGHT = "copyright", _("Copyright infringement")
+    DEFAMATION = "defamation", _("Defamation")
+    PROFANITY = "profanity", _("Profanity or demeaning words")
+    PERSONAL_ATTACK = "attack", _("Personal attack")
+    SPAM = "spam", _("Spam or advertising")
+    OTHER = "other", pgettext_lazy("report reason", "Other")
 
 
 class Comment(models.Model):
@@ -18,6 +29,19 @@ class Comment(models.Model):
         PENDING = "pending", pgettext_lazy("comment status", "Awaiting review")
         REJECTED = "rejected", pgettext_lazy("comment status", "Not published")
         DELETED = "deleted", pgettext_lazy("comment status", "Deleted")
+        # 임시조치: hidden on a rights-infringement claim for up to 30 days (see Blind).
+        BLINDED = "blinded", pgettext_lazy("comment status", "Temporarily hidden")
+
+    class Hold(models.TextChoices):
+        """Why a comment waits for a moderator."""
+
+        PREMODERATED = "premoderated", _("The story's comments are premoderated")
+        NEW_READER = "new_reader", _("A new reader's first comments")
+        MOSTLY_REJECTED = "mostly_rejected", _("Most of the reader's recent comments were rejected")
+        SUSPECT_WORD = "suspect_word", _("A word on the suspect list")
+        LINK = "link", _("A link")
+        REPORTS = "reports", _("Hidden after reports from several readers")
+        BLIND_ENDED = "blind_ended", _("A temporary blind ended")
 
     story = models.ForeignKey(
         Article, verbose_name=_("story"), on_delete=models.CASCADE, related_name="comments"
@@ -47,7 +71,20 @@ class Comment(models.Model):
     like_count = models.PositiveIntegerField(_("likes"), default=0)
     dislike_count = models.PositiveIntegerField(_("dislikes"), default=0)
     report_count = models.PositiveIntegerField(_("reports"), default=0)
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # Reports since a moderator last looked at the comment: the Reported queue, and what
+    # hides it (COMMENTS_REPORTS_TO_HIDE).
+    open_reports = models.PositiveIntegerField(_("open reports"), default=0)
+    # The poster's IP address, only ever as a keyed hash (comments.throttles.ip_hash): enough
+    # to count posts per address, never to tell the address.
+    ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True)
+    hold_reason = models.CharField(
+        _("held because"), max_length=20, choices=Hold.choices, blank=True
+    )
+    rejection_reason = models.CharField(
+        _("reason"), max_length=12, choices=Reason.choices, blank=True
+    )
+    # What the author is told with the reason (e-mail, my page).
+    moderator_note = models.CharField(_("note to the author"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
 
@@ -70,9 +107,23 @@ class Comment(models.Model):
             ),
             # The replies under the comments of one page, oldest first.
             models.Index(fields=["parent", "created_at"], name="comment_replies_idx"),
-            # "My comments" on the reader's page, newest first; and the double-submit check.
+            # "My comments" on the reader's page, newest first; the double-submit check and
+            # the throttles (gap, per story per day, the same text again) per reader.
             models.Index(fields=["author", "-created_at"], name="comment_author_idx"),
+            # The moderator's queues (Pending, Rejected, All), newest first.
+            models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            # The Reported queue: most open reports first.
+            models.Index(
+                fields=["-open_reports", "-created_at"],
+                condition=Q(open_reports__gt=0),
+                name="comment_reported_idx",
+            ),
+            # The per-address throttle: posts from one (hashed) address in the last hour.
+            models.Index(
+                fields=["ip_hash", "created_at"], condition=~Q(ip_hash=""), name="comment_ip_idx"
+            ),
         ]
+        permissions = [("moderate_comment", _("Can moderate reader comments"))]
         constraints = [
             models.CheckConstraint(condition=~Q(parent=F("pk")), name="comment_not_its_own_parent"),
         ]
@@ -118,13 +169,7 @@ class CommentVote(models.Model):
 class CommentReport(models.Model):
     """신고: a reader flags a comment for the moderators, once, with a reason."""
 
-    class Reason(models.TextChoices):
-        COPYRIGHT = "copyright", _("Copyright infringement")
-        DEFAMATION = "defamation", _("Defamation")
-        PROFANITY = "profanity", _("Profanity or demeaning words")
-        PERSONAL_ATTACK = "attack", _("Personal attack")
-        SPAM = "spam", _("Spam or advertising")
-        OTHER = "other", pgettext_lazy("report reason", "Other")
+    Reason = Reason
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(
@@ -162,6 +207,17 @@ class ModerationAction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     actor_name = models.CharField(_("by"), max_length=254)
+    # The reader the action is about (the comment's author, or the reader suspended), so
+    # the log filters by reader; their nickname is kept for when the account is gone.
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reader"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reader_name = models.CharField(_("reader's nickname"), max_length=254, blank=True)
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
@@ -173,7 +229,151 @@ class ModerationAction(models.Model):
         indexes = [
             # A comment's history, newest first.
             models.Index(fields=["comment", "-created_at"], name="modaction_comment_idx"),
+            # The daily caps on likes and reports: one actor's actions of a kind since midnight.
+            models.Index(fields=["actor", "action", "created_at"], name="modaction_actor_idx"),
+            # The log filtered by reader, by story, by action; and unfiltered, newest first.
+            models.Index(fields=["reader", "-created_at"], name="modaction_reader_idx"),
+            models.Index(fields=["story", "-created_at"], name="modaction_story_idx"),
+            models.Index(fields=["action", "-created_at"], name="modaction_action_idx"),
+            models.Index(fields=["-created_at"], name="modaction_newest_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.action} ({self.actor_name})"
+
+
+class WordRule(models.Model):
+    """One entry of the moderators' word list (matched by comments.wordrules): banned words
+    refuse a comment, suspect words hold it for review, exceptions are innocent words that
+    contain a banned or suspect one (시발점)."""
+
+    class Kind(models.TextChoices):
+        BANNED = "banned", pgettext_lazy("word rule", "Banned")
+        SUSPECT = "suspect", pgettext_lazy("word rule", "Suspect")
+        EXCEPTION = "exception", pgettext_lazy("word rule", "Exception")
+
+    word = models.CharField(_("word"), max_length=40)
+    kind = models.CharField(_("list"), max_length=10, choices=Kind.choices)
+    whole_word = models.BooleanField(
+        _("whole word only"),
+        default=False,
+        help_text=_("Match only where the word stands on its own, not inside a longer word."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("word rule")
+        verbose_name_plural = _("word rules")
+        ordering = ["kind", "word"]
+        constraints = [
+            models.UniqueConstraint(fields=["word", "kind"], name="wordrule_once_per_list"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} ({self.kind})"
+
+
+class ReaderStanding(models.Model):
+    """A reader's record with the moderators: decisions on their comments (trust) and any
+    suspension or ban. Made on first need; changed only in comments.moderation."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comment_standing"
+    )
+    approved_count = models.PositiveIntegerField(_("approved by a moderator"), default=0)
+    rejected_count = models.PositiveIntegerField(_("rejected"), default=0)
+    # Suspended until then; banned: for good. Either stops comments, likes and reports.
+    suspended_until = models.DateTimeField(_("suspended until"), null=True, blank=True)
+    banned = models.BooleanField(_("banned"), default=False)
+    suspension_reason = models.CharField(_("reason for the suspension"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("reader's standing")
+        verbose_name_plural = _("readers' standing")
+
+    def __str__(self) -> str:
+        return str(self.user_id)
+
+    def suspended_at(self, now) -> bool:
+        return self.banned or (self.suspended_until is not None and self.suspended_until > now)
+
+
+class ReaderNote(models.Model):
+    """A moderator's note about a reader, for the other moderators."""
+
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_notes"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    author_name = models.CharField(_("by"), max_length=254)
+    text = models.CharField(_("note"), max_length=500)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("note about a reader")
+        verbose_name_plural = _("notes about readers")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The notes shown beside a reader's comments in the queues, newest first.
+            models.Index(fields=["reader", "-created_at"], name="readernote_reader_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Blind(models.Model):
+    """임시조치: a comment hidden on a claim that it infringes someone's rights, for at most
+    30 days; it then returns to the review queue (the periodic job comments.end_blinds)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="blinds")
+    claimant = models.CharField(_("claimant"), max_length=200)
+    claim = models.TextField(_("claim"))
+    starts_at = models.DateTimeField(_("from"), default=timezone.now)
+    ends_at = models.DateTimeField(_("until"))
+    # Set when the blind ends: by the periodic job, or a moderator lifting it early.
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_by_name = models.CharField(_("by"), max_length=254)
+
+    class Meta:
+        verbose_name = _("temporary blind")
+        verbose_name_plural = _("temporary blinds")
+        ordering = ["-starts_at", "-pk"]
+        indexes = [
+            # The periodic job: running blinds whose time is up.
+            models.Index(
+                fields=["ends_at"], condition=Q(ended_at__isnull=True), name="blind_running_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.comment_id} {self.claimant}"
+
+
+class ModeratorScope(models.Model):
+    """The sections a moderator works on. Without a scope, or with no section in it, a
+    moderator works on every section; a top section includes its subsections."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moderator"),
+        on_delete=models.CASCADE,
+        related_name="moderator_scope",
+    )
+    sections = models.ManyToManyField(Section, verbose_name=_("sections"), blank=True)
+
+    class Meta:
+        verbose_name = _("moderator's sections")
+        verbose_name_plural = _("moderators' sections")
+
+    def __str__(self) -> str:
+        return str(self.user)

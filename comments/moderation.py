@@ -1,28 +1,48 @@
-"""Every change to comments: posting, replying, votes, reports, deleting one's own.
+"""Every change to comments: posting, replying, votes, reports, deleting one's own, and
+the moderators' actions (approve, reject, temporary blinds, suspensions and bans, notes,
+the word list).
 
 Each function checks the actor's right, locks and re-reads the row the race is about,
 guards the state, changes the rows and writes one ModerationAction, in one transaction.
 A refusal raises a comments.errors.CommentRefused (or accounts' NotAllowed) with the
-message the reader sees, and nothing is written. Views and the demo loader call these;
-none of them sets a status or a count itself. The moderators' actions come with their desk.
+message the reader sees, and nothing is written. Views, tasks, commands and the demo loader
+call these; none of them sets a status or a count itself. `actor=None` is the system (a
+rule or the periodic job); its history rows are signed "system".
 """
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import NotAllowed, require
-from accounts.models import User
+from accounts.models import StaffProfile, User
 from articles.models import Article
-from comments import errors, permissions, rules
-from comments.models import Comment, CommentReport, CommentVote, ModerationAction
+from comments import errors, permissions, rules, throttles, wordrules
+from comments.models import (
+    Blind,
+    Comment,
+    CommentReport,
+    CommentVote,
+    ModerationAction,
+    ReaderNote,
+    ReaderStanding,
+    Reason,
+    WordRule,
+)
+from newsroom.outbox import enqueue
 
 Status = Comment.Status
+Hold = Comment.Hold
 Vote = CommentVote.Value
 # A second identical post within this window is the same click, not a new comment.
 DOUBLE_SUBMIT_WINDOW = timedelta(seconds=30)
+# 임시조치 lasts at most 30 days (정보통신망법 제44조의2).
+BLIND_MAX_DAYS = 30
+SYSTEM = "system"
 
 
 def comment_window(story: Article, *, now=None) -> rules.Window:
@@ -47,11 +67,15 @@ def post_comment(
 ) -> Comment:
     """A new comment on a published story, or a reply to one of its top-level comments.
 
-    Preconditions: the author may take part (comments.permissions.refusal); the text is not
-    blank and within rules.MAX_BYTES; the story is published and its comments are open; a
-    parent is a shown top-level comment of the same story.
-    Published at once in open mode, held (pending) in premoderated mode. The same text posted
-    again by the same reader within DOUBLE_SUBMIT_WINDOW returns the first comment.
+    Preconditions: the author may take part (comments.permissions.refusal: verified, with a
+    nickname, not suspended); the text is not blank and within rules.MAX_BYTES; the story
+    is published and its comments are open; a parent is a shown top-level comment of the
+    same story; no throttle is hit (comments.throttles) and the reader has not posted the
+    same text within COMMENTS_DUPLICATE_HOURS; no banned word (BannedWord names it).
+    Published at once, or held (pending, with its `hold_reason`): on a premoderated story,
+    with a suspect word or a link, for a reader not yet trusted or mostly rejected of late.
+    The same text posted again by the same reader within DOUBLE_SUBMIT_WINDOW returns the
+    first comment (a repeated click).
     History: one ModerationAction "posted" (none for a repeated click). Tasks: none.
     """
     _require_participant(author)
@@ -79,21 +103,69 @@ def post_comment(
             or parent.status != Status.PUBLISHED
         ):
             raise errors.CannotReply()
+    now = timezone.now()
     repeated = Comment.objects.filter(
         story=story,
         author=author,
         parent=parent,
         body=text,
-        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        created_at__gte=now - DOUBLE_SUBMIT_WINDOW,
     ).first()
     if repeated is not None:
         return repeated
-    status = Status.PENDING if window.mode == rules.PREMODERATED else Status.PUBLISHED
+    digest = throttles.ip_hash(ip)
+    throttles.check_post(story.pk, author=author, ip_digest=digest, now=now)
+    throttles.check_duplicate(author=author, text=text, now=now)
+    verdict = word_rules().check(text)
+    if verdict.banned is not None:
+        raise errors.BannedWord(verdict.banned.word)
+    hold, data = _hold(author, verdict, premoderated=window.mode == rules.PREMODERATED)
+    status = Status.PENDING if hold else Status.PUBLISHED
     comment = Comment.objects.create(
-        story=story, author=author, parent=parent, body=text, status=status, ip_address=ip
+        story=story,
+        author=author,
+        parent=parent,
+        body=text,
+        status=status,
+        hold_reason=hold,
+        ip_hash=digest,
+        created_at=now,
+        status_changed_at=now,
     )
-    _record(comment, "posted", author, "", status, data={"bytes": size})
+    _record(comment, "posted", author, "", status, data={"bytes": size, **data})
     return comment
+
+
+def _hold(author: User, verdict: wordrules.Verdict, *, premoderated: bool):
+    """Why a new comment waits for review ("" when it does not), and what the history
+    keeps of it. The story's premoderation comes first, then the text, then the reader."""
+    if premoderated:
+        return Hold.PREMODERATED, {}
+    if verdict.suspect is not None:
+        return Hold.SUSPECT_WORD, {"rule": verdict.suspect.word}
+    if verdict.link:
+        return Hold.LINK, {}
+    standing = ReaderStanding.objects.filter(user=author).first()
+    recent = list(
+        Comment.objects.filter(author=author, status__in=[Status.PUBLISHED, Status.REJECTED])
+        .order_by("-created_at", "-pk")
+        .values_list("status", flat=True)[: settings.COMMENTS_TRUST_RECENT]
+    )
+    reason = rules.trust_hold(
+        approved=standing.approved_count if standing else 0,
+        recent=recent,
+        trusted_after=settings.COMMENTS_TRUSTED_AFTER,
+        rejected_share=settings.COMMENTS_REJECTED_SHARE,
+    )
+    return reason or "", {}
+
+
+def word_rules() -> wordrules.RuleSet:
+    """The moderators' word list, compiled (one small query; compiling is linear in it)."""
+    return wordrules.RuleSet(
+        wordrules.Rule(word, kind, whole)
+        for word, kind, whole in WordRule.objects.values_list("word", "kind", "whole_word")
+    )
 
 
 @transaction.atomic
@@ -102,7 +174,8 @@ def vote(comment: Comment, *, voter: User, value: str) -> Comment:
     again changes nothing (a repeated click).
 
     Preconditions: the voter may take part; the comment is published on a published story
-    and is not the voter's own.
+    and is not the voter's own; the voter is under COMMENTS_VOTES_PER_DAY today (taking a
+    vote back is never limited).
     History: one ModerationAction "voted", "vote_changed" or "vote_withdrawn".
     """
     _require_participant(voter)
@@ -115,6 +188,8 @@ def vote(comment: Comment, *, voter: User, value: str) -> Comment:
     old = existing.value if existing else ""
     if old == value:
         return comment
+    if value:
+        throttles.check_vote(voter, now=timezone.now())
     _count(comment, old, -1)
     _count(comment, value, +1)
     comment.save(update_fields=["like_count", "dislike_count"])
@@ -138,8 +213,12 @@ def report(comment: Comment, *, reporter: User, reason: str, note: str = "") -> 
     a few words for "other"). The comment stays as it is until a moderator acts.
 
     Preconditions: the reporter may take part; the comment is published on a published
-    story, not the reporter's own, and not reported by them before (AlreadyReported).
-    History: one ModerationAction "reported" with the reason.
+    story, not the reporter's own, and not reported by them before (AlreadyReported); the
+    reporter is under COMMENTS_REPORTS_PER_DAY today.
+    The COMMENTS_REPORTS_TO_HIDE-th open report hides the comment until a moderator
+    decides (pending, "reports").
+    History: one ModerationAction "reported" with the reason; when it hides the comment,
+    one more, "hidden_by_reports", by the system.
     """
     _require_participant(reporter)
     reason = CommentReport.Reason(reason)
@@ -148,13 +227,26 @@ def report(comment: Comment, *, reporter: User, reason: str, note: str = "") -> 
         raise errors.OwnComment(_("You cannot report your own comment."))
     if CommentReport.objects.filter(comment=comment, reporter=reporter).exists():
         raise errors.AlreadyReported()
+    throttles.check_report(reporter, now=timezone.now())
     note = " ".join(note.split())[:200]
     filed = CommentReport.objects.create(
         comment=comment, reporter=reporter, reason=reason, note=note
     )
     comment.report_count += 1
-    comment.save(update_fields=["report_count"])
+    comment.open_reports += 1
+    comment.save(update_fields=["report_count", "open_reports"])
     _record(comment, "reported", reporter, comment.status, comment.status, note, {"reason": reason})
+    if comment.open_reports >= settings.COMMENTS_REPORTS_TO_HIDE:
+        # Reports are one per reader, so this many come from as many different readers.
+        _set_status(comment, Status.PENDING, hold=Hold.REPORTS)
+        _record(
+            comment,
+            "hidden_by_reports",
+            None,
+            Status.PUBLISHED,
+            Status.PENDING,
+            data={"reports": comment.open_reports},
+        )
     return filed
 
 
@@ -177,6 +269,292 @@ def delete_own(comment: Comment, *, actor: User) -> Comment:
     return comment
 
 
+# --- the moderators -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def approve(comment: Comment, *, actor: User, note: str = "") -> Comment:
+    """A moderator keeps a comment: a held one is published, a rejected one reinstated, a
+    shown one under report stays and its reports are dismissed (it leaves the Reported
+    queue). A temporary blind is lifted with lift_blind(), not here.
+
+    Preconditions: the actor moderates the comment's section; the comment is pending,
+    rejected, or published with open reports (else NotModeratable).
+    Counts an approval for the author (trust) when it publishes a held comment.
+    History: one ModerationAction "approved" (or "reports_dismissed")."""
+    comment = _lock_for(actor, comment)
+    old = comment.status
+    if old == Status.PUBLISHED and comment.open_reports:
+        comment.open_reports = 0
+        comment.save(update_fields=["open_reports"])
+        _record(comment, "reports_dismissed", actor, old, old, note)
+        return comment
+    if old not in (Status.PENDING, Status.REJECTED):
+        raise errors.NotModeratable()
+    if comment.author_id:
+        standing = _standing(comment.author_id)
+        standing.approved_count += 1
+        if old == Status.REJECTED and standing.rejected_count:
+            standing.rejected_count -= 1
+        standing.save(update_fields=["approved_count", "rejected_count"])
+    comment.open_reports = 0
+    comment.rejection_reason = comment.moderator_note = ""
+    _set_status(
+        comment, Status.PUBLISHED, extra=["open_reports", "rejection_reason", "moderator_note"]
+    )
+    _record(comment, "approved", actor, old, Status.PUBLISHED, note)
+    return comment
+
+
+@transaction.atomic
+def reject(
+    comment: Comment, *, actor: User | None, reason: str, note: str = "", notify: bool = True
+) -> Comment:
+    """A moderator removes a comment for one of the posted rules (`reason`, a Reason): it
+    disappears for readers; its author sees it as removed, with the reason and `note`, on
+    their page, and is e-mailed (unless `notify` is False: a ban's reject-all).
+
+    Preconditions: the actor moderates the comment's section; the comment is published,
+    pending or temporarily blinded (a running blind ends with it).
+    History: one ModerationAction "rejected". Tasks: comments.notify_rejected."""
+    reason = Reason(reason)
+    comment = _lock_for(actor, comment)
+    old = comment.status
+    if old not in (Status.PUBLISHED, Status.PENDING, Status.BLINDED):
+        raise errors.NotModeratable()
+    if comment.author_id:
+        standing = _standing(comment.author_id)
+        standing.rejected_count += 1
+        standing.save(update_fields=["rejected_count"])
+    now = timezone.now()
+    Blind.objects.filter(comment=comment, ended_at__isnull=True).update(ended_at=now)
+    comment.open_reports = 0
+    comment.rejection_reason = reason
+    comment.moderator_note = " ".join(note.split())[:300]
+    _set_status(
+        comment, Status.REJECTED, extra=["open_reports", "rejection_reason", "moderator_note"]
+    )
+    action = _record(comment, "rejected", actor, old, Status.REJECTED, note, {"reason": reason})
+    if notify and comment.author_id:
+        enqueue("comments.notify_rejected", comment.pk, action.pk)
+    return comment
+
+
+def approve_many(comments: Iterable[Comment], *, actor: User, note: str = "") -> tuple[int, int]:
+    """approve() each; those it does not apply to are skipped. (done, skipped)."""
+    return _each(comments, lambda comment: approve(comment, actor=actor, note=note))
+
+
+def reject_many(
+    comments: Iterable[Comment], *, actor: User, reason: str, note: str = ""
+) -> tuple[int, int]:
+    """reject() each, with the same reason; those it does not apply to are skipped."""
+    Reason(reason)
+    return _each(comments, lambda comment: reject(comment, actor=actor, reason=reason, note=note))
+
+
+@transaction.atomic
+def _each(comments, act) -> tuple[int, int]:
+    # One transaction: a bulk decision is taken whole or not at all, except for comments
+    # whose state changed meanwhile (another moderator was faster), which are skipped.
+    done = skipped = 0
+    for comment in comments:
+        try:
+            with transaction.atomic():
+                act(comment)
+        except errors.NotModeratable:
+            skipped += 1
+        else:
+            done += 1
+    return done, skipped
+
+
+@transaction.atomic
+def blind(
+    comment: Comment, *, actor: User, claimant: str, claim: str, days: int = BLIND_MAX_DAYS
+) -> Blind:
+    """임시조치: hide a comment on a claim that it infringes someone's rights, for `days`
+    (1 to 30). The claimant, the claim and the dates are kept; when the period ends the
+    periodic job end_blinds() returns it to review.
+
+    Preconditions: the actor moderates the comment's section; the comment is published or
+    pending; a claimant and a claim are given.
+    History: one ModerationAction "blinded"."""
+    claimant, claim = " ".join(claimant.split())[:200], claim.strip()[:2000]
+    if not claimant or not claim:
+        raise errors.NotModeratable(_("Name the claimant and describe the claim."))
+    if not 1 <= days <= BLIND_MAX_DAYS:
+        raise errors.NotModeratable(
+            _("A temporary blind lasts from 1 to %(days)s days.") % {"days": BLIND_MAX_DAYS}
+        )
+    comment = _lock_for(actor, comment)
+    old = comment.status
+    if old not in (Status.PUBLISHED, Status.PENDING):
+        raise errors.NotModeratable()
+    now = timezone.now()
+    filed = Blind.objects.create(
+        comment=comment,
+        claimant=claimant,
+        claim=claim,
+        starts_at=now,
+        ends_at=now + timedelta(days=days),
+        created_by=actor,
+        created_by_name=_name(actor),
+    )
+    comment.open_reports = 0
+    _set_status(comment, Status.BLINDED, extra=["open_reports"])
+    _record(
+        comment,
+        "blinded",
+        actor,
+        old,
+        Status.BLINDED,
+        claim,
+        {"claimant": claimant, "until": filed.ends_at.isoformat(), "days": days},
+    )
+    return filed
+
+
+@transaction.atomic
+def lift_blind(comment: Comment, *, actor: User | None, now: datetime | None = None) -> Comment:
+    """End a comment's temporary blind (a moderator early, the system when its time is up):
+    the comment goes back to the review queue, where a moderator decides.
+
+    History: one ModerationAction "blind_ended"."""
+    comment = _lock_for(actor, comment)
+    if comment.status != Status.BLINDED:
+        raise errors.NotModeratable()
+    now = now or timezone.now()
+    Blind.objects.filter(comment=comment, ended_at__isnull=True).update(ended_at=now)
+    _set_status(comment, Status.PENDING, hold=Hold.BLIND_ENDED)
+    _record(comment, "blind_ended", actor, Status.BLINDED, Status.PENDING)
+    return comment
+
+
+def end_blinds(now: datetime | None = None) -> int:
+    """The periodic job (comments.end_blinds, manage.py end_blinds): every blind whose time
+    is up returns its comment to review. Each in its own transaction; safe to run twice."""
+    now = now or timezone.now()
+    ended = 0
+    due = Blind.objects.filter(ended_at__isnull=True, ends_at__lte=now).values_list(
+        "comment_id", flat=True
+    )
+    for comment in Comment.objects.filter(pk__in=list(due), status=Status.BLINDED):
+        try:
+            lift_blind(comment, actor=None, now=now)
+        except errors.NotModeratable:  # decided by a moderator meanwhile
+            continue
+        ended += 1
+    # Blinds whose comment was decided otherwise meanwhile: closed, nothing to return.
+    Blind.objects.filter(ended_at__isnull=True, ends_at__lte=now).update(ended_at=now)
+    return ended
+
+
+@transaction.atomic
+def suspend(
+    reader: User,
+    *,
+    actor: User,
+    days: int | None,
+    reason: str,
+    note: str = "",
+    reject_all: bool = False,
+) -> ReaderStanding:
+    """Stop a reader from commenting, liking and reporting for `days`, or for good
+    (`days=None`: a ban). With `reject_all`, every comment of theirs still shown, held or
+    blinded (in the actor's sections) is rejected at once for the same reason, without an
+    e-mail per comment.
+
+    Preconditions: the actor may moderate the reader (comments.permissions); days >= 1.
+    History: one ModerationAction "suspended" or "banned", then one "rejected" per comment."""
+    require(permissions.can_moderate_reader(actor, reader))
+    reason = Reason(reason)
+    if days is not None and days < 1:
+        raise errors.NotModeratable(_("Suspend for one day or more."))
+    standing = _standing(reader.pk)
+    now = timezone.now()
+    standing.banned = days is None
+    standing.suspended_until = None if days is None else now + timedelta(days=days)
+    standing.suspension_reason = " ".join(note.split())[:300] or str(reason.label)
+    standing.save(update_fields=["banned", "suspended_until", "suspension_reason"])
+    _record_reader(
+        reader,
+        "banned" if days is None else "suspended",
+        actor,
+        note,
+        {
+            "reason": reason,
+            "days": days,
+            "until": standing.suspended_until.isoformat() if standing.suspended_until else None,
+        },
+    )
+    if reject_all:
+        shown = permissions.moderatable(
+            actor,
+            Comment.objects.filter(
+                author=reader, status__in=[Status.PUBLISHED, Status.PENDING, Status.BLINDED]
+            ),
+        ).select_related("story")
+        for comment in shown:
+            reject(comment, actor=actor, reason=reason, note=note, notify=False)
+    return standing
+
+
+@transaction.atomic
+def lift_suspension(reader: User, *, actor: User, note: str = "") -> ReaderStanding:
+    """End a reader's suspension or ban now. History: one ModerationAction "unsuspended"."""
+    require(permissions.can_moderate_reader(actor, reader))
+    standing = _standing(reader.pk)
+    if not standing.suspended_at(timezone.now()):
+        raise errors.NotModeratable(_("This reader is not suspended."))
+    standing.banned, standing.suspended_until = False, None
+    standing.save(update_fields=["banned", "suspended_until"])
+    _record_reader(reader, "unsuspended", actor, note)
+    return standing
+
+
+@transaction.atomic
+def add_note(reader: User, *, actor: User, text: str) -> ReaderNote:
+    """A moderator's note about a reader, for the other moderators. History: "noted"."""
+    require(permissions.can_moderate_reader(actor, reader))
+    text = " ".join(text.split())[:500]
+    if not text:
+        raise errors.NotModeratable(_("Write the note first."))
+    note = ReaderNote.objects.create(
+        reader=reader, author=actor, author_name=_name(actor), text=text
+    )
+    _record_reader(reader, "noted", actor, text)
+    return note
+
+
+@transaction.atomic
+def add_word_rule(
+    word: str, *, actor: User, kind: str, whole_word: bool = False, note: str = ""
+) -> WordRule:
+    """Add an entry to the banned, suspect or exception list. A word already on that list
+    is refused. History: one ModerationAction "word_added"."""
+    require(permissions.can_edit_word_rules(actor))
+    kind = WordRule.Kind(kind)
+    word = " ".join(word.split())[:40]
+    if not wordrules.skeleton(word).text and not wordrules.skeleton(word, "latin").text:
+        raise errors.NotModeratable(_("A rule needs at least one letter."))
+    if WordRule.objects.filter(word=word, kind=kind).exists():
+        raise errors.NotModeratable(_("This word is already on that list."))
+    rule = WordRule.objects.create(
+        word=word, kind=kind, whole_word=whole_word, note=note[:200], created_by=actor
+    )
+    _record_rule(rule, "word_added", actor)
+    return rule
+
+
+@transaction.atomic
+def remove_word_rule(rule: WordRule, *, actor: User) -> None:
+    """Take an entry off its list. History: one ModerationAction "word_removed"."""
+    require(permissions.can_edit_word_rules(actor))
+    _record_rule(rule, "word_removed", actor)
+    rule.delete()
+
+
 # --- helpers --------------------------------------------------------------------------------
 
 
@@ -197,6 +575,29 @@ def _lock_shown(comment: Comment) -> Comment:
     return comment
 
 
+def _lock_for(actor: User | None, comment: Comment) -> Comment:
+    """The comment, locked and re-read, for a moderator (or the system) to act on."""
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("story", "author")
+        .get(pk=comment.pk)
+    )
+    if actor is not None:
+        require(permissions.can_moderate(actor, comment))
+    return comment
+
+
+def _standing(user_id: int) -> ReaderStanding:
+    ReaderStanding.objects.get_or_create(user_id=user_id)
+    return ReaderStanding.objects.select_for_update().get(user_id=user_id)
+
+
+def _set_status(comment: Comment, status: str, *, hold: str = "", extra=()) -> None:
+    comment.status, comment.status_changed_at = status, timezone.now()
+    comment.hold_reason = hold
+    comment.save(update_fields=["status", "status_changed_at", "hold_reason", *extra])
+
+
 def _count(comment: Comment, value: str, step: int) -> None:
     if value == Vote.LIKE:
         comment.like_count += step
@@ -213,6 +614,7 @@ def _record(
     note: str = "",
     data: dict | None = None,
 ) -> ModerationAction:
+    author = comment.author if comment.author_id else None
     return ModerationAction.objects.create(
         comment=comment,
         story_id=comment.story_id,
@@ -220,8 +622,42 @@ def _record(
         from_status=from_status,
         to_status=to_status,
         actor=actor,
-        # The public name, never the e-mail: history outlives the account.
-        actor_name=actor.nickname if actor else "system",
+        actor_name=_name(actor),
+        reader=author,
+        reader_name=author.nickname if author else "",
         note=note,
         data=data or {},
     )
+
+
+def _record_reader(reader: User, action: str, actor: User, note: str = "", data=None) -> None:
+    ModerationAction.objects.create(
+        action=action,
+        actor=actor,
+        actor_name=_name(actor),
+        reader=reader,
+        reader_name=reader.nickname,
+        note=note,
+        data=data or {},
+    )
+
+
+def _record_rule(rule: WordRule, action: str, actor: User) -> None:
+    ModerationAction.objects.create(
+        action=action,
+        actor=actor,
+        actor_name=_name(actor),
+        note=rule.word,
+        data={"word": rule.word, "kind": rule.kind, "whole_word": rule.whole_word},
+    )
+
+
+def _name(actor: User | None) -> str:
+    # The public name, never the e-mail: history outlives the account. Staff without a
+    # nickname (moderators, mostly) go by their byline.
+    if actor is None:
+        return SYSTEM
+    if actor.nickname:
+        return actor.nickname
+    profile = StaffProfile.objects.filter(user=actor).values_list("byline_name", flat=True)
+    return profile.first() or actor.email.split("@")[0]

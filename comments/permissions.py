@@ -1,15 +1,35 @@
-"""Who may do what with comments, as predicates; the block uses them to hide buttons.
+"""Who may do what with comments, as predicates and scoped querysets; the block and the
+desk use them to hide buttons, comments.moderation to refuse.
 
-Staff roles give no special power here yet: a moderator comments like any reader, and the
-moderators' own actions come with their desk."""
+Readers take part once verified, with a nickname, and not suspended. Moderators (the role's
+"comments.moderate_comment") work the desk, on every section or, with a ModeratorScope, on
+theirs only (a top section includes its subsections)."""
 
 from allauth.account.models import EmailAddress
+from django.db.models import Q, QuerySet
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from comments.models import Comment
+from accounts.roles import role_can
+from articles.models import Section
+from comments.models import Comment, ModeratorScope, ReaderStanding
 
 Status = Comment.Status
 DELETABLE = {Status.PUBLISHED, Status.PENDING}
+MODERATE = "comments.moderate_comment"
+_SCOPE_CACHE = "_comment_sections"
+
+
+def suspension(user, now=None) -> str | None:
+    """Why a suspended or banned reader may not take part, or None."""
+    standing = ReaderStanding.objects.filter(user=user).first()
+    now = now or timezone.now()
+    if standing is None or not standing.suspended_at(now):
+        return None
+    if standing.banned:
+        return _("You can no longer take part in the comments on this site.")
+    until = formats.date_format(timezone.localtime(standing.suspended_until), "Y-m-d H:i")
+    return _("You cannot take part in the comments until %(until)s.") % {"until": until}
 
 
 def refusal(user):
@@ -23,7 +43,7 @@ def refusal(user):
         return _("Verify your e-mail address to take part in the comments.")
     if not user.nickname:
         return _("Choose a nickname on My page to take part in the comments.")
-    return None
+    return suspension(user)
 
 
 def can_take_part(user) -> bool:
@@ -38,3 +58,81 @@ def can_delete(user, comment: Comment) -> bool:
         and comment.author_id == user.pk
         and comment.status in DELETABLE
     )
+
+
+# --- moderators -----------------------------------------------------------------------------
+
+
+def is_moderator(user) -> bool:
+    return user is not None and role_can(user, MODERATE)
+
+
+def moderated_sections(user) -> frozenset[int] | None:
+    """The ids of the sections `user` moderates (with their subsections), or None for all.
+    Read once per user object."""
+    if hasattr(user, _SCOPE_CACHE):
+        return getattr(user, _SCOPE_CACHE)
+    chosen = set(
+        ModeratorScope.sections.through.objects.filter(moderatorscope__user=user).values_list(
+            "section_id", flat=True
+        )
+    )
+    found = None
+    if chosen:
+        tree = dict(Section.objects.values_list("pk", "parent_id"))
+        found = frozenset(pk for pk in tree if _within(pk, tree, chosen))
+    setattr(user, _SCOPE_CACHE, found)
+    return found
+
+
+def _within(pk: int, tree: dict, chosen: set) -> bool:
+    seen = set()
+    while pk is not None and pk not in seen:
+        if pk in chosen:
+            return True
+        seen.add(pk)
+        pk = tree.get(pk)
+    return False
+
+
+def is_limited(user) -> bool:
+    return moderated_sections(user) is not None
+
+
+def can_moderate(user, comment: Comment) -> bool:
+    """A moderator acting on one comment: theirs if its story is in their sections."""
+    if not is_moderator(user):
+        return False
+    sections = moderated_sections(user)
+    return sections is None or comment.story.section_id in sections
+
+
+def moderatable(user, comments: QuerySet[Comment] | None = None) -> QuerySet[Comment]:
+    """The comments `user` may see and act on at the desk (none for a non-moderator)."""
+    comments = Comment.objects.all() if comments is None else comments
+    if not is_moderator(user):
+        return comments.none()
+    sections = moderated_sections(user)
+    if sections is None:
+        return comments
+    return comments.filter(story__section_id__in=sections)
+
+
+def can_moderate_reader(user, reader) -> bool:
+    """Suspending or banning: every moderator for readers who wrote in their sections; a
+    reader with no comment there is not theirs."""
+    if not is_moderator(user):
+        return False
+    if not is_limited(user):
+        return True
+    return moderatable(user, Comment.objects.filter(author=reader)).exists()
+
+
+def can_edit_word_rules(user) -> bool:
+    """The word list applies everywhere: moderators without a section limit keep it."""
+    return is_moderator(user) and not is_limited(user)
+
+
+def section_filter(user) -> Q:
+    sections = moderated_sections(user)
+    return Q() if sections is None else Q(story__section_id__in=sections)

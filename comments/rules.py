@@ -69,3 +69,36 @@ def window(
         if now >= closes_at:
             return Window(CLOSED, closes_at, expired=True)
     return Window(mode, closes_at)
+
+
+# --- trust -----------------------------------------------------------------------------------
+
+NEW_READER, MOSTLY_REJECTED = "new_reader", "mostly_rejected"
+
+
+def trust_hold(
+    *, approved: int, recent: list[str], trusted_after: int, rejected_share: int
+) -> str | None:
+    """Why a reader's next comment waits for a moderator, or None when it is published at
+    once. `approved`: their comments a moderator approved; `recent`: the outcome
+    ("published" or "rejected") of their latest decided comments, newest first.
+
+    A new reader is held until `trusted_after` approvals; anyone whose recent comments were
+    mostly (more than `rejected_share` percent) rejected is held again, until approvals
+    bring the share back down."""
+    if approved < trusted_after:
+        return NEW_READER
+    rejected = sum(1 for outcome in recent if outcome == "rejected")
+    if recent and rejected * 100 > rejected_share * len(recent):
+        return MOSTLY_REJECTED
+    return None
+
+
+def day_start(now: datetime) -> datetime:
+    """Midnight of `now`'s day, in `now`'s time zone (Korean time on this site): the daily
+    caps start again then."""
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def next_day(now: datetime) -> datetime:
+    return day_start(now) + timedelta(days=1)

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from articles.models import Article
 from comments.models import Comment, CommentReport, CommentVote
@@ -137,8 +137,21 @@ def comments_of(user) -> QuerySet[Comment]:
             "story__headline",
             "story__slug",
             "story__status",
+            "rejection_reason",
+            "moderator_note",
+            "status_changed_at",
         )
         .order_by("-created_at", "-pk")
+    )
+
+
+def recent_removals(user, since) -> list[Comment]:
+    """The reader's comments a moderator removed since `since`, newest first (the notice
+    on their page)."""
+    return list(
+        Comment.objects.filter(author=user, status=Status.REJECTED, status_changed_at__gte=since)
+        .only("body", "rejection_reason", "moderator_note", "status_changed_at")
+        .order_by("-status_changed_at", "-pk")[:5]
     )
 
 
@@ -147,4 +160,90 @@ def story_for_comments(article_id: int) -> Article:
     Article.DoesNotExist."""
     return Article.objects.select_related("section").get(
         pk=article_id, status=Article.Status.PUBLISHED
+    )
+
+
+# --- the moderator's desk -------------------------------------------------------------------
+
+QUEUES = ("pending", "reported", "rejected", "blinded", "all")
+RECENT_NOTES = 3
+
+
+def queue_filter(tab: str) -> Q:
+    return {
+        "pending": Q(status=Status.PENDING),
+        "reported": Q(open_reports__gt=0),
+        "rejected": Q(status=Status.REJECTED),
+        "blinded": Q(status=Status.BLINDED),
+        "all": Q(),
+    }[tab]
+
+
+def queue_counts(comments: QuerySet[Comment]) -> dict[str, int]:
+    """How many comments wait in each queue, in one query."""
+    return comments.aggregate(
+        **{tab: Count("pk", filter=queue_filter(tab)) for tab in QUEUES if tab != "all"}
+    )
+
+
+def with_desk_details(comments: QuerySet[Comment]) -> QuerySet[Comment]:
+    """What a desk row shows, whatever the number of rows: the story and its section, the
+    author and their standing (a join), their latest notes and the comment's reports (two
+    prefetches)."""
+    from comments.models import ReaderNote
+
+    return comments.select_related(
+        "story__section__parent", "author__comment_standing", "parent"
+    ).prefetch_related(
+        Prefetch("reports", queryset=CommentReport.objects.order_by("-created_at", "-pk")),
+        Prefetch(
+            "author__moderator_notes",
+            queryset=ReaderNote.objects.order_by("-created_at", "-pk"),
+            to_attr="desk_notes",
+        ),
+    )
+
+
+def desk_queue(comments: QuerySet[Comment], tab: str) -> QuerySet[Comment]:
+    """One queue: Pending oldest first (first come, first served), Reported most reports
+    first, the others newest first."""
+    rows = with_desk_details(comments.filter(queue_filter(tab)))
+    if tab == "pending":
+        return rows.order_by("created_at", "pk")
+    if tab == "reported":
+        return rows.order_by("-open_reports", "-created_at", "-pk")
+    return rows.order_by("-created_at", "-pk")
+
+
+def report_summary(comment: Comment) -> list[tuple[str, int]]:
+    """(reason label, count) of a comment's prefetched reports, most given first."""
+    counts: dict[str, int] = {}
+    for report in comment.reports.all():
+        label = report.get_reason_display()
+        counts[label] = counts.get(label, 0) + 1
+    return sorted(counts.items(), key=lambda item: -item[1])
+
+
+def moderation_log(filters: Q) -> QuerySet:
+    from comments.models import ModerationAction
+
+    return (
+        ModerationAction.objects.filter(filters)
+        .select_related("story", "comment")
+        .only(
+            "action",
+            "from_status",
+            "to_status",
+            "actor_id",
+            "actor_name",
+            "reader_id",
+            "reader_name",
+            "note",
+            "data",
+            "created_at",
+            "story__headline",
+            "comment__body",
+            "comment__status",
+        )
+        .order_by("-created_at", "-pk")
     )

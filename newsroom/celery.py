@@ -21,6 +21,8 @@ PERIODIC_JOBS: dict[str, int] = {
     "articles.run_schedule": 30,
     # Read counts from the cache into the database, for 많이 본 기사.
     "articles.flush_views": 300,
+    # Temporary blinds (임시조치) whose time is up return their comments to review.
+    "comments.end_blinds": 60,
 }
 
 app.conf.beat_schedule = {

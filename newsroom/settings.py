@@ -122,6 +122,7 @@ TEMPLATES = [
                 "media.context_processors.library",
                 "articles.context_processors.navigation",
                 "articles.context_processors.desk",
+                "comments.context_processors.desk",
             ],
         },
     },
@@ -288,6 +289,34 @@ USE_TZ = True
 # --- Desk -------------------------------------------------------------------------------
 # How often the story editor keeps unsaved work aside (the writer's own autosaved copy).
 DESK_AUTOSAVE_SECONDS = env.integer("DESK_AUTOSAVE_SECONDS", 30, minimum=1)
+
+# --- Comment moderation -------------------------------------------------------------------
+# Throttles (0 switches one off). Counted in the database, so they keep limiting when the
+# cache is down. A reader waits this long between two comments:
+COMMENTS_MIN_GAP_SECONDS = env.integer("COMMENTS_MIN_GAP_SECONDS", 15, minimum=0)
+# Comments (replies included) one reader may write under one story in a day (Korean time).
+COMMENTS_PER_STORY_PER_DAY = env.integer("COMMENTS_PER_STORY_PER_DAY", 10, minimum=0)
+# Comments from one IP address in an hour: generous, for a household or an office behind one.
+COMMENTS_PER_IP_PER_HOUR = env.integer("COMMENTS_PER_IP_PER_HOUR", 60, minimum=0)
+# Likes and dislikes, and reports, one reader may give in a day.
+COMMENTS_VOTES_PER_DAY = env.integer("COMMENTS_VOTES_PER_DAY", 100, minimum=0)
+COMMENTS_REPORTS_PER_DAY = env.integer("COMMENTS_REPORTS_PER_DAY", 20, minimum=0)
+# The same text from the same reader again within this many hours is refused.
+COMMENTS_DUPLICATE_HOURS = env.integer("COMMENTS_DUPLICATE_HOURS", 24, minimum=0)
+# Trust: a reader's comments are held until a moderator has approved this many of them.
+COMMENTS_TRUSTED_AFTER = env.integer("COMMENTS_TRUSTED_AFTER", 2, minimum=0)
+# A reader goes back to review when more than this share (percent) of their last
+# COMMENTS_TRUST_RECENT decided comments was rejected.
+COMMENTS_TRUST_RECENT = env.integer("COMMENTS_TRUST_RECENT", 10, minimum=1)
+COMMENTS_REJECTED_SHARE = env.integer("COMMENTS_REJECTED_SHARE", 50, minimum=0)
+# Reports from this many different readers hide a comment until a moderator looks at it.
+COMMENTS_REPORTS_TO_HIDE = env.integer("COMMENTS_REPORTS_TO_HIDE", 5, minimum=1)
+if COMMENTS_MIN_GAP_SECONDS > 60:
+    raise ImproperlyConfigured("COMMENTS_MIN_GAP_SECONDS must be at most 60.")
+if 0 < COMMENTS_PER_IP_PER_HOUR < 30:
+    raise ImproperlyConfigured(
+        "COMMENTS_PER_IP_PER_HOUR must be 0 (off) or at least 30: many readers share one address."
+    )
 
 # --- Files ------------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -26,6 +26,7 @@ urlpatterns = [
         path("desk/photos/", include("media.urls")),
         path("desk/profile/", views.staff_profile, name="desk-profile"),
         path("desk/staff/", staff_roles, name="desk-staff"),
+        path("desk/comments/", include("comments.desk_urls")),
         path("desk/", include("articles.desk_urls")),
         path("", include("accounts.urls")),
         # Before articles: its /articles/<id>/<slug>/ would take "comments" for a slug.

@@ -51,6 +51,38 @@ def _private_cache(settings):
     cache.clear()
 
 
+# The comment throttles and the trust rules, off unless a test asks for them (the fixture
+# `comment_limits`): most tests post several comments in a row as the same new reader.
+COMMENT_LIMITS = (
+    "COMMENTS_MIN_GAP_SECONDS",
+    "COMMENTS_PER_STORY_PER_DAY",
+    "COMMENTS_PER_IP_PER_HOUR",
+    "COMMENTS_VOTES_PER_DAY",
+    "COMMENTS_REPORTS_PER_DAY",
+    "COMMENTS_DUPLICATE_HOURS",
+    "COMMENTS_TRUSTED_AFTER",
+)
+
+
+@pytest.fixture(autouse=True)
+def _comment_limits_off(settings):
+    for name in COMMENT_LIMITS:
+        setattr(settings, name, 0)
+    # Nobody is "mostly rejected" without a rejection: 100 never trips.
+    settings.COMMENTS_REJECTED_SHARE = 100
+
+
+@pytest.fixture
+def comment_limits(settings):
+    """The comment throttles and trust rules with the site's defaults (newsroom.settings,
+    without the environment's overrides the test run might carry)."""
+    import newsroom.settings as site
+
+    for name in (*COMMENT_LIMITS, "COMMENTS_REJECTED_SHARE", "COMMENTS_TRUST_RECENT"):
+        setattr(settings, name, getattr(site, name))
+    return settings
+
+
 @pytest.fixture
 def reporter(db):
     return staff("reporter@example.com", roles.Role.REPORTER, "한지민")

@@ -7,13 +7,18 @@ this app (articles and accounts only load this library in their templates).
 - `{% my_comments %}`: the signed-in reader's own comments, with their state (my page).
 """
 
+from datetime import timedelta
+
 from django import template
+from django.utils import timezone
 
 from comments import block, selectors
 
 register = template.Library()
 
 MY_COMMENTS_PAGE_SIZE = 20
+# The notice above "my comments" lists the removals of this many last days.
+REMOVALS_NOTICE_DAYS = 30
 
 
 @register.simple_tag(takes_context=True)
@@ -39,14 +44,18 @@ def count_for(counts: dict, story_id) -> int:
 
 @register.inclusion_tag("comments/my_comments.html", takes_context=True)
 def my_comments(context):
-    """One page of the reader's comments in one query: a row past the page tells whether
-    there is a next one, so no count is needed."""
+    """One page of the reader's comments in one query (a row past the page tells whether
+    there is a next one, so no count is needed), and a notice of the comments moderators
+    removed lately, with the reasons (one more)."""
     request = context["request"]
     number = request.GET.get("comments_page", "")
     number = int(number) if number.isascii() and number.isdigit() and int(number) > 0 else 1
     start = (number - 1) * MY_COMMENTS_PAGE_SIZE
     rows = list(selectors.comments_of(request.user)[start : start + MY_COMMENTS_PAGE_SIZE + 1])
     return {
+        "removals": selectors.recent_removals(
+            request.user, timezone.now() - timedelta(days=REMOVALS_NOTICE_DAYS)
+        ),
         "comments": rows[:MY_COMMENTS_PAGE_SIZE],
         "number": number,
         "previous": number - 1 if number > 1 else None,

@@ -299,8 +299,9 @@ def test_my_page_reads_a_fixed_number_of_queries(client, member, django_assert_n
     client.get(ME)
 
     # Session, user, roles (the desk link and the delete link), sections (the menu), consents,
-    # and one page of my comments (comments_tags.my_comments).
-    with django_assert_num_queries(6):
+    # and my comments (comments_tags.my_comments: one page of them, and the notice of the
+    # ones moderators removed lately).
+    with django_assert_num_queries(7):
         client.get(ME)
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 
 from accounts.errors import NotAllowed
 from articles.models import CommentMode
-from comments import errors, moderation
+from comments import errors, moderation, throttles
 from comments.models import Comment, CommentReport, CommentVote, ModerationAction
 from tests.comments.conftest import with_nickname
 from tests.factories import SectionFactory
@@ -41,7 +41,9 @@ def test_a_verified_reader_comments_under_their_nickname_and_it_is_published_at_
     comment.refresh_from_db()
     assert comment.status == Status.PUBLISHED
     assert comment.body == "수출이 늘었다니 다행이네요.\n투자도 이어지길."
-    assert comment.ip_address == "10.0.0.1"
+    # Only a keyed hash of the address is kept.
+    assert comment.ip_hash == throttles.ip_hash("10.0.0.1")
+    assert "10.0.0.1" not in comment.ip_hash
     history = ModerationAction.objects.get(comment=comment)
     assert (history.action, history.from_status, history.to_status) == ("posted", "", "published")
     assert history.actor_name == "솔빛독자"

@@ -422,8 +422,9 @@ def test_the_fragment_is_the_block_alone_for_sorting_and_paging(client, reader, 
 # This plain story's page (no series, no photos), of which the block's two: the counts, and
 # the page of comments with their replies and the viewer's votes.
 ANONYMOUS_PAGE_QUERIES = 14
-# Also the session, the user, the header's role check and the block's verified e-mail check.
-SIGNED_IN_PAGE_QUERIES = ANONYMOUS_PAGE_QUERIES + 4
+# Also the session, the user, the header's role check and the block's checks of the reader:
+# a verified e-mail, and no suspension.
+SIGNED_IN_PAGE_QUERIES = ANONYMOUS_PAGE_QUERIES + 5
 
 
 def fill(story, count: int):
@@ -494,9 +495,10 @@ def test_my_comments_take_the_same_queries_whatever_their_number(
         Comment.objects.create(story=story, author=reader, body=f"댓글 {number}")
     client.force_login(reader)
 
-    # As tests/accounts pins my page, one of them for my comments, and the section menu's
-    # subsections (there is a section here).
-    with django_assert_num_queries(7):
+    # As tests/accounts pins my page, two of them for my comments (the page of them, and
+    # the notice of recent removals), and the section menu's subsections (there is a
+    # section here).
+    with django_assert_num_queries(8):
         page = parse(client.get(reverse("accounts:me")))
     assert len(page.select("li", cls="my-comment")) == min(count, 20)
     assert bool(page.select("a", rel="next")) == (count > 20)

@@ -10,7 +10,15 @@ from accounts import roles
 from accounts.models import RoleChange, StaffProfile, User
 from articles.models import Article, ArticleEvent, Revision, Section
 from comments import demo_content as comments_demo
-from comments.models import Comment, CommentReport, CommentVote, ModerationAction
+from comments.models import (
+    Blind,
+    Comment,
+    CommentReport,
+    CommentVote,
+    ModerationAction,
+    ReaderStanding,
+    WordRule,
+)
 from media import library
 from media.models import Photo, PhotoEvent, Rendition, StaffPortrait
 from newsroom.models import OutboxMessage
@@ -25,6 +33,8 @@ DEMO_ROLES = {
     "admin@example.com": set(),
     # The readers who comment (comments/demo_content.py).
     **{email: set() for email, _nickname in comments_demo.READERS},
+    # The reader suspended by the moderators' demo.
+    comments_demo.TROLL[0]: set(),
 }
 
 
@@ -141,7 +151,7 @@ def test_demo_comments_cover_every_state_a_reader_can_reach_with_replies_votes_a
 ):
     call_command("load_demo")
     states = set(Comment.objects.values_list("status", flat=True))
-    assert states == {Comment.Status.PUBLISHED, Comment.Status.PENDING, Comment.Status.DELETED}
+    assert states == set(Comment.Status)
     assert Comment.objects.values("story").distinct().count() >= 20
     assert Comment.objects.filter(parent__isnull=False).count() >= 15
     assert Comment.objects.filter(status="deleted", replies__isnull=False).exists()
@@ -150,6 +160,19 @@ def test_demo_comments_cover_every_state_a_reader_can_reach_with_replies_votes_a
     assert CommentReport.objects.count() >= 3
     reader = Comment.objects.filter(author__email="reader@example.com")
     assert set(reader.values_list("status", flat=True)) == {"published", "pending", "deleted"}
+    # The moderators' demo: a suspended reader (not the demo log-in), a rejected comment
+    # with its reason, a temporary blind, reports waiting, and the log of it all.
+    suspended = ReaderStanding.objects.get(user__email=comments_demo.TROLL[0])
+    assert suspended.suspended_until > timezone.now()
+    assert not ReaderStanding.objects.filter(
+        user__email="reader@example.com", suspended_until__isnull=False
+    ).exists()
+    assert Comment.objects.get(status="rejected").rejection_reason == "spam"
+    assert Blind.objects.get().claimant
+    assert Comment.objects.filter(open_reports__gt=0).exists()
+    assert WordRule.objects.filter(word="시발점", kind="exception").exists()
+    logged = set(ModerationAction.objects.values_list("action", flat=True))
+    assert {"rejected", "suspended", "blinded", "noted", "reported"} <= logged
     for comment in Comment.objects.select_related("story"):
         assert comment.story.published_at < comment.created_at < timezone.now()
         assert 0 < len(comment.body) <= 200

@@ -1,0 +1,431 @@
+"""The moderator's desk (/desk/comments/): the queues, one comment, one reader, the word
+list and the moderation log. Every decision is one call into comments.moderation; a
+section-limited moderator gets 404 for anything outside their sections, as for something
+missing; staff without the Moderator role get 403."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.errors import NotAllowed
+from accounts.models import User
+from accounts.permissions import desk_view
+from accounts.roles import Role
+from articles.models import Article, Section
+from comments import errors, moderation, permissions, selectors
+from comments.models import Comment, ModerationAction, Reason, WordRule
+
+PAGE_SIZE = 25
+LOG_PAGE_SIZE = 50
+MODERATE = permissions.MODERATE
+TABS = [
+    ("pending", pgettext_lazy("moderation queue", "Pending")),
+    ("reported", pgettext_lazy("moderation queue", "Reported")),
+    ("rejected", pgettext_lazy("moderation queue", "Rejected")),
+    ("blinded", pgettext_lazy("moderation queue", "Blinded")),
+    ("all", pgettext_lazy("moderation queue", "All")),
+]
+# The log's action filter: what moderators and rules do (readers' votes are left out of
+# the choices, not of the log).
+LOG_ACTIONS = [
+    ("posted", pgettext_lazy("moderation log", "Posted")),
+    ("approved", pgettext_lazy("moderation log", "Approved")),
+    ("rejected", pgettext_lazy("moderation log", "Rejected")),
+    ("reports_dismissed", pgettext_lazy("moderation log", "Reports dismissed")),
+    ("reported", pgettext_lazy("moderation log", "Reported")),
+    ("hidden_by_reports", pgettext_lazy("moderation log", "Hidden by reports")),
+    ("blinded", pgettext_lazy("moderation log", "Temporary blind")),
+    ("blind_ended", pgettext_lazy("moderation log", "Blind ended")),
+    ("suspended", pgettext_lazy("moderation log", "Suspended")),
+    ("banned", pgettext_lazy("moderation log", "Banned")),
+    ("unsuspended", pgettext_lazy("moderation log", "Suspension lifted")),
+    ("noted", pgettext_lazy("moderation log", "Note")),
+    ("word_added", pgettext_lazy("moderation log", "Word added")),
+    ("word_removed", pgettext_lazy("moderation log", "Word removed")),
+    ("deleted", pgettext_lazy("moderation log", "Deleted by the author")),
+]
+SUSPENSIONS = [
+    ("1", gettext_lazy("1 day")),
+    ("3", gettext_lazy("3 days")),
+    ("7", gettext_lazy("7 days")),
+    ("30", gettext_lazy("30 days")),
+    ("ban", gettext_lazy("Ban for good")),
+]
+
+
+VOTES = {
+    "voted": pgettext_lazy("moderation log", "Voted"),
+    "vote_changed": pgettext_lazy("moderation log", "Vote changed"),
+    "vote_withdrawn": pgettext_lazy("moderation log", "Vote withdrawn"),
+}
+
+
+def _labelled(entries):
+    """Each entry's action and reason in words, for the log and a comment's history."""
+    labels, reasons = {**dict(LOG_ACTIONS), **VOTES}, dict(Reason.choices)
+    statuses = dict(Comment.Status.choices)
+    entries = list(entries)
+    for entry in entries:
+        entry.label = labels.get(entry.action, entry.action)
+        entry.reason_label = reasons.get(entry.data.get("reason", ""), "")
+        entry.from_label = statuses.get(entry.from_status, entry.from_status)
+        entry.to_label = statuses.get(entry.to_status, entry.to_status)
+    return entries
+
+
+def _number(value) -> int | None:
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def _back(request, default: str) -> str:
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    return back or default
+
+
+def _sections(user) -> list[Section]:
+    scope = permissions.moderated_sections(user)
+    sections = Section.objects.filter(is_active=True).select_related("parent")
+    if scope is not None:
+        sections = sections.filter(pk__in=scope)
+    return list(sections.order_by("order", "pk"))
+
+
+def _refusal(error) -> str:
+    return " ".join(error.messages) if hasattr(error, "messages") else str(error)
+
+
+@never_cache
+@desk_view(MODERATE)
+def queue(request):
+    """A queue (Pending, Reported, Rejected, Blinded or All) of the moderator's sections,
+    filtered by section and story, paged; the same number of queries whatever its length."""
+    user = request.user
+    tab = request.GET.get("tab", "pending")
+    if tab not in selectors.QUEUES:
+        tab = "pending"
+    sections = _sections(user)
+    section = next((s for s in sections if str(s.pk) == request.GET.get("section")), None)
+    scoped = permissions.moderatable(user)
+    if section is not None:
+        scoped = scoped.filter(Q(story__section=section) | Q(story__section__parent=section))
+    story = None
+    story_id = _number(request.GET.get("story"))
+    if story_id is not None:
+        story = Article.objects.filter(pk=story_id).only("headline").first()
+        scoped = scoped.filter(story_id=story_id)
+    counts = selectors.queue_counts(scoped)
+    page = Paginator(selectors.desk_queue(scoped, tab), PAGE_SIZE).get_page(request.GET.get("page"))
+    for comment in page:
+        comment.report_reasons = selectors.report_summary(comment)
+    return render(
+        request,
+        "comments/desk/queue.html",
+        {
+            "page": page,
+            "tab": tab,
+            "tabs": [(key, label, counts.get(key)) for key, label in TABS],
+            "sections": sections,
+            "section": section,
+            "story": story,
+            "reasons": Reason.choices,
+            "limited": permissions.is_limited(user),
+            "now": timezone.now(),
+        },
+    )
+
+
+@never_cache
+@desk_view(MODERATE)
+@require_POST
+def decide(request):
+    """Approve or reject the ticked comments (or the one whose row button was pressed), with
+    one reason and note for all of them."""
+    back = _back(request, reverse("comment_desk:queue"))
+    single = request.POST.get("one", "")
+    decision, _sep, one = single.partition(":")
+    if one:
+        ids = [_number(one)]
+    else:
+        decision = request.POST.get("decision", "")
+        ids = [_number(pk) for pk in request.POST.getlist("comment")]
+    ids = [pk for pk in ids if pk is not None]
+    if decision not in ("approve", "reject") or not ids:
+        messages.error(request, _("Tick at least one comment and choose what to do."))
+        return redirect(back)
+    found = list(
+        permissions.moderatable(request.user, Comment.objects.filter(pk__in=ids)).select_related(
+            "story"
+        )
+    )
+    if len(found) != len(set(ids)):
+        raise Http404
+    reason, note = request.POST.get("reason", ""), request.POST.get("note", "")
+    if decision == "reject" and reason not in Reason.values:
+        messages.error(request, _("Choose the rule the comments broke."))
+        return redirect(back)
+    if decision == "approve":
+        done, skipped = moderation.approve_many(found, actor=request.user, note=note)
+        message = _("Approved: %(done)s.") % {"done": done}
+    else:
+        done, skipped = moderation.reject_many(found, actor=request.user, reason=reason, note=note)
+        message = _("Rejected: %(done)s.") % {"done": done}
+    if skipped:
+        message += " " + _("Skipped, as their state had changed: %(skipped)s.") % {
+            "skipped": skipped
+        }
+    messages.success(request, message)
+    return redirect(back)
+
+
+def _comment_for(user, comment_id: int) -> Comment:
+    return get_object_or_404(
+        selectors.with_desk_details(permissions.moderatable(user)), pk=comment_id
+    )
+
+
+@never_cache
+@desk_view(MODERATE)
+def comment_detail(request, comment_id: int):
+    """One comment: its text, story, author and their record, reports, blinds and
+    history, with every action that applies to it."""
+    comment = _comment_for(request.user, comment_id)
+    comment.report_reasons = selectors.report_summary(comment)
+    error = ""
+    if request.method == "POST":
+        try:
+            message = _act_on_comment(request, comment)
+        except (errors.CommentRefused, NotAllowed, ValueError) as refusal:
+            error = _refusal(refusal)
+        else:
+            messages.success(request, message)
+            return redirect(_back(request, reverse("comment_desk:comment", args=[comment.pk])))
+    history = _labelled(
+        ModerationAction.objects.filter(comment=comment).order_by("-created_at", "-pk")[:50]
+    )
+    return render(
+        request,
+        "comments/desk/comment.html",
+        {
+            "comment": comment,
+            "history": history,
+            "blinds": comment.blinds.order_by("-starts_at"),
+            "reasons": Reason.choices,
+            "error": error,
+            "posted": request.POST,
+            "blind_days": moderation.BLIND_MAX_DAYS,
+            "now": timezone.now(),
+        },
+        status=400 if error else 200,
+    )
+
+
+def _act_on_comment(request, comment: Comment) -> str:
+    data, user = request.POST, request.user
+    action = data.get("action")
+    if action == "approve":
+        moderation.approve(comment, actor=user, note=data.get("note", ""))
+        return _("The comment is approved.")
+    if action == "reject":
+        if data.get("reason") not in Reason.values:
+            raise errors.NotModeratable(_("Choose the rule the comment broke."))
+        moderation.reject(comment, actor=user, reason=data["reason"], note=data.get("note", ""))
+        return _("The comment is rejected; its author is told why.")
+    if action == "blind":
+        days = _number(data.get("days")) or 0
+        moderation.blind(
+            comment,
+            actor=user,
+            claimant=data.get("claimant", ""),
+            claim=data.get("claim", ""),
+            days=days,
+        )
+        return _("The comment is hidden for %(days)s days.") % {"days": days}
+    if action == "lift_blind":
+        moderation.lift_blind(comment, actor=user)
+        return _("The blind is lifted; the comment waits for review.")
+    raise errors.NotModeratable()
+
+
+@never_cache
+@desk_view(MODERATE)
+def reader_detail(request, user_id: int):
+    """One reader: their record, suspension, the moderators' notes and their comments (in
+    the moderator's sections)."""
+    reader = get_object_or_404(User.objects.select_related("comment_standing"), pk=user_id)
+    if not permissions.can_moderate_reader(request.user, reader):
+        raise Http404
+    error = ""
+    if request.method == "POST":
+        try:
+            message = _act_on_reader(request, reader)
+        except (errors.CommentRefused, NotAllowed, ValueError) as refusal:
+            error = _refusal(refusal)
+        else:
+            messages.success(request, message)
+            return redirect(reverse("comment_desk:reader", args=[reader.pk]))
+    comments = selectors.with_desk_details(
+        permissions.moderatable(request.user, Comment.objects.filter(author=reader))
+    ).order_by("-created_at", "-pk")
+    page = Paginator(comments, PAGE_SIZE).get_page(request.GET.get("page"))
+    for comment in page:
+        comment.report_reasons = selectors.report_summary(comment)
+    standing = getattr(reader, "comment_standing", None)
+    return render(
+        request,
+        "comments/desk/reader.html",
+        {
+            "reader": reader,
+            "standing": standing,
+            "suspended": standing is not None and standing.suspended_at(timezone.now()),
+            "notes": reader.moderator_notes.all()[:50],
+            "page": page,
+            "reasons": Reason.choices,
+            "suspensions": SUSPENSIONS,
+            "error": error,
+            "posted": request.POST,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _act_on_reader(request, reader: User) -> str:
+    data, user = request.POST, request.user
+    action = data.get("action")
+    if action == "suspend":
+        length = data.get("length", "")
+        if length != "ban" and _number(length) is None:
+            raise errors.NotModeratable(_("Choose how long."))
+        if data.get("reason") not in Reason.values:
+            raise errors.NotModeratable(_("Choose the rule the reader broke."))
+        moderation.suspend(
+            reader,
+            actor=user,
+            days=None if length == "ban" else _number(length),
+            reason=data["reason"],
+            note=data.get("note", ""),
+            reject_all=data.get("reject_all") == "1",
+        )
+        return _("The reader is banned.") if length == "ban" else _("The reader is suspended.")
+    if action == "lift":
+        moderation.lift_suspension(reader, actor=user, note=data.get("note", ""))
+        return _("The suspension is lifted.")
+    if action == "note":
+        moderation.add_note(reader, actor=user, text=data.get("text", ""))
+        return _("The note is saved.")
+    raise errors.NotModeratable()
+
+
+@never_cache
+@desk_view(MODERATE)
+def words(request):
+    """The word list: banned, suspect and exception entries; moderators without a section
+    limit add and remove them."""
+    can_edit = permissions.can_edit_word_rules(request.user)
+    error = ""
+    if request.method == "POST":
+        if not can_edit:
+            raise NotAllowed
+        try:
+            if request.POST.get("remove"):
+                rule = get_object_or_404(WordRule, pk=_number(request.POST["remove"]) or 0)
+                moderation.remove_word_rule(rule, actor=request.user)
+                messages.success(request, _("“%(word)s” is off the list.") % {"word": rule.word})
+            else:
+                rule = moderation.add_word_rule(
+                    request.POST.get("word", ""),
+                    actor=request.user,
+                    kind=request.POST.get("kind", ""),
+                    whole_word=request.POST.get("whole_word") == "1",
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(
+                    request,
+                    _("“%(word)s” is on the %(list)s list.")
+                    % {"word": rule.word, "list": rule.get_kind_display()},
+                )
+        except (errors.CommentRefused, ValueError) as refusal:
+            error = _refusal(refusal)
+        else:
+            return redirect("comment_desk:words")
+    rules = list(WordRule.objects.order_by("word"))
+    lists = [
+        (kind, label, [rule for rule in rules if rule.kind == kind])
+        for kind, label in WordRule.Kind.choices
+    ]
+    return render(
+        request,
+        "comments/desk/words.html",
+        {
+            "lists": lists,
+            "kinds": WordRule.Kind.choices,
+            "can_edit": can_edit,
+            "error": error,
+            "posted": request.POST,
+        },
+        status=400 if error else 200,
+    )
+
+
+@never_cache
+@desk_view(MODERATE)
+def log(request):
+    """Every action on comments, readers and the word list, newest first; filtered by
+    moderator, reader, story and action. A section-limited moderator sees the actions on
+    their sections' comments."""
+    user = request.user
+    filters = Q()
+    sections = permissions.moderated_sections(user)
+    if sections is not None:
+        filters &= Q(story__section_id__in=sections)
+    moderators = list(
+        User.objects.filter(groups__name=Role.MODERATOR).order_by("nickname", "email").distinct()
+    )
+    moderator = next((m for m in moderators if str(m.pk) == request.GET.get("moderator")), None)
+    if moderator is not None:
+        filters &= Q(actor=moderator)
+    reader = None
+    reader_id = _number(request.GET.get("reader"))
+    if reader_id is not None:
+        reader = User.objects.filter(pk=reader_id).only("nickname").first()
+        filters &= Q(reader_id=reader_id)
+    story = None
+    story_id = _number(request.GET.get("story"))
+    if story_id is not None:
+        story = Article.objects.filter(pk=story_id).only("headline").first()
+        filters &= Q(story_id=story_id)
+    action = request.GET.get("action", "")
+    if action in dict(LOG_ACTIONS):
+        filters &= Q(action=action)
+    else:
+        action = ""
+    page = Paginator(selectors.moderation_log(filters), LOG_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    moderator_ids = {m.pk for m in moderators}
+    for entry in _labelled(page):
+        entry.by_moderator = entry.actor_id in moderator_ids
+    return render(
+        request,
+        "comments/desk/log.html",
+        {
+            "page": page,
+            "moderators": moderators,
+            "moderator": moderator,
+            "reader": reader,
+            "story": story,
+            "actions": LOG_ACTIONS,
+            "action": action,
+        },
+    )
