@@ -11,6 +11,7 @@ from tree_queries.models import TreeNode
 from accounts.models import StaffProfile
 from articles import labels
 from media.models import Photo
+from newsroom.models import HistoryEntry
 
 
 class CommentMode(models.TextChoices):
@@ -361,7 +362,7 @@ class Correction(models.Model):
         return self.note[:60]
 
 
-class ArticleEvent(models.Model):
+class ArticleEvent(HistoryEntry):
     """The story's history: every transition and save, who did it and when. Kept when the
     story or the actor is gone."""
 
@@ -369,28 +370,14 @@ class ArticleEvent(models.Model):
         Article, on_delete=models.SET_NULL, null=True, related_name="events"
     )
     headline = models.CharField(_("headline at the time"), max_length=200)
-    action = models.CharField(_("action"), max_length=20)
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    actor_name = models.CharField(_("by"), max_length=254)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryEntry.Meta):
         verbose_name = _("story event")
         verbose_name_plural = _("story events")
-        ordering = ["-created_at", "-pk"]
         indexes = [
             # A story's history, newest first.
             models.Index(fields=["article", "-created_at"], name="articleevent_article_idx"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.action} ({self.actor_name})"
 
 
 class Revision(models.Model):

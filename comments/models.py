@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from articles.models import Article, Section
+from newsroom.models import HistoryEntry
 
 
 class Reason(models.TextChoices):
@@ -192,7 +193,7 @@ class CommentReport(models.Model):
         return f"{self.reason} #{self.comment_id}"
 
 
-class ModerationAction(models.Model):
+class ModerationAction(HistoryEntry):
     """The comments' history: every post, vote, report and deletion, who did it and when.
     Kept when the comment's author or the actor is gone."""
 
@@ -200,13 +201,6 @@ class ModerationAction(models.Model):
         Comment, on_delete=models.SET_NULL, null=True, related_name="actions"
     )
     story = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(_("action"), max_length=20)
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    actor_name = models.CharField(_("by"), max_length=254)
     # The reader the action is about (the comment's author, or the reader suspended), so
     # the log filters by reader; their nickname is kept for when the account is gone.
     reader = models.ForeignKey(
@@ -218,14 +212,10 @@ class ModerationAction(models.Model):
         related_name="+",
     )
     reader_name = models.CharField(_("reader's nickname"), max_length=254, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryEntry.Meta):
         verbose_name = _("comment history entry")
         verbose_name_plural = _("comment history")
-        ordering = ["-created_at", "-pk"]
         indexes = [
             # A comment's history, newest first.
             models.Index(fields=["comment", "-created_at"], name="modaction_comment_idx"),
@@ -237,9 +227,6 @@ class ModerationAction(models.Model):
             models.Index(fields=["action", "-created_at"], name="modaction_action_idx"),
             models.Index(fields=["-created_at"], name="modaction_newest_idx"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.action} ({self.actor_name})"
 
 
 class WordRule(models.Model):
