@@ -28,8 +28,9 @@ PROFILE = "/desk/profile/"
 # The dashboard for a signed-in reporter, whatever the length of its panels: session, user,
 # the user's roles, the panel counts (one query), then each of the five panels' page.
 DASHBOARD_QUERIES = 9
-# The preview of a draft: the desk's checks plus the reader's page, in a fixed number.
-PREVIEW_QUERIES = 16
+# The preview of a draft: the desk's checks plus the reader's page (its stored share card
+# included), in a fixed number.
+PREVIEW_QUERIES = 17
 
 
 def edit_url(story: Article) -> str:
