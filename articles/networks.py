@@ -86,6 +86,10 @@ NETWORKS: dict[str, NetworkSpec] = {
 }
 
 
+# Kakao's own default label for a feed message's button.
+KAKAO_BUTTON = pgettext_lazy("kakao button", "View details")
+
+
 def metadata(network: str, *, fields: dict, card: dict) -> dict:
     """The network's metadata for a card (`card` from articles.fanout, `fields` the
     story's shared fields as hashed): title and description cut at a word boundary to the
@@ -126,7 +130,7 @@ def metadata(network: str, *, fields: dict, card: dict) -> dict:
                 "image_height": card["image_height"],
                 "link": link,
             },
-            "buttons": [{"title": str(pgettext_lazy("kakao button", "Read")), "link": link}],
+            "buttons": [{"title": str(KAKAO_BUTTON), "link": link}],
         }
     return data
 
@@ -170,7 +174,7 @@ def refresh_facebook(url: str) -> dict:
         f"{settings.FACEBOOK_GRAPH_URL.rstrip('/')}/?{query}",
         data=b"",
         method="POST",
-        headers={"User-Agent": f"{settings.SITE_NAME} newsroom"},
+        headers={"User-Agent": f"newsroom-share-fanout (+{settings.SITE_URL})"},
     )
     try:
         with urllib.request.urlopen(request, timeout=settings.SHARE_HTTP_TIMEOUT) as response:
