@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from tree_queries.models import TreeNode
 
 from accounts.models import StaffProfile
@@ -575,7 +576,7 @@ class ShareFanout(models.Model):
     here (`finished` of `total`), so no Celery result backend is needed."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_fanouts")
-    is_public = models.BooleanField(_("public"))
+    is_public = models.BooleanField(pgettext_lazy("share fan-out", "public"))
     fields_hash = models.CharField(_("hash of the shared fields"), max_length=64)
     # The shared fields as they were hashed: the tasks build the card from these.
     fields = models.JSONField(_("shared fields"), default=dict)
@@ -614,11 +615,11 @@ class ShareDelivery(models.Model):
     how it went. Changed only by articles.fanout."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        SKIPPED = "skipped", _("Skipped")
-        FAILED = "failed", _("Failed")
+        PENDING = "pending", pgettext_lazy("share delivery", "Pending")
+        RUNNING = "running", pgettext_lazy("share delivery", "Running")
+        DONE = "done", pgettext_lazy("share delivery", "Done")
+        SKIPPED = "skipped", pgettext_lazy("share delivery", "Skipped")
+        FAILED = "failed", pgettext_lazy("share delivery", "Failed")
 
     class SkipReason(models.TextChoices):
         NOT_CONFIGURED = "not_configured", _("Not configured")
