@@ -21,6 +21,11 @@ urlpatterns = [
     path(
         "share-links/<int:link_id>/revoke/", desk_editor.share_link_revoke, name="share-link-revoke"
     ),
+    path(
+        "articles/<int:article_id>/sharing/<int:delivery_id>/rerun/",
+        desk_editor.share_rerun,
+        name="share-rerun",
+    ),
     path("front/", desk_editor.front, name="front"),
     path("queue/", desk_editor.queue, name="queue"),
     path("schedule/", desk_editor.schedule, name="schedule"),

@@ -31,3 +31,12 @@ class StaleVersion(Exception):
             )
             % {"who": saved_by, "when": when}
         )
+
+
+class DeliveryNotFailed(ValueError):
+    """Only a failed delivery of the story's latest fan-out can be run again."""
+
+    def __init__(self):
+        super().__init__(
+            _("Only a failed delivery of the story's latest fan-out can be run again.")
+        )

@@ -2,10 +2,11 @@ import unicodedata
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from tree_queries.models import TreeNode
 
 from accounts.models import StaffProfile
@@ -542,3 +543,114 @@ class ShareLink(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and now < self.expires_at
+
+
+class Network(models.TextChoices):
+    """The social networks a story's card is fanned out to (shared/product/sharing.md)."""
+
+    FACEBOOK = "facebook", _("Facebook")
+    X = "x", "X"
+    KAKAOTALK = "kakaotalk", _("KakaoTalk")
+    NAVER = "naver", _("Naver")
+    LINKEDIN = "linkedin", "LinkedIn"
+    BAND = "band", _("Band")
+
+
+class ShareFanout(models.Model):
+    """One fan-out of a story's share card to every network, made by articles.fanout when
+    a transition or a save changed what the networks show: (story, public or not, hash of
+    the shared fields) differs from the story's previous fan-out. Completion is counted
+    here (`finished` of `total`), so no Celery result backend is needed."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_fanouts")
+    is_public = models.BooleanField(pgettext_lazy("share fan-out", "public"))
+    fields_hash = models.CharField(_("hash of the shared fields"), max_length=64)
+    # The shared fields as they were hashed: the tasks build the card from these.
+    fields = models.JSONField(_("shared fields"), default=dict)
+    trigger = models.CharField(_("trigger"), max_length=20)
+    # The networks' common card, stored once by the first delivery that builds it; the
+    # article page's tags read it from then on.
+    card = models.JSONField(_("card"), default=dict, blank=True)
+    image_url = models.URLField(_("share image"), max_length=300, blank=True)
+    total = models.PositiveSmallIntegerField(_("deliveries"))
+    finished = models.PositiveSmallIntegerField(_("deliveries finished"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    card_ready_at = models.DateTimeField(_("card ready"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("share fan-out")
+        verbose_name_plural = _("share fan-outs")
+        ordering = ["-pk"]
+        indexes = [
+            # A story's latest fan-out: the trigger's comparison, the desk and the page.
+            models.Index(fields=["article", "-id"], name="sharefanout_latest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finished__lte=F("total")), name="sharefanout_finished_le_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} #{self.pk} ({'public' if self.is_public else 'withdrawn'})"
+
+
+class ShareDelivery(models.Model):
+    """One network's part of a fan-out: its metadata, the refresh call (Facebook), and
+    how it went. Changed only by articles.fanout."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("share delivery", "Pending")
+        RUNNING = "running", pgettext_lazy("share delivery", "Running")
+        DONE = "done", pgettext_lazy("share delivery", "Done")
+        SKIPPED = "skipped", pgettext_lazy("share delivery", "Skipped")
+        FAILED = "failed", pgettext_lazy("share delivery", "Failed")
+
+    class SkipReason(models.TextChoices):
+        NOT_CONFIGURED = "not_configured", _("Not configured")
+        NO_REFRESH_API = "no_refresh_api", _("No refresh API")
+        SUPERSEDED = "superseded", _("Superseded by a newer fan-out")
+
+    fanout = models.ForeignKey(ShareFanout, on_delete=models.CASCADE, related_name="deliveries")
+    network = models.CharField(_("network"), max_length=10, choices=Network.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    skip_reason = models.CharField(
+        _("reason skipped"), max_length=16, choices=SkipReason.choices, blank=True
+    )
+    metadata = models.JSONField(_("metadata"), default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Calls made to the network's refresh API (Facebook's scrape), for the record.
+    refresh_calls = models.PositiveSmallIntegerField(_("refresh calls"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("share delivery")
+        verbose_name_plural = _("share deliveries")
+        ordering = ["fanout", "pk"]
+        constraints = [
+            # Also serves a fan-out's deliveries in order.
+            models.UniqueConstraint(
+                fields=["fanout", "network"], name="sharedelivery_one_per_network"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fanout_id} {self.network}: {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_DELIVERY
+
+
+FINISHED_DELIVERY = (
+    ShareDelivery.Status.DONE,
+    ShareDelivery.Status.SKIPPED,
+    ShareDelivery.Status.FAILED,
+)

@@ -31,6 +31,8 @@ from articles.models import (
     PhotoUse,
     Revision,
     Section,
+    ShareDelivery,
+    ShareFanout,
 )
 from articles.search_text import Query
 
@@ -451,4 +453,40 @@ def news_sitemap(*, now: datetime | None = None) -> list[Article]:
         .filter(published_at__gte=now - NEWS_SITEMAP_WINDOW)
         .only("pk", "slug", "headline", "published_at")
         .order_by("-published_at", "-id")[:NEWS_SITEMAP_SIZE]
+    )
+
+
+# --- sharing ----------------------------------------------------------------------------
+
+
+def stored_share(article_id: int, digest: str) -> tuple[dict, dict[str, dict]] | None:
+    """The card a fan-out built for the story as it is now (public, same shared fields),
+    and each network's stored metadata: one query. None until such a card is ready."""
+    deliveries = list(
+        ShareDelivery.objects.filter(
+            fanout__article_id=article_id,
+            fanout__is_public=True,
+            fanout__fields_hash=digest,
+            fanout__card_ready_at__isnull=False,
+        )
+        .select_related("fanout")
+        .order_by("-fanout_id", "pk")
+    )
+    if not deliveries:
+        return None
+    latest = deliveries[0].fanout
+    return latest.card, {
+        d.network: d.metadata
+        for d in deliveries
+        if d.fanout_id == latest.pk and d.metadata.get("public")
+    }
+
+
+def share_fanouts_for_desk(article_id: int, *, count: int = 2) -> list[ShareFanout]:
+    """The story's latest fan-outs with their deliveries, newest first (the desk's
+    sharing section): two queries."""
+    return list(
+        ShareFanout.objects.filter(article_id=article_id)
+        .prefetch_related(Prefetch("deliveries", queryset=ShareDelivery.objects.order_by("pk")))
+        .order_by("-pk")[:count]
     )

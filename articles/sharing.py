@@ -5,6 +5,7 @@ One title (70 characters at most) and one description (200) satisfy every networ
 the shared links only, never on the canonical URL.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
@@ -30,12 +31,16 @@ class ShareCard:
 
 
 def shorten(text: str, limit: int) -> str:
-    """At most `limit` characters, cut after a whole word, with an ellipsis when cut."""
-    text = " ".join(text.split())
+    """At most `limit` characters, cut after a whole word, with an ellipsis when cut.
+
+    Korean separates words (어절) with spaces as English does, so the same rule serves
+    both. A text with no space in its first half (a long compound, a URL) is cut between
+    characters instead of losing more than half of what fits."""
+    text = " ".join(unicodedata.normalize("NFC", text).split())
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
-    if " " in cut:
+    if text[limit - 1] != " " and " " in cut and cut.rindex(" ") >= (limit - 1) // 2:
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,.·…") + "…"
 
@@ -67,28 +72,31 @@ def card(article) -> ShareCard:
     )
 
 
+def tagged(url: str, source: str) -> str:
+    """The canonical URL with the campaign parameters of one network's share link."""
+    campaign = urlencode({"utm_source": source, "utm_medium": "social", "utm_campaign": "share"})
+    return f"{url}?{campaign}"
+
+
 def links(share: ShareCard) -> dict[str, str]:
     """The share bar's links, each with its own campaign source."""
 
-    def tagged(source: str) -> str:
-        campaign = urlencode(
-            {"utm_source": source, "utm_medium": "social", "utm_campaign": "share"}
-        )
-        return f"{share.url}?{campaign}"
+    def tagged_by(source: str) -> str:
+        return tagged(share.url, source)
 
     return {
         "facebook": "https://www.facebook.com/sharer/sharer.php?"
-        + urlencode({"u": tagged("facebook")}),
+        + urlencode({"u": tagged_by("facebook")}),
         "x": "https://twitter.com/intent/tweet?"
-        + urlencode({"text": share.title, "url": tagged("x")}),
+        + urlencode({"text": share.title, "url": tagged_by("x")}),
         "naver": "https://share.naver.com/web/shareView?"
-        + urlencode({"url": tagged("naver"), "title": share.title}),
+        + urlencode({"url": tagged_by("naver"), "title": share.title}),
         "linkedin": "https://www.linkedin.com/sharing/share-offsite/?"
-        + urlencode({"url": tagged("linkedin")}),
+        + urlencode({"url": tagged_by("linkedin")}),
         "band": "https://band.us/plugin/share?"
         + urlencode(
             {
-                "body": f"{share.title}\n{tagged('band')}",
+                "body": f"{share.title}\n{tagged_by('band')}",
                 "route": urlsplit(settings.SITE_URL).netloc,
             }
         ),
@@ -106,3 +114,35 @@ def _share_rendition(photo):
         (r for r in photo.renditions.all() if r.spec == SHARE_SPEC.name and r.format == "JPEG"),
         None,
     )
+
+
+def from_stored(
+    stored_card: dict, by_network: dict[str, dict], fallback: ShareCard
+) -> tuple[ShareCard, ShareCard, dict[str, str]]:
+    """The page's Open Graph card (Facebook's metadata), X's card and the share bar's
+    links, from what a fan-out stored; any part not stored yet comes from `fallback`."""
+
+    def card_of(data: dict) -> ShareCard:
+        if not data:
+            return fallback
+        return ShareCard(
+            url=data["canonical_url"],
+            title=data["title"],
+            description=data["description"],
+            image_url=data["image_url"],
+            image_width=data["image_width"],
+            image_height=data["image_height"],
+            image_alt=data["image_alt"],
+        )
+
+    common = {
+        "canonical_url": stored_card["url"],
+        **{k: v for k, v in stored_card.items() if k not in ("url", "public")},
+    }
+    open_graph = card_of(by_network.get("facebook") or common)
+    x_card = card_of(by_network.get("x") or common)
+    bar = links(open_graph)
+    for network, data in by_network.items():
+        if data.get("intent_url") and network in bar:
+            bar[network] = data["intent_url"]
+    return open_graph, x_card, bar

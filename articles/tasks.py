@@ -3,7 +3,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from articles import popularity, workflow
+from articles import fanout, popularity, workflow
 from articles.models import Article, ArticleEvent
 from newsroom.tasks import task
 
@@ -42,3 +42,20 @@ def notify_returned(article_id: int, event_id: int) -> int:
     event.data["notified"] = recipients
     event.save(update_fields=["data"])
     return len(recipients)
+
+
+@task("articles.fan_out_share")
+def fan_out_share(fanout_id: int) -> int:
+    """Start one delivery task per network for the fan-out (once)."""
+    return fanout.start(fanout_id)
+
+
+# Retries are the delivery's own (its attempts, backoff and reason are recorded on its
+# row), not Celery's blanket autoretry.
+@task("articles.deliver_share", bind=True, autoretry_for=(), max_retries=None)
+def deliver_share(self, delivery_id: int) -> str:
+    """Build and store one network's card and refresh it where the network allows."""
+    outcome = fanout.deliver(delivery_id)
+    if outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.status

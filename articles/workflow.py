@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import require
 from accounts.models import StaffProfile, User
-from articles import permissions, sanitize, search
+from articles import fanout, permissions, sanitize, search
 from articles.errors import IllegalTransition, NoteRequired, StaleVersion
 from articles.models import (
     Article,
@@ -115,6 +115,7 @@ def save(
     version, unless it is the same content again (a double submit: nothing is written).
     A published story's save is an update ("수정") or, with a note, a correction, and
     rewrites its search entry. History: "saved", "updated" or "corrected"; one new revision.
+    Tasks: articles.fan_out_share when a shared field of a published story changed.
     """
     article = _lock(article)
     require(permissions.can_edit(actor, article))
@@ -145,6 +146,9 @@ def save(
     article.save()
     if article.status == Status.PUBLISHED:
         search.index_story(article)  # readers search what they read: in this transaction
+    # The networks' card, when a shared field (headline, share title or description,
+    # summary, lead photo) changed.
+    fanout.trigger(article, reason=action)
     _revise(article, actor, reason=reason or action)
     AutosaveDraft.objects.filter(article=article, user=actor).delete()
     _record(
@@ -274,7 +278,7 @@ def return_for_changes(article: Article, *, actor: User, note: str) -> Article:
 def publish(article: Article, *, actor: User | None) -> Article:
     """Submitted, scheduled, or an editor's own draft → published now. The first
     publication sets "입력"; a later one (after unpublishing) keeps it. The story enters
-    search."""
+    search. Tasks: articles.fan_out_share (the networks' card)."""
     article, _event = _move(
         article,
         "publish",
@@ -284,6 +288,7 @@ def publish(article: Article, *, actor: User | None) -> Article:
         scheduled_publish_at=None,
     )
     search.index_story(article)
+    fanout.trigger(article, reason="published" if actor else "scheduled")
     return article
 
 
@@ -327,7 +332,8 @@ def unpublish(
     article: Article, *, actor: User | None, reason: str, public_note: str = ""
 ) -> Article:
     """Take a story down. The reason stays internal; the public note is what its 410 page
-    says. The story leaves search (feeds and sitemaps list only published stories)."""
+    says. The story leaves search (feeds and sitemaps list only published stories).
+    Tasks: articles.fan_out_share (the networks drop the card)."""
     if not reason.strip():
         raise NoteRequired(_("Give the internal reason for taking the story down."))
     article, _event = _move(
@@ -341,6 +347,7 @@ def unpublish(
         scheduled_unpublish_at=None,
     )
     search.drop_story(article)
+    fanout.trigger(article, reason="unpublished")  # the networks should drop the card
     return article
 
 
@@ -355,6 +362,7 @@ def republish(article: Article, *, actor: User) -> Article:
         unpublished_note="",
     )
     search.index_story(article)  # back in search, with the text it has now
+    fanout.trigger(article, reason="republished")
     return article
 
 

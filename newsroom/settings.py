@@ -208,6 +208,29 @@ OUTBOX_SEND_TIMEOUT = 0.5
 OUTBOX_MAX_ATTEMPTS = env.integer("OUTBOX_MAX_ATTEMPTS", 8, minimum=1)
 OUTBOX_KEEP_DAYS = env.integer("OUTBOX_KEEP_DAYS", 7, minimum=1)
 
+# --- Sharing fan-out -------------------------------------------------------------------
+# Every publish, update, correction and unpublish fans the story's card out to the networks
+# (articles.fanout). Only Facebook has a refresh API; it is called when a token is set.
+FACEBOOK_GRAPH_URL = env.string("FACEBOOK_GRAPH_URL", "https://graph.facebook.com").rstrip("/")
+FACEBOOK_ACCESS_TOKEN = env.string("FACEBOOK_ACCESS_TOKEN", "")
+# Seconds a refresh call may take (connect and read).
+SHARE_HTTP_TIMEOUT = env.integer("SHARE_HTTP_TIMEOUT", 10, minimum=1)
+# Attempts of one delivery before it is recorded as failed (an editor can re-run it).
+SHARE_MAX_ATTEMPTS = env.integer("SHARE_MAX_ATTEMPTS", 5, minimum=1)
+# Exponential backoff between attempts: base, doubling, capped, with jitter.
+SHARE_RETRY_BASE_SECONDS = env.integer("SHARE_RETRY_BASE_SECONDS", 10, minimum=1)
+SHARE_RETRY_MAX_SECONDS = env.integer("SHARE_RETRY_MAX_SECONDS", 600, minimum=1)
+# Calls per minute to Facebook's Graph API, shared by every worker (a bucket in Redis).
+SHARE_FACEBOOK_RATE_PER_MINUTE = env.integer("SHARE_FACEBOOK_RATE_PER_MINUTE", 60, minimum=1)
+# A task waiting for its retry is an unacknowledged message: past the visibility timeout the
+# broker would hand it to a second worker. The longest wait plus the longest run must fit.
+if SHARE_RETRY_MAX_SECONDS + CELERY_TASK_TIME_LIMIT >= CELERY_BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"CELERY_BROKER_VISIBILITY_TIMEOUT={CELERY_BROKER_VISIBILITY_TIMEOUT} must be longer "
+        f"than SHARE_RETRY_MAX_SECONDS ({SHARE_RETRY_MAX_SECONDS}) plus the task time limit "
+        f"({CELERY_TASK_TIME_LIMIT} s)."
+    )
+
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -3,6 +3,7 @@ Every change goes through articles.workflow; these views only read forms and sho
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -21,10 +22,10 @@ from accounts.errors import NotAllowed
 from accounts.models import StaffProfile
 from accounts.permissions import desk_view
 from accounts.roles import Role, roles_of
-from articles import permissions, preview_links, selectors, workflow
+from articles import networks, permissions, preview_links, selectors, sharing, workflow
 from articles.errors import IllegalTransition, NoteRequired, StaleVersion
 from articles.forms import StoryForm, initial_from
-from articles.models import Article, AutosaveDraft, CommentMode
+from articles.models import Article, AutosaveDraft, CommentMode, Network
 from articles.views.public import story_page
 from media.models import Photo
 
@@ -349,6 +350,67 @@ def _share_links(request, article: Article) -> list:
     return links
 
 
+@dataclass
+class FanoutStatus:
+    latest: object  # the story's latest ShareFanout, or None
+    deliveries: list
+    card: dict  # what the previews draw
+    domain: str
+    changed: bool  # a published story's card differs from an earlier public one
+    manual_tools: list  # (network label, tool name, URL) when changed
+    can_rerun: bool
+
+
+def _fanout_status(user, article: Article) -> FanoutStatus:
+    """The desk's sharing section: each network's delivery of the latest fan-out, the card
+    the networks get (or, before any fan-out, the story's own fields) and, when a published
+    story's card changed, the networks' manual tools."""
+    fanouts = selectors.share_fanouts_for_desk(article.pk)
+    latest = fanouts[0] if fanouts else None
+    deliveries = list(latest.deliveries.all()) if latest else []
+    for delivery in deliveries:
+        spec = networks.NETWORKS[delivery.network]
+        delivery.tool_name = spec.manual_tool_name
+        delivery.tool_url = spec.manual_tool(latest.card.get("url", "")) if spec.manual_tool else ""
+    if latest and latest.is_public and latest.card_ready_at:
+        card = dict(latest.card)
+    else:
+        own = sharing.card(article)
+        card = {
+            "url": own.url,
+            "title": own.title,
+            "description": own.description,
+            "image_url": own.image_url,
+        }
+    # Served by this site: drawn from its own path, so the desk's CSP (img-src 'self') and
+    # a dev server on another port both show it.
+    if card.get("image_url", "").startswith(settings.SITE_URL + "/"):
+        card["image_url"] = card["image_url"][len(settings.SITE_URL) :]
+    previous = fanouts[1] if len(fanouts) > 1 else None
+    changed = bool(
+        latest
+        and latest.is_public
+        and previous is not None
+        and previous.is_public
+        and previous.fields_hash != latest.fields_hash
+    )
+    tools = []
+    if changed:
+        for network, label in Network.choices:
+            spec = networks.NETWORKS[network]
+            if spec.manual_tool:
+                tools.append((label, spec.manual_tool_name, spec.manual_tool(latest.card["url"])))
+    return FanoutStatus(
+        latest=latest,
+        deliveries=deliveries,
+        card=card,
+        domain=urlsplit(settings.SITE_URL).netloc,
+        changed=changed,
+        manual_tools=tools,
+        can_rerun=permissions.is_editor(user),
+    )
+
+
 def _actions(user, article: Article | None) -> list[str]:
     """The buttons this person may press on this story in its present state."""
     if article is None:
@@ -405,6 +467,7 @@ def _editor(
             "can_share_preview": sharing,
             "share_links": _share_links(request, article) if sharing else [],
             "link_hours": LINK_HOURS,
+            "fanout": _fanout_status(request.user, article) if article else None,
         },
         status=status,
     )

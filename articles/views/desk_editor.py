@@ -19,9 +19,16 @@ from django.views.decorators.http import require_POST
 from accounts.errors import NotAllowed
 from accounts.models import StaffProfile
 from accounts.permissions import desk_view
-from articles import preview_links, selectors, workflow
-from articles.errors import IllegalTransition, NoteRequired
-from articles.models import Article, FrontChange, FrontSlot, Section, ShareLink
+from articles import fanout, preview_links, selectors, workflow
+from articles.errors import DeliveryNotFailed, IllegalTransition, NoteRequired
+from articles.models import (
+    Article,
+    FrontChange,
+    FrontSlot,
+    Section,
+    ShareDelivery,
+    ShareLink,
+)
 from articles.views.desk import local_time, story_for
 
 QUEUE_PAGE_SIZE = 30
@@ -303,3 +310,26 @@ def share_link_revoke(request, link_id: int):
     workflow.revoke_share_link(link, actor=request.user)
     messages.success(request, _("The preview link no longer works."))
     return redirect(f"{reverse('story_desk:edit', args=[link.article_id])}#share-links")
+
+
+# --- the share fan-out ----------------------------------------------------------------------
+
+
+@desk_view("articles.publish_article")
+@require_POST
+def share_rerun(request, article_id: int, delivery_id: int):
+    """An editor runs a failed network delivery of the story's latest fan-out again."""
+    article = story_for(request.user, article_id)
+    delivery = ShareDelivery.objects.filter(pk=delivery_id, fanout__article=article).first()
+    if delivery is None:
+        raise Http404
+    try:
+        fanout.rerun(delivery, actor=request.user)
+    except DeliveryNotFailed as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _("%(network)s will be tried again.") % {"network": delivery.get_network_display()},
+        )
+    return redirect(f"{reverse('story_desk:edit', args=[article.pk])}#sharing")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import StaffProfile
 from articles import (
+    fanout,
     popularity,
     preview_links,
     search_text,
@@ -58,6 +59,12 @@ def story_page(
     bylines = list(article.bylines.all())
     primary = next((byline.profile for byline in bylines if byline.profile_id), None)
     share = sharing.card(article)
+    share_x, share_links = share, sharing.links(share)
+    # What the last fan-out stored for the story as it is now; until its card is ready
+    # the story's own fields stand in.
+    stored = selectors.stored_share(article.pk, fanout.fields_hash(fanout.shared_fields(article)))
+    if stored is not None:
+        share, share_x, share_links = sharing.from_stored(*stored, fallback=share)
     lead = next((use for use in article.photo_uses.all() if use.is_lead), None)
     response = render(
         request,
@@ -72,7 +79,8 @@ def story_page(
             "structured_data": structured_data.news_article(
                 article, share=share, bylines=bylines, lead=lead
             ),
-            "share_links": sharing.links(share),
+            "share_x": share_x,
+            "share_links": share_links,
             "latest": selectors.latest(10, exclude=article.pk),
             "most_read": selectors.most_read(10),
             "more_by_reporter": (

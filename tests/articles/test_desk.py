@@ -30,8 +30,9 @@ PROFILE = "/desk/profile/"
 # the user's roles, the panel counts (one query), each of the five panels' page, and the
 # published stories' comment counts.
 DASHBOARD_QUERIES = 10
-# The preview of a draft: the desk's checks plus the reader's page, in a fixed number.
-PREVIEW_QUERIES = 16
+# The preview of a draft: the desk's checks plus the reader's page (its stored share card
+# included), in a fixed number.
+PREVIEW_QUERIES = 17
 
 
 def edit_url(story: Article) -> str:

@@ -672,8 +672,9 @@ def test_an_anonymous_reader_gets_no_csrf_token_and_no_cookie(client, scene):
 # The story with its section path, series and share photo; its tags, corrections, bylines,
 # photo uses and their renditions; 최신기사, 많이 본 기사, the reporter's and the series'
 # other stories; the section menu and its subsections; the comment block's counts and its
-# page of comments with their replies (comments.selectors.block).
-ARTICLE_PAGE_QUERIES = 16
+# page of comments with their replies (comments.selectors.block); the card the last share
+# fan-out stored (articles.selectors.stored_share).
+ARTICLE_PAGE_QUERIES = 17
 
 
 @pytest.mark.parametrize("count", [1, 30])

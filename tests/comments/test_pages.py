@@ -420,8 +420,8 @@ def test_the_fragment_is_the_block_alone_for_sorting_and_paging(client, reader, 
 # --- a fixed number of queries ------------------------------------------------------------
 
 # This plain story's page (no series, no photos), of which the block's two: the counts, and
-# the page of comments with their replies and the viewer's votes.
-ANONYMOUS_PAGE_QUERIES = 14
+# the page of comments with their replies and the viewer's votes; and the stored share card.
+ANONYMOUS_PAGE_QUERIES = 15
 # Also the session, the user, the header's role check and the block's checks of the reader:
 # a verified e-mail, and no suspension.
 SIGNED_IN_PAGE_QUERIES = ANONYMOUS_PAGE_QUERIES + 5

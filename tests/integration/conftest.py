@@ -76,22 +76,14 @@ def database_url() -> str:
     )
 
 
-@pytest.fixture(scope="session")
-def celery_worker(django_db_setup, django_db_blocker, broker, tmp_path_factory):
-    """A real `celery worker` on the test database, logging to a file the test can read."""
-    if connection.vendor != "postgresql":
-        skip_or_fail("integration tests run on PostgreSQL (set DATABASE_URL; see .ci/run)")
-    log = tmp_path_factory.mktemp("worker") / "worker.log"
-    environment = {
-        **os.environ,
-        "DATABASE_URL": database_url(),
-        "CELERY_BROKER_URL": broker.url,
-        "REDIS_URL": "",
-    }
+def start_worker(log: Path, *, pool: tuple[str, ...] = ("--pool=solo",), **variables: str):
+    """A real `celery worker` process on the test database and the given broker (among
+    `variables`), logging to `log`. Returns once it is ready."""
+    environment = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": "", **variables}
     with log.open("w") as output:
         worker = subprocess.Popen(
             [
-                *(sys.executable, "-m", "celery", "-A", "newsroom", "worker", "--pool=solo"),
+                *(sys.executable, "-m", "celery", "-A", "newsroom", "worker", *pool),
                 *("--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"),
             ],
             cwd=ROOT,
@@ -106,9 +98,23 @@ def celery_worker(django_db_setup, django_db_blocker, broker, tmp_path_factory):
             pytest.fail(f"the Celery worker did not start:\n{log.read_text()}")
         time.sleep(0.2)
     worker.log = log
-    yield worker
+    return worker
+
+
+def stop_worker(worker) -> None:
     worker.terminate()
     try:
         worker.wait(timeout=20)
     except subprocess.TimeoutExpired:
         worker.kill()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker, broker, tmp_path_factory):
+    """A real `celery worker` on the test database, logging to a file the test can read."""
+    if connection.vendor != "postgresql":
+        skip_or_fail("integration tests run on PostgreSQL (set DATABASE_URL; see .ci/run)")
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    worker = start_worker(log, CELERY_BROKER_URL=broker.url)
+    yield worker
+    stop_worker(worker)

@@ -150,3 +150,27 @@ def test_production_refuses_an_empty_host_list():
     result = run_manage("check", **production(ALLOWED_HOSTS=" , "))
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must name at least one host" in result.stderr
+
+
+def test_a_killed_worker_loses_no_task_and_no_retry_waits_past_the_visibility_timeout(settings):
+    # Acknowledged only once done, and given back to the broker when the worker dies.
+    assert settings.CELERY_TASK_ACKS_LATE is True
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
+    timeout = settings.CELERY_BROKER_VISIBILITY_TIMEOUT
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] == timeout
+    # A task waiting for its retry is unacknowledged: the longest wait plus the longest run
+    # must end before the broker would hand the message to a second worker.
+    assert timeout > settings.SHARE_RETRY_MAX_SECONDS + settings.CELERY_TASK_TIME_LIMIT
+    assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT < timeout
+    assert settings.SHARE_HTTP_TIMEOUT < settings.CELERY_TASK_SOFT_TIME_LIMIT
+    from newsroom.tasks import NewsroomTask
+
+    assert NewsroomTask.retry_backoff_max < timeout
+
+
+def test_a_retry_cap_longer_than_the_visibility_timeout_stops_start_up():
+    result = run_manage(
+        "check", CELERY_BROKER_VISIBILITY_TIMEOUT="600", SHARE_RETRY_MAX_SECONDS="600"
+    )
+    assert result.returncode != 0
+    assert "CELERY_BROKER_VISIBILITY_TIMEOUT=600 must be longer" in result.stderr
