@@ -8,16 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.errors import NotAllowed
-from articles import diffs, permissions, workflow
+from articles import diffs, permissions, selectors, workflow
 from articles.errors import IllegalTransition, StaleVersion
 from articles.labels import field_label, reason_label
 from articles.models import Article, ArticleEvent, Beat, Section, Series, Tag
+from newsroom import inputs
 from newsroom.admin_base import ReadOnlyAdmin
 
 
 def _number(value, default: int = 0) -> int:
     """A number from a form or the address; anything else counts as the default."""
-    return int(value) if value and value.isascii() and value.isdigit() else default
+    return inputs.number(value, default)
 
 
 @admin.register(Section)
@@ -84,6 +85,17 @@ class ArticleAdmin(ReadOnlyAdmin):
     list_select_related = ["section"]
     inlines = [EventInline]
     actions = ["publish_now", "cancel_schedules", "republish"]
+
+    def get_queryset(self, request):
+        # Reporters reach the admin too (their role makes them staff): only their stories.
+        stories = super().get_queryset(request)
+        if permissions.is_editor(request.user):
+            return stories
+        return stories.filter(pk__in=selectors.stories_of(request.user).values("pk"))
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or permissions.can_view(request.user, obj))
 
     @admin.display(description=_("Revisions"))
     def revisions_link(self, article):

@@ -161,7 +161,9 @@ def deliver(delivery_id: int) -> Outcome:
         return _finish(delivery, Status.SKIPPED, reason=Reason.NOT_CONFIGURED)
     if not spec.can_refresh:
         return _finish(delivery, Status.SKIPPED, reason=Reason.NO_REFRESH_API)
-    wait = ratelimit.acquire(spec.key, per_minute=settings.SHARE_FACEBOOK_RATE_PER_MINUTE)
+    wait = ratelimit.acquire(
+        spec.key, per_minute=settings.SHARE_FACEBOOK_RATE_PER_MINUTE, patience=MAX_RATE_SLEEP
+    )
     if wait > MAX_RATE_SLEEP:
         # Not this attempt's fault: back to pending, the attempt not counted.
         ShareDelivery.objects.filter(pk=delivery.pk, status=Status.RUNNING).update(

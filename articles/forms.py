@@ -2,6 +2,7 @@
 typed, turned into the content dict that articles.workflow saves or keeps aside)."""
 
 import re
+from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from articles import search_text, workflow
 from articles.models import Article, CommentMode, PhotoUse, Section, Series
 from articles.search_text import Problem
 from media.models import Photo
+from newsroom import inputs
 
 # The editor names each photo in the story's photo list: a saved use by its id, a photo
 # picked since the last save by "new-" and a number of the page's choosing.
@@ -30,6 +32,7 @@ class SectionsChoiceField(forms.ModelMultipleChoiceField):
     label_from_instance = SectionChoiceField.label_from_instance
 
 
+SEARCH_DATES = (date(1900, 1, 1), date(9998, 12, 31))
 QUERY_PROBLEMS = {
     Problem.EMPTY: _("Type a word to search for."),
     Problem.TOO_LONG: _("The search words are too long: use at most %(limit)d characters."),
@@ -82,6 +85,13 @@ class SearchForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        for name, day in (("since", since), ("until", until)):
+            # The date picker offers year 9999 and year 1: no story is that old or new,
+            # and the day after 9999-12-31 does not exist.
+            if day and not SEARCH_DATES[0] <= day <= SEARCH_DATES[1]:
+                self.add_error(name, _("Choose a date between 1900 and 9998."))
+                cleaned[name] = None
         since, until = cleaned.get("since"), cleaned.get("until")
         if since and until and since > until:
             self.add_error("until", _("The end date is before the start date."))
@@ -137,6 +147,9 @@ class StoryForm(forms.Form):
     )
     comment_mode = forms.ChoiceField(label=_("comments"), choices=CommentMode.choices)
     base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # A new story's page names itself, so that its second "save" (a double click, a
+    # reload) finds the draft the first one made instead of making another.
+    draft_key = forms.RegexField(regex=r"^[0-9a-f]{32}$", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,13 +216,13 @@ class StoryForm(forms.Form):
         keys = [key for key in self.data.getlist("photo") if PHOTO_KEY.fullmatch(key)]
         keys = list(dict.fromkeys(keys))[:MAX_PHOTOS]
         lead = self.data.get("lead_photo", "")
-        saved_ids = [int(key) for key in keys if key.isdigit()]
+        saved_ids = [inputs.number(key) for key in keys if key.isdigit()]
         new_photo_ids = {
             key: self.data.get(f"photo-{key}-photo", "") for key in keys if not key.isdigit()
         }
         saved = PhotoUse.objects.in_bulk(saved_ids)
         photos = Photo.objects.in_bulk(
-            [int(value) for value in new_photo_ids.values() if value.isdigit()]
+            [inputs.number(value) for value in new_photo_ids.values() if inputs.number(value)]
         )
         rows = []
         for key in keys:
@@ -220,14 +233,14 @@ class StoryForm(forms.Form):
                 "is_lead": key == lead,
             }
             if key.isdigit():
-                use = saved.get(int(key))
+                use = saved.get(inputs.number(key))
                 if use is None:
                     continue  # removed meanwhile by someone else: the save will tell them
                 entry = {"id": use.pk, "photo": use.photo_id, **fields}
                 photo = use.photo_id
             else:
                 value = new_photo_ids[key]
-                photo = photos.get(int(value)) if value.isdigit() else None
+                photo = photos.get(inputs.number(value))
                 if photo is None:
                     self.photo_errors.append(_("A chosen photo is no longer in the library."))
                     continue

@@ -253,11 +253,11 @@ def in_section(section) -> QuerySet[Article]:
     )
 
 
-def _curated_front(section, newest: list[Article], *, top_count: int):
+def _curated_front(section, newest: list[Article], *, top_count: int, within=None):
     """The lead and top stories of a page: the curated ones still public, in their order,
     then the newest stories not already placed. Before any curation, the newest story with
     a photo leads."""
-    curated = curated_stories(section)
+    curated = curated_stories(section, within)
     if not curated:
         with_photo = [story for story in newest if story.lead_uses]
         lead = with_photo[0] if with_photo else (newest[0] if newest else None)
@@ -267,8 +267,9 @@ def _curated_front(section, newest: list[Article], *, top_count: int):
     return stories[0], stories[1 : top_count + 1]
 
 
-def curated_stories(section) -> list[Article]:
-    """The page's curated stories that are still public, in the editors' order."""
+def curated_stories(section, within: QuerySet[Article] | None = None) -> list[Article]:
+    """The page's curated stories that are still public (and, for a section's page, still
+    in `within`, its stories: one moved to another section leaves), in the editors' order."""
     slots = list(
         FrontSlot.objects.filter(section=section, article__status=Article.Status.PUBLISHED)
         .order_by("position")
@@ -276,7 +277,9 @@ def curated_stories(section) -> list[Article]:
     )
     if not slots:
         return []
-    stories = with_lead_photo(for_lists(published()).select_related("section")).in_bulk(slots)
+    if within is None:
+        within = with_lead_photo(for_lists(published()).select_related("section"))
+    stories = within.in_bulk(slots)
     return [stories[pk] for pk in slots if pk in stories]
 
 
@@ -285,7 +288,7 @@ def section_front(section, stories: QuerySet[Article]) -> tuple[Article | None, 
     if section.parent_id or not FrontSlot.objects.filter(section=section).exists():
         return None, []
     newest = list(stories.order_by("-published_at", "-id")[: SECTION_TOP_STORIES + 1])
-    return _curated_front(section, newest, top_count=SECTION_TOP_STORIES)
+    return _curated_front(section, newest, top_count=SECTION_TOP_STORIES, within=stories)
 
 
 def public_corrections():

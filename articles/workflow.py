@@ -425,11 +425,19 @@ FRONT_SLOTS = {"home": 7, "section": 5}
 
 
 @transaction.atomic
-def curate(section: Section | None, *, actor: User, story_ids: list[int]) -> bool:
+def curate(
+    section: Section | None,
+    *,
+    actor: User,
+    story_ids: list[int],
+    shown: list[int] | None = None,
+) -> bool:
     """Set the curated stories of the home page (section None) or of a top section's page,
     in order: the first is the lead. Only published stories (of the section, on a
     section's page) may be placed; a page shows the newest stories where a slot is
-    empty. Returns False, writing nothing, when the order is unchanged.
+    empty. `shown` is the order the editor's page was drawn from: when another editor
+    changed the page since, nothing is written (their change would be lost).
+    Returns False, writing nothing, when the order is unchanged.
     History: one FrontChange with the order before and after."""
     require(permissions.is_editor(actor))
     if section is not None and (section.parent_id or not section.is_active):
@@ -441,6 +449,13 @@ def curate(section: Section | None, *, actor: User, story_ids: list[int]) -> boo
     # Locking the page's slots serialises two editors curating the same page at once.
     slots = list(FrontSlot.objects.select_for_update().filter(section=section).order_by("position"))
     before = [slot.article_id for slot in slots]
+    if shown is not None and list(shown) != before:
+        raise ValueError(
+            _(
+                "Another editor changed this page after you opened it. Here it is as it "
+                "is now: make your change again."
+            )
+        )
     # Only stories placed now are checked: one placed earlier and taken down since stays
     # in the order (the pages skip it) rather than blocking every other change.
     added = set(wanted) - set(before)

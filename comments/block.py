@@ -13,6 +13,7 @@ from articles.models import Article
 from comments import moderation, permissions, rules, selectors
 from comments.forms import CommentForm
 from comments.models import CommentReport
+from newsroom import inputs
 
 # The block's own query parameters on the article page's address.
 SORT, PAGE = "csort", "cpage"
@@ -28,7 +29,7 @@ def position(request) -> tuple[str, int]:
     source = request.POST if request.method == "POST" else request.GET
     sort = source.get(SORT, "")
     page = source.get(PAGE, "")
-    return sort, int(page) if page.isascii() and page.isdigit() else 1
+    return sort, max(inputs.number(page, 1), 1)
 
 
 def address(story: Article, *, sort: str = "", page: int = 1, anchor: str = "comments") -> str:

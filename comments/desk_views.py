@@ -5,7 +5,7 @@ missing; staff without the Moderator role get 403."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from accounts.roles import Role
 from articles.models import Article, Section
 from comments import errors, moderation, permissions, selectors
 from comments.models import Comment, ModerationAction, Reason, WordRule
+from newsroom import inputs
 
 PAGE_SIZE = 25
 LOG_PAGE_SIZE = 50
@@ -82,9 +83,21 @@ def _labelled(entries):
     return entries
 
 
+def _story_in_reach(user, story_id: int) -> Article | None:
+    """A published story with comments this moderator may act on, for a filter's title;
+    any other story (a draft, another desk's section) is not named."""
+    in_reach = permissions.moderatable(user).filter(story_id=OuterRef("pk"))
+    return (
+        Article.objects.filter(pk=story_id, status=Article.Status.PUBLISHED)
+        .filter(Exists(in_reach))
+        .only("headline")
+        .first()
+    )
+
+
 def _number(value) -> int | None:
     value = str(value or "")
-    return int(value) if value.isascii() and value.isdigit() else None
+    return inputs.number(value)
 
 
 def _back(request, default: str) -> str:
@@ -119,11 +132,12 @@ def queue(request):
     section = next((s for s in sections if str(s.pk) == request.GET.get("section")), None)
     scoped = permissions.moderatable(user)
     if section is not None:
-        scoped = scoped.filter(Q(story__section=section) | Q(story__section__parent=section))
+        below = Section.objects.descendants(section, include_self=True).values("pk")
+        scoped = scoped.filter(story__section__in=below)
     story = None
     story_id = _number(request.GET.get("story"))
     if story_id is not None:
-        story = Article.objects.filter(pk=story_id).only("headline").first()
+        story = _story_in_reach(user, story_id)
         scoped = scoped.filter(story_id=story_id)
     counts = selectors.queue_counts(scoped)
     page = Paginator(selectors.desk_queue(scoped, tab), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -305,7 +319,7 @@ def _act_on_reader(request, reader: User) -> str:
     action = data.get("action")
     if action == "suspend":
         length = data.get("length", "")
-        if length != "ban" and _number(length) is None:
+        if length not in dict(SUSPENSIONS):
             raise errors.NotModeratable(_("Choose how long."))
         if data.get("reason") not in Reason.values:
             raise errors.NotModeratable(_("Choose the rule the reader broke."))
@@ -403,7 +417,7 @@ def log(request):
     story = None
     story_id = _number(request.GET.get("story"))
     if story_id is not None:
-        story = Article.objects.filter(pk=story_id).only("headline").first()
+        story = _story_in_reach(request.user, story_id)
         filters &= Q(story_id=story_id)
     action = request.GET.get("action", "")
     if action in dict(LOG_ACTIONS):

@@ -114,6 +114,9 @@ def post_comment(
     if repeated is not None:
         return repeated
     digest = throttles.ip_hash(ip)
+    # The reader's limits count across stories: their own row, locked, makes two posts of
+    # theirs to two stories at once take turns.
+    _standing(author.pk)
     throttles.check_post(story.pk, author=author, ip_digest=digest, now=now)
     throttles.check_duplicate(author=author, text=text, now=now)
     verdict = word_rules().check(text)
@@ -189,6 +192,7 @@ def vote(comment: Comment, *, voter: User, value: str) -> Comment:
     if old == value:
         return comment
     if value:
+        _standing(voter.pk)  # the daily cap counts across comments: one at a time
         throttles.check_vote(voter, now=timezone.now())
     _count(comment, old, -1)
     _count(comment, value, +1)
@@ -227,6 +231,7 @@ def report(comment: Comment, *, reporter: User, reason: str, note: str = "") -> 
         raise errors.OwnComment(_("You cannot report your own comment."))
     if CommentReport.objects.filter(comment=comment, reporter=reporter).exists():
         raise errors.AlreadyReported()
+    _standing(reporter.pk)  # the daily cap counts across comments: one at a time
     throttles.check_report(reporter, now=timezone.now())
     note = " ".join(note.split())[:200]
     filed = CommentReport.objects.create(

@@ -6,7 +6,10 @@ written anyway (comments, the comments' history). A counter in the cache would b
 but the house cache fails open (django-redis IGNORE_EXCEPTIONS): with Redis down a
 cache-only throttle would silently stop limiting, and spam arrives exactly when things are
 already going wrong. Each count runs inside the transaction of the action it limits, after
-the story (or the comment) is locked, so two posts at once cannot both slip under a limit.
+the story (or the comment) and the acting reader's standing row are locked, so two actions
+of one reader at once cannot both slip under a limit. The per-address limit counts several
+readers' posts and has no row of its own to lock: at worst, readers behind one address who
+post in the same instant go a comment or two over it.
 """
 
 from datetime import datetime, timedelta

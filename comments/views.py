@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -31,6 +32,9 @@ def _is_script(request) -> bool:
 def _fragment(request, story: Article, *, status: int = 200, **options) -> HttpResponse:
     response = HttpResponse(block.render(request, story, **options), status=status)
     response[FRAGMENT_HEADER] = "1"
+    if request.user.is_authenticated:
+        # The reader's own form, token and votes: never for a shared cache.
+        patch_cache_control(response, private=True)
     return response
 
 

@@ -1,6 +1,7 @@
 """The reporter's desk: the dashboard of one's stories, the story editor and the preview.
 Every change goes through articles.workflow; these views only read forms and show results."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ from articles.forms import StoryForm, initial_from
 from articles.models import Article, AutosaveDraft, CommentMode, Network
 from articles.views.public import story_page
 from media.models import Photo
+from newsroom import inputs
 
 Status = Article.Status
 PANEL_SIZE = 10
@@ -91,7 +93,7 @@ def dashboard(request):
 def _panel(request, key: str, count: int) -> Panel:
     pages = max(1, -(-count // PANEL_SIZE))
     number = request.GET.get(key, "1")
-    number = min(max(int(number), 1), pages) if number.isascii() and number.isdigit() else 1
+    number = min(max(inputs.number(number, 1), 1), pages)
     start = (number - 1) * PANEL_SIZE
     stories = (
         list(selectors.desk_panel(request.user, key)[start : start + PANEL_SIZE]) if count else []
@@ -121,6 +123,9 @@ def story_new(request):
     if request.method == "POST":
         form = StoryForm(request.POST)
         action = request.POST.get("action", "save")
+        made = _draft_made_by(request, request.POST.get("draft_key", ""))
+        if made is not None:
+            return redirect("story_desk:edit", made.pk)
         if form.is_valid():
             content = form.content()
             section = form.cleaned_data["section"]
@@ -137,6 +142,7 @@ def story_new(request):
             except (NotAllowed, IllegalTransition, ValueError) as error:
                 messages.error(request, str(error))
             else:
+                _remember_draft(request, form.cleaned_data["draft_key"], article)
                 messages.success(request, DONE_MESSAGES.get(action, DONE_MESSAGES["save"]))
                 if action == "submit":
                     return redirect("story_desk:dashboard")
@@ -148,11 +154,32 @@ def story_new(request):
                 "base_version": 1,
                 "comment_mode": CommentMode.INHERIT,
                 "byline_1": profile.pk if profile else None,
+                "draft_key": uuid.uuid4().hex,
             }
         )
     return _editor(
         request, form, article=None, rows=form.photo_rows, status=400 if form.is_bound else 200
     )
+
+
+NEW_DRAFTS = "desk_new_drafts"
+
+
+def _remember_draft(request, key: str, article: Article) -> None:
+    if key:
+        made = request.session.get(NEW_DRAFTS, {})
+        made[key] = article.pk
+        request.session[NEW_DRAFTS] = dict(list(made.items())[-20:])
+
+
+def _draft_made_by(request, key: str) -> Article | None:
+    """The draft an earlier post of this new-story page made, if the writer may still
+    open it."""
+    article_id = request.session.get(NEW_DRAFTS, {}).get(key) if key else None
+    if article_id is None:
+        return None
+    article = Article.objects.filter(pk=article_id).first()
+    return article if article and permissions.can_view(request.user, article) else None
 
 
 @never_cache
@@ -275,7 +302,7 @@ def story_autosave(request, article_id: int):
     draft = workflow.autosave(
         article,
         actor=request.user,
-        base_version=int(base_version) if base_version.isdigit() else article.version,
+        base_version=inputs.number(base_version, article.version),
         content={"fields": fields},
     )
     lock = workflow.open_for_editing(article, actor=request.user)

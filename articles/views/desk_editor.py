@@ -30,6 +30,7 @@ from articles.models import (
     ShareLink,
 )
 from articles.views.desk import local_time, story_for
+from newsroom import inputs
 
 QUEUE_PAGE_SIZE = 30
 SCHEDULE_DAYS = 14
@@ -204,7 +205,9 @@ def front(request):
             messages.error(request, _("That story cannot be found."))
         else:
             try:
-                changed = workflow.curate(section, actor=request.user, story_ids=wanted)
+                changed = workflow.curate(
+                    section, actor=request.user, story_ids=wanted, shown=order
+                )
             except (NotAllowed, ValueError) as refusal:
                 messages.error(request, str(refusal))
             else:
@@ -246,7 +249,7 @@ def front(request):
 
 def _story_id(value: str) -> int | None:
     """A story id from a form, or None: digits only, short enough for any database."""
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else None
+    return inputs.number(value)
 
 
 def _reorder(order: list[int], data) -> list[int] | None:
@@ -283,7 +286,7 @@ def share_link_create(request, article_id: int):
         link = workflow.create_share_link(
             article,
             actor=request.user,
-            hours=int(hours) if hours.isascii() and hours.isdigit() else 0,
+            hours=inputs.number(hours, 0),
             note=request.POST.get("note", ""),
         )
     except ValueError as refusal:

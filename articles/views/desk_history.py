@@ -17,6 +17,7 @@ from articles import diffs, labels, permissions, selectors, workflow
 from articles.errors import IllegalTransition, StaleVersion
 from articles.models import Article, CommentMode, Revision, Section, Series
 from articles.views.desk import story_for
+from newsroom import inputs
 
 EVENTS_PER_PAGE = 50
 STATUS_LABELS = dict(Article.Status.choices)
@@ -118,11 +119,9 @@ def _restore(request, article: Article):
     now. A page opened before someone else's save is refused with their name."""
     if not permissions.can_edit(request.user, article):
         raise NotAllowed(_("This story cannot be changed in its present state."))
-    number = request.POST.get("restore", "")
+    number = inputs.number(request.POST.get("restore", ""))
     revision = (
-        selectors.revisions(article).filter(number=number).first()
-        if number.isascii() and number.isdigit()
-        else None
+        selectors.revisions(article).filter(number=number).first() if number is not None else None
     )
     if revision is None:
         raise Http404
@@ -132,7 +131,7 @@ def _restore(request, article: Article):
             article,
             revision,
             actor=request.user,
-            base_version=int(base) if base.isascii() and base.isdigit() else 0,
+            base_version=inputs.number(base, 0),
         )
     except (StaleVersion, IllegalTransition, ValueError) as error:
         messages.error(request, str(error))

@@ -34,7 +34,8 @@ def sitemap_index(request):
 
 @require_GET
 def sitemap_month(request, year: str, month: str):
-    if not 1 <= int(month) <= 12:
+    # Beyond these, a month has no stories and its dates no place in the database.
+    if not (1 <= int(month) <= 12 and 1900 <= int(year) <= 9998):
         raise Http404
     stories = selectors.sitemap_month(int(year), int(month))
     if not stories:  # every story of the month was taken down, or there never was one

@@ -13,6 +13,7 @@ from django import template
 from django.utils import timezone
 
 from comments import block, selectors
+from newsroom import inputs
 
 register = template.Library()
 
@@ -49,7 +50,7 @@ def my_comments(context):
     removed lately, with the reasons (one more)."""
     request = context["request"]
     number = request.GET.get("comments_page", "")
-    number = int(number) if number.isascii() and number.isdigit() and int(number) > 0 else 1
+    number = max(inputs.number(number, 1), 1)
     start = (number - 1) * MY_COMMENTS_PAGE_SIZE
     rows = list(selectors.comments_of(request.user)[start : start + MY_COMMENTS_PAGE_SIZE + 1])
     return {

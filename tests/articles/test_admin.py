@@ -44,6 +44,25 @@ def test_an_editor_sees_the_list_of_stories(client, editor, story_in):
     assert "반도체 수출 석 달째 증가" in response.text
 
 
+def test_a_reporter_sees_only_their_own_stories_in_the_admin(
+    client, reporter, other_reporter, story_in
+):
+    own = story_in(Status.DRAFT)
+    others = story_in(Status.SCHEDULED, author=other_reporter)
+    others.headline = "남의 예약 기사"
+    others.save(update_fields=["headline"])
+    client.force_login(reporter)
+
+    listing = client.get(LIST)
+
+    assert "반도체 수출 석 달째 증가" in listing.text
+    assert "남의 예약 기사" not in listing.text
+    assert client.get(f"{LIST}{own.pk}/change/").status_code == 200
+    # Someone else's story is not there for them (the admin sends them back to the list).
+    assert client.get(f"{LIST}{others.pk}/change/").status_code in (302, 403, 404)
+    assert "남의 예약 기사" not in client.get(f"{LIST}{others.pk}/change/", follow=True).text
+
+
 def test_the_revisions_page_shows_what_changed_between_two_revisions(client, editor, revised):
     client.force_login(editor)
 

@@ -536,6 +536,19 @@ def test_a_refused_new_story_answers_400(client, reporter, section, changes):
     assert not Article.objects.exists()
 
 
+def test_a_double_click_on_save_for_a_new_story_makes_one_draft(client, reporter, section):
+    client.force_login(reporter)
+
+    page_key = form_values(client.get(NEW))["draft_key"]
+
+    first = client.post(NEW, new_story(section, reporter, draft_key=page_key))
+    second = client.post(NEW, new_story(section, reporter, draft_key=page_key))
+
+    story = Article.objects.get()
+    assert first["Location"] == second["Location"] == edit_url(story)
+    assert Revision.objects.filter(article=story).count() == 1
+
+
 def test_save_and_submit_on_a_new_story_creates_and_submits_it(client, reporter, section):
     client.force_login(reporter)
 

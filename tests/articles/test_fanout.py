@@ -367,10 +367,24 @@ def test_an_empty_rate_limit_bucket_postpones_without_counting_an_attempt(
 def test_the_local_bucket_allows_a_burst_then_asks_to_wait(settings, caplog, monkeypatch):
     settings.REDIS_URL = ""
     monkeypatch.setitem(ratelimit._last_warning, "at", 0.0)
-    waits = [ratelimit.acquire("test-local", per_minute=60, burst=2) for _n in range(3)]
+    waits = [ratelimit.acquire("test-local", per_minute=60, burst=2, patience=5) for _n in range(3)]
     assert waits[:2] == [0.0, 0.0]
     assert 0 < waits[2] <= 1.0
     assert "per worker process" in caplog.text  # the fallback is never silent
+
+
+def test_callers_queue_up_for_the_bucket_instead_of_sharing_one_token(settings, monkeypatch):
+    settings.REDIS_URL = ""
+    monkeypatch.setitem(ratelimit._last_warning, "at", 1.0)
+    waits = [
+        ratelimit.acquire("test-queue", per_minute=60, burst=1, patience=2.5) for _n in range(5)
+    ]
+    # One a second: the first goes at once, the next two are each given a later token, the
+    # others would wait too long and take none (so they do not push the queue further back).
+    assert waits[0] == 0.0
+    assert [round(wait) for wait in waits[1:3]] == [1, 2]
+    assert all(wait > 2.5 for wait in waits[3:])
+    assert round(waits[3]) == round(waits[4]) == 3
 
 
 def test_every_retry_delay_stays_below_the_visibility_timeout(settings):

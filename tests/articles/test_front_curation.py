@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from accounts.errors import NotAllowed
 from articles import workflow
 from articles.models import Article, FrontChange, FrontSlot
+from tests.articles.conftest import edit
 from tests.articles.reader_fixtures import *  # noqa: F403
 from tests.articles.reader_fixtures import Desk, Newsroom, korean, parse
 from tests.factories import SectionFactory
@@ -647,3 +648,33 @@ def test_a_placed_story_taken_down_later_does_not_block_other_changes(client, ed
 
     public = [pk for pk in slots() if pk != gone.pk]
     assert public == [last.pk, first.pk]
+
+
+def test_a_change_made_from_a_page_another_editor_changed_since_is_refused(
+    client, editor, second_editor, desk: Desk
+):
+    first, second = desk.many(2, prefix="경쟁")
+    client.force_login(editor)
+    # Both editors look at the empty home page; the second editor places a story first.
+    workflow.curate(None, actor=second_editor, story_ids=[second.pk], shown=[])
+
+    response = client.post(FRONT, {"page": "home", "op": f"add:{first.pk}"}, follow=True)
+
+    assert slots() == [second.pk]  # the other editor's change is kept
+    assert korean(
+        "Another editor changed this page after you opened it. Here it is as it is now: "
+        "make your change again."
+    ) in messages_of(response)
+
+
+def test_a_story_moved_to_another_section_leaves_its_old_sections_front(
+    client, editor, desk: Desk, newsroom: Newsroom
+):
+    moved = desk.story("옮겨질 기사", section=newsroom.industry, at=ago(hours=3))
+    desk.story("남는 기사", section=newsroom.industry, at=ago(hours=2))
+    workflow.curate(newsroom.industry, actor=editor, story_ids=[moved.pk])
+
+    edit(moved, actor=editor, section=newsroom.finance.pk)
+
+    front = page_at(client, "/sections/industry/").one("div", cls="section-front")
+    assert headlines(front.one("article", cls="lead-story")) == ["남는 기사"]

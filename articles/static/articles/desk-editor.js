@@ -80,7 +80,11 @@
   function markDirty() { dirty = true; }
   form.addEventListener("input", markDirty);
   form.addEventListener("change", markDirty);
-  form.addEventListener("submit", function () { submitting = true; });
+  form.addEventListener("submit", function (event) {
+    // A second click while the first save is on its way would post the same thing again.
+    if (submitting) event.preventDefault();
+    submitting = true;
+  });
 
   var status = form.querySelector("[data-autosave-status]");
   var lockMessage = document.querySelector("[data-lock-message]");
