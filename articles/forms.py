@@ -99,7 +99,7 @@ class SearchForm(forms.Form):
 
 
 def _sections():
-    return Section.objects.filter(is_active=True).select_related("parent").order_by("order", "pk")
+    return Section.objects.active_tree()
 
 
 class StoryForm(forms.Form):

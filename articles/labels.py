@@ -51,6 +51,9 @@ EVENT_ACTIONS = {
     "unpublish": pgettext_lazy("story event", "taken down"),
     "republish": pgettext_lazy("story event", "published again"),
     "unpublish_scheduled": pgettext_lazy("story event", "take-down scheduled"),
+    "share_link_created": pgettext_lazy("story event", "preview link made"),
+    "share_link_revoked": pgettext_lazy("story event", "preview link revoked"),
+    "share_rerun": pgettext_lazy("story event", "sharing delivery re-run"),
 }
 
 

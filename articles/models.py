@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from tree_queries.models import TreeNode
+from tree_queries.query import TreeQuerySet
 
 from accounts.models import StaffProfile
 from articles import labels
@@ -20,6 +21,12 @@ class CommentMode(models.TextChoices):
     OPEN = "open", _("Open")
     PREMODERATED = "premoderated", _("Held for moderation")
     CLOSED = "closed", _("Closed")
+
+
+class SectionQuerySet(TreeQuerySet):
+    def active_tree(self):
+        """Active sections depth first, each followed by its subsections (for pickers)."""
+        return self.with_tree_fields().filter(is_active=True).select_related("parent")
 
 
 class Section(TreeNode):
@@ -43,6 +50,8 @@ class Section(TreeNode):
         blank=True,
         help_text=_("Days after publication when comments close by themselves; empty: never."),
     )
+
+    objects = SectionQuerySet.as_manager(with_tree_fields=False)
 
     class Meta:
         verbose_name = _("section")

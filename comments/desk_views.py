@@ -109,7 +109,7 @@ def _back(request, default: str) -> str:
 
 def _sections(user) -> list[Section]:
     scope = permissions.moderated_sections(user)
-    sections = Section.objects.filter(is_active=True).select_related("parent")
+    sections = Section.objects.active_tree()
     if scope is not None:
         sections = sections.filter(pk__in=scope)
     return list(sections.order_by("order", "pk"))
@@ -249,7 +249,10 @@ def _act_on_comment(request, comment: Comment) -> str:
     data, user = request.POST, request.user
     action = data.get("action")
     if action == "approve":
+        kept_in_place = comment.status == Comment.Status.PUBLISHED
         moderation.approve(comment, actor=user, note=data.get("note", ""))
+        if kept_in_place:
+            return _("The reports are dismissed; the comment stays as it is.")
         return _("The comment is approved.")
     if action == "reject":
         if data.get("reason") not in Reason.values:

@@ -56,6 +56,32 @@ DONE_MESSAGES = {
 }
 
 
+# django-prose-editor's toolbar names its buttons in English, and its dialogs ask
+# window.gettext: the editor page gives both these translations.
+EDITOR_LABELS = {
+    "paragraph": _("Paragraph"),
+    "Paragraph": _("Paragraph"),
+    "Heading 2": _("Subheading"),
+    "Heading 3": _("Small subheading"),
+    "bold": _("Bold"),
+    "italic": _("Italic"),
+    "unordered list": _("Bulleted list"),
+    "ordered list": _("Numbered list"),
+    "blockquote": _("Quotation"),
+    "insert link": _("Insert a link"),
+    "remove link": _("Remove the link"),
+    "undo": _("Undo"),
+    "redo": _("Redo"),
+    "URL": _("Address (URL)"),
+    "Title": _("Link title"),
+    "Edit Link": _("Edit the link"),
+    "Update": _("Apply"),
+    "Insert": _("Insert"),
+    "Cancel": _("Cancel"),
+    "List properties": _("List settings"),
+}
+
+
 @dataclass
 class Panel:
     key: str
@@ -249,6 +275,9 @@ def _save(request, article: Article):
     except (NotAllowed, IllegalTransition, NoteRequired, ValueError) as error:
         messages.error(request, str(error))
         return _editor(request, form, article=article, rows=form.photo_rows, status=400)
+    # Whatever comes next, the writer is done with this page: the editor page they land on
+    # (if they may still edit) marks them as editing again.
+    workflow.close_for_editing(article, actor=request.user)
     messages.success(request, DONE_MESSAGES[action])
     if action == "submit" or not permissions.can_view(request.user, article):
         return redirect("story_desk:dashboard")  # the writer's part is done
@@ -494,6 +523,7 @@ def _editor(
             "can_share_preview": sharing,
             "share_links": _share_links(request, article) if sharing else [],
             "link_hours": LINK_HOURS,
+            "editor_labels": {english: str(label) for english, label in EDITOR_LABELS.items()},
             "fanout": _fanout_status(request.user, article) if article else None,
         },
         status=status,

@@ -40,9 +40,7 @@ SCHEDULE_DAYS = 14
 @desk_view("articles.publish_article")
 def queue(request):
     """Submitted stories, longest waiting first; filter by section and by reporter."""
-    sections = list(
-        Section.objects.filter(is_active=True).select_related("parent").order_by("order", "pk")
-    )
+    sections = list(Section.objects.active_tree())
     reporters = list(StaffProfile.objects.filter(bylines__isnull=False).distinct())
     section = next((s for s in sections if str(s.pk) == request.GET.get("section")), None)
     reporter = next((p for p in reporters if str(p.pk) == request.GET.get("reporter")), None)
@@ -148,7 +146,11 @@ def decide(request, article_id: int, decision: str):
         {
             "article": article,
             "decision": decision,
-            "title": DECISIONS[decision],
+            "title": (
+                _("Reschedule the publication")
+                if decision == "schedule" and article.status == Article.Status.SCHEDULED
+                else DECISIONS[decision]
+            ),
             "back": back,
             "error": error,
             "posted": request.POST,

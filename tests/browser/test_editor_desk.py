@@ -135,7 +135,7 @@ def test_a_story_goes_from_the_queue_back_to_its_reporter_and_onto_the_home_page
     desk_page.wait_for_url("**/decide/schedule/**")
     expect(desk_page.locator("#decide-at")).to_have_value(local_input(tomorrow))
     desk_page.locator("#decide-at").fill(local_input(later))
-    desk_page.get_by_role("button", name="출고 예약").click()
+    desk_page.get_by_role("button", name="출고 시각 변경").click()
     desk_page.wait_for_url(f"{url}/desk/schedule/")
     row = desk_page.locator(".schedule-day .desk-row", has_text=HEADLINE)
     expect(row.locator("time")).to_have_text("08:00")

@@ -87,6 +87,7 @@
   });
 
   var status = form.querySelector("[data-autosave-status]");
+  if (status) status.hidden = false; // autosave is this script's: without it, no such promise
   var lockMessage = document.querySelector("[data-lock-message]");
   var url = form.dataset.autosaveUrl;
   if (!url || !window.fetch) return;

@@ -92,8 +92,33 @@ function createEditor() {
   });
 }
 
+// The toolbar's own labels (titles, and the words of its menus), never the story's text.
+function translateToolbar(root) {
+  const say = window.gettext || ((text) => text);
+  for (const element of root.querySelectorAll("[title], [aria-label]")) {
+    if (element.closest(".ProseMirror")) continue;
+    for (const name of ["title", "aria-label"]) {
+      const text = element.getAttribute(name);
+      if (text && say(text) !== text) element.setAttribute(name, say(text));
+    }
+  }
+  // Icon buttons show their icon's name as text (a font ligature): leave those alone.
+  for (const element of root.querySelectorAll(".prose-menubar *:not(.material-icons)")) {
+    if (element.children.length === 0 && element.textContent.trim()) {
+      const text = element.textContent.trim();
+      if (say(text) !== text) element.textContent = say(text);
+    }
+  }
+}
+
 if (textarea) {
   const editor = createEditor();
+  const holder = textarea.closest(".prose-editor");
+  translateToolbar(holder);
+  new MutationObserver(() => translateToolbar(holder)).observe(holder, {
+    childList: true,
+    subtree: true,
+  });
   form.classList.add("rich-editor-ready");
   form.addEventListener("story-photo-insert", (event) => {
     editor.chain().focus().insertContent({ type: "storyPhoto", attrs: { use: event.detail.key } }).run();
