@@ -563,7 +563,7 @@ def test_the_search_finds_published_stories_by_headline_and_never_a_draft(
         "반도체 수출 증가"
     ]
     nothing = parse(client.get(FRONT, {"q": "없는 낱말"})).one("ul", cls="desk-list")
-    assert nothing.text == korean("No published story has those words in its headline.")
+    assert nothing.text == korean("No other published story has those words in its headline.")
 
 
 @pytest.mark.parametrize("count", [1, 7])
