@@ -226,9 +226,12 @@ def test_the_link_shows_the_story_to_anyone_as_a_preview_and_counts_the_opening(
     page = parse(response)
     assert page.one("h1").text == "반도체 수출 석 달째 증가"
     banner = page.one("p", cls="preview-banner")
-    assert banner.text == (
-        f"미리보기: 독자에게는 보이지 않는 화면입니다. 기사 상태: {story.get_status_display()}."
-    )
+    if story.status == Status.PUBLISHED:
+        assert banner.text == "미리보기: 출고된 기사이며 독자는 원래 주소에서 볼 수 있습니다."
+    else:
+        assert banner.text == (
+            f"미리보기: 독자에게는 보이지 않는 화면입니다. 기사 상태: {story.get_status_display()}."
+        )
     assert banner.links() == []
     assert korean("Back to the editor") not in response.text
     assert edit_url(story) not in response.text
