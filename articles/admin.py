@@ -16,11 +16,6 @@ from newsroom import inputs
 from newsroom.admin_base import ReadOnlyAdmin
 
 
-def _number(value, default: int = 0) -> int:
-    """A number from a form or the address; anything else counts as the default."""
-    return inputs.number(value, default)
-
-
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
     list_display = [
@@ -125,7 +120,7 @@ class ArticleAdmin(ReadOnlyAdmin):
             revision.reason_label = reason_label(revision.reason)
         by_number = {revision.number: revision for revision in revisions}
         if request.method == "POST":
-            revision = by_number.get(_number(request.POST.get("restore")))
+            revision = by_number.get(inputs.number(request.POST.get("restore")))
             if revision is None:
                 raise PermissionDenied
             try:
@@ -133,7 +128,7 @@ class ArticleAdmin(ReadOnlyAdmin):
                     article,
                     revision,
                     actor=request.user,
-                    base_version=_number(request.POST.get("base_version")),
+                    base_version=inputs.number(request.POST.get("base_version"), 0),
                 )
             except (NotAllowed, StaleVersion) as error:
                 messages.error(request, str(error))
@@ -143,8 +138,8 @@ class ArticleAdmin(ReadOnlyAdmin):
                 )
             return redirect(reverse("admin:articles_article_revisions", args=[article.pk]))
         newest = revisions[0].number if revisions else 0
-        older = by_number.get(_number(request.GET.get("from"), newest - 1))
-        newer = by_number.get(_number(request.GET.get("to"), newest))
+        older = by_number.get(inputs.number(request.GET.get("from"), newest - 1))
+        newer = by_number.get(inputs.number(request.GET.get("to"), newest))
         return TemplateResponse(
             request,
             "admin/articles/article/revisions.html",

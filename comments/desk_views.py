@@ -95,11 +95,6 @@ def _story_in_reach(user, story_id: int) -> Article | None:
     )
 
 
-def _number(value) -> int | None:
-    value = str(value or "")
-    return inputs.number(value)
-
-
 def _back(request, default: str) -> str:
     back = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -135,7 +130,7 @@ def queue(request):
         below = Section.objects.descendants(section, include_self=True).values("pk")
         scoped = scoped.filter(story__section__in=below)
     story = None
-    story_id = _number(request.GET.get("story"))
+    story_id = inputs.number(request.GET.get("story"))
     if story_id is not None:
         story = _story_in_reach(user, story_id)
         scoped = scoped.filter(story_id=story_id)
@@ -170,10 +165,10 @@ def decide(request):
     single = request.POST.get("one", "")
     decision, _sep, one = single.partition(":")
     if one:
-        ids = [_number(one)]
+        ids = [inputs.number(one)]
     else:
         decision = request.POST.get("decision", "")
-        ids = [_number(pk) for pk in request.POST.getlist("comment")]
+        ids = [inputs.number(pk) for pk in request.POST.getlist("comment")]
     ids = [pk for pk in ids if pk is not None]
     if decision not in ("approve", "reject") or not ids:
         messages.error(request, _("Tick at least one comment and choose what to do."))
@@ -260,7 +255,7 @@ def _act_on_comment(request, comment: Comment) -> str:
         moderation.reject(comment, actor=user, reason=data["reason"], note=data.get("note", ""))
         return _("The comment is rejected; its author is told why.")
     if action == "blind":
-        days = _number(data.get("days")) or 0
+        days = inputs.number(data.get("days")) or 0
         moderation.blind(
             comment,
             actor=user,
@@ -329,7 +324,7 @@ def _act_on_reader(request, reader: User) -> str:
         moderation.suspend(
             reader,
             actor=user,
-            days=None if length == "ban" else _number(length),
+            days=None if length == "ban" else inputs.number(length),
             reason=data["reason"],
             note=data.get("note", ""),
             reject_all=data.get("reject_all") == "1",
@@ -356,7 +351,7 @@ def words(request):
             raise NotAllowed
         try:
             if request.POST.get("remove"):
-                rule = get_object_or_404(WordRule, pk=_number(request.POST["remove"]) or 0)
+                rule = get_object_or_404(WordRule, pk=inputs.number(request.POST["remove"]) or 0)
                 moderation.remove_word_rule(rule, actor=request.user)
                 messages.success(request, _("“%(word)s” is off the list.") % {"word": rule.word})
             else:
@@ -413,12 +408,12 @@ def log(request):
     if moderator is not None:
         filters &= Q(actor=moderator)
     reader = None
-    reader_id = _number(request.GET.get("reader"))
+    reader_id = inputs.number(request.GET.get("reader"))
     if reader_id is not None:
         reader = User.objects.filter(pk=reader_id).only("nickname").first()
         filters &= Q(reader_id=reader_id)
     story = None
-    story_id = _number(request.GET.get("story"))
+    story_id = inputs.number(request.GET.get("story"))
     if story_id is not None:
         story = _story_in_reach(request.user, story_id)
         filters &= Q(story_id=story_id)

@@ -29,7 +29,7 @@ from articles.models import (
     ShareDelivery,
     ShareLink,
 )
-from articles.views.desk import local_time, story_for
+from articles.views.desk import DONE_MESSAGES, local_time, story_for
 from newsroom import inputs
 
 QUEUE_PAGE_SIZE = 30
@@ -109,14 +109,9 @@ DECISIONS = {
     "republish": _("Publish again"),
 }
 DONE = {
-    "publish": _("Published."),
-    "schedule": _("Scheduled."),
-    "cancel_schedule": _("The schedule was cancelled; the story waits for review again."),
-    "return": _("Returned to the reporter with your note."),
-    "unpublish": _("The story was taken down."),
+    **DONE_MESSAGES,
     "schedule_unpublish": _("The take-down is scheduled."),
     "cancel_unpublish": _("The scheduled take-down was cancelled."),
-    "republish": _("The story is public again."),
 }
 
 
@@ -201,7 +196,7 @@ def front(request):
         raise Http404
     query = (request.POST.get("q") or request.GET.get("q") or "").strip()[:100]
     if request.method == "POST":
-        order = [pk for pk in map(_story_id, request.POST.getlist("story")) if pk is not None]
+        order = [pk for pk in map(inputs.number, request.POST.getlist("story")) if pk is not None]
         wanted = _reorder(order, request.POST)
         if wanted is None:
             messages.error(request, _("That story cannot be found."))
@@ -249,17 +244,12 @@ def front(request):
     )
 
 
-def _story_id(value: str) -> int | None:
-    """A story id from a form, or None: digits only, short enough for any database."""
-    return inputs.number(value)
-
-
 def _reorder(order: list[int], data) -> list[int] | None:
     """The posted order with the one change its button asked for; None for a button
     naming no story this page could have shown."""
     order = list(order)
     operation, _sep, value = (data.get("op") or "").partition(":")
-    number = _story_id(value)
+    number = inputs.number(value)
     if number is None:
         return None
     if operation == "lead":
