@@ -1,14 +1,15 @@
 from django.urls import path
 
-from accounts import legal, views
+from accounts import legal
+from accounts.views import public
 
 app_name = "accounts"
 
 urlpatterns = [
     # Under /accounts/ beside allauth's pages, whose paths these do not share.
-    path("accounts/me/", views.me, name="me"),
-    path("accounts/me/delete/", views.delete_account, name="delete"),
-    path("accounts/goodbye/", views.goodbye, name="goodbye"),
-    path("terms/", views.legal_text, {"kind": legal.TERMS}, name="terms"),
-    path("privacy/", views.legal_text, {"kind": legal.PRIVACY}, name="privacy"),
+    path("accounts/me/", public.me, name="me"),
+    path("accounts/me/delete/", public.delete_account, name="delete"),
+    path("accounts/goodbye/", public.goodbye, name="goodbye"),
+    path("terms/", public.legal_text, {"kind": legal.TERMS}, name="terms"),
+    path("privacy/", public.legal_text, {"kind": legal.PRIVACY}, name="privacy"),
 ]

@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import StaffProfile
-from articles import search_text, workflow
+from articles import workflow
 from articles.models import Article, CommentMode, PhotoUse, Section, Series
-from articles.search_text import Problem
+from articles.search import text as search_text
+from articles.search.text import Problem
 from media.models import Photo
 from newsroom import inputs
 

@@ -283,7 +283,7 @@ class SearchEntry(models.Model):
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
     )
-    # All three are articles.search_text.normalise()d: case folded, words of letters and
+    # All three are articles.search.text.normalise()d: case folded, words of letters and
     # digits. The headline alone ranks headline matches first.
     headline = models.TextField(_("headline"))
     content = models.TextField(_("searchable text"))
@@ -566,7 +566,7 @@ class Network(models.TextChoices):
 
 
 class ShareFanout(models.Model):
-    """One fan-out of a story's share card to every network, made by articles.fanout when
+    """One fan-out of a story's share card to every network, made by articles.sharing.fanout when
     a transition or a save changed what the networks show: (story, public or not, hash of
     the shared fields) differs from the story's previous fan-out. Completion is counted
     here (`finished` of `total`), so no Celery result backend is needed."""
@@ -608,7 +608,7 @@ class ShareFanout(models.Model):
 
 class ShareDelivery(models.Model):
     """One network's part of a fan-out: its metadata, the refresh call (Facebook), and
-    how it went. Changed only by articles.fanout."""
+    how it went. Changed only by articles.sharing.fanout."""
 
     class Status(models.TextChoices):
         PENDING = "pending", pgettext_lazy("share delivery", "Pending")

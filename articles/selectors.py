@@ -21,7 +21,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from articles import search
 from articles.models import (
     Article,
     ArticleEvent,
@@ -34,7 +33,8 @@ from articles.models import (
     ShareDelivery,
     ShareFanout,
 )
-from articles.search_text import Query
+from articles.search import index as search
+from articles.search.text import Query
 
 
 def stories_for_staff() -> QuerySet[Article]:

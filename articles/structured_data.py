@@ -9,7 +9,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.sharing import ShareCard, absolute
+from articles.sharing.card import ShareCard, absolute
 from media.imaging import SHARE_SPEC
 
 LOGO = "newsroom/logo.svg"

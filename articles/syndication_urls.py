@@ -3,8 +3,8 @@ newsroom publishes in Korean), so /en/ has no copies of them."""
 
 from django.urls import path, re_path
 
-from articles.feeds import LatestStories, SectionStories
 from articles.views import syndication
+from articles.views.syndication import LatestStories, SectionStories
 
 app_name = "syndication"
 

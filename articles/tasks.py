@@ -3,8 +3,9 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from articles import fanout, popularity, workflow
+from articles import popularity, workflow
 from articles.models import Article, ArticleEvent
+from articles.sharing import fanout
 from newsroom.tasks import task
 
 

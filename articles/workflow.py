@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import require
 from accounts.models import StaffProfile, User
-from articles import fanout, permissions, sanitize, search
+from articles import permissions, sanitize
 from articles.errors import IllegalTransition, NoteRequired, StaleVersion
 from articles.models import (
     Article,
@@ -34,6 +34,8 @@ from articles.models import (
     ShareLink,
     Tag,
 )
+from articles.search import index as search
+from articles.sharing import fanout
 from media.models import Photo
 from newsroom.outbox import enqueue
 

@@ -8,11 +8,11 @@ postgres://postgres@127.0.0.1:5432/newsroom_bench_search, is skipped when unreac
 Each database is measured in a fresh subprocess (this script run again with "measure"), in
 a throw-away NEWSROOM_VAR_DIR; the PostgreSQL database is created and dropped around it. The
 stories are bulk-inserted (the workflow would take an hour) and their search entries written
-with the same articles.search_text.entry the workflow uses, in one bulk insert: the triggers
+with the same articles.search.text.entry the workflow uses, in one bulk insert: the triggers
 (SQLite) and GIN indexes (PostgreSQL) do their work during it.
 
 For each query it measures, median of REPEATS runs after one warm-up:
-- "index": the candidate ids through articles.search.candidates (FTS5 / pg_trgm + grams);
+- "index": the candidate ids through articles.search.index.candidates (FTS5 / pg_trgm + grams);
 - "LIKE scan": the same ids found by the plain way, `content LIKE '%term%'` per term over the
   whole table (on PostgreSQL with index scans switched off, as a table without the indexes);
 - "page": GET /search/?q=... through Django's test client (count, 20 results, snippets,
@@ -191,8 +191,9 @@ def measure(stories: int) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from articles import search, search_text
     from articles.models import Article, SearchEntry, Section
+    from articles.search import index as search
+    from articles.search import text as search_text
 
     call_command("migrate", verbosity=0)
     vendor = connection.vendor

@@ -59,8 +59,9 @@ def measure(publishes: int, workers: int) -> dict:
 
     from accounts import roles
     from accounts.models import User
-    from articles import fanout, workflow
+    from articles import workflow
     from articles.models import Article, Section, ShareDelivery, ShareFanout
+    from articles.sharing import fanout
 
     call_command("migrate", verbosity=0)
     editor = User.objects.create_user(email="bench-editor@example.com", password="x")

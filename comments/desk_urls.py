@@ -1,14 +1,14 @@
 from django.urls import path
 
-from comments import desk_views
+from comments.views import desk
 
 app_name = "comment_desk"
 
 urlpatterns = [
-    path("", desk_views.queue, name="queue"),
-    path("decide/", desk_views.decide, name="decide"),
-    path("<int:comment_id>/", desk_views.comment_detail, name="comment"),
-    path("readers/<int:user_id>/", desk_views.reader_detail, name="reader"),
-    path("words/", desk_views.words, name="words"),
-    path("log/", desk_views.log, name="log"),
+    path("", desk.queue, name="queue"),
+    path("decide/", desk.decide, name="decide"),
+    path("<int:comment_id>/", desk.comment_detail, name="comment"),
+    path("readers/<int:user_id>/", desk.reader_detail, name="reader"),
+    path("words/", desk.words, name="words"),
+    path("log/", desk.log, name="log"),
 ]

@@ -210,7 +210,7 @@ OUTBOX_KEEP_DAYS = env.integer("OUTBOX_KEEP_DAYS", 7, minimum=1)
 
 # --- Sharing fan-out -------------------------------------------------------------------
 # Every publish, update, correction and unpublish fans the story's card out to the networks
-# (articles.fanout). Only Facebook has a refresh API; it is called when a token is set.
+# (articles.sharing.fanout). Only Facebook has a refresh API; it is called when a token is set.
 FACEBOOK_GRAPH_URL = env.string("FACEBOOK_GRAPH_URL", "https://graph.facebook.com").rstrip("/")
 FACEBOOK_ACCESS_TOKEN = env.string("FACEBOOK_ACCESS_TOKEN", "")
 # Seconds a refresh call may take (connect and read).

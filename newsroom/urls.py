@@ -5,7 +5,6 @@ from django.urls import include, path, re_path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.views_staff import staff as staff_roles
 from media.views import public_file
 from newsroom import views
 
@@ -25,7 +24,7 @@ urlpatterns = [
         path("accounts/", include("allauth.urls")),
         path("desk/photos/", include("media.urls")),
         path("desk/profile/", views.staff_profile, name="desk-profile"),
-        path("desk/staff/", staff_roles, name="desk-staff"),
+        path("desk/staff/", include("accounts.desk_urls")),
         path("desk/comments/", include("comments.desk_urls")),
         path("desk/", include("articles.desk_urls")),
         path("", include("accounts.urls")),

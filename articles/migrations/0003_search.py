@@ -67,7 +67,7 @@ POSTGRESQL_FORWARD = [
         AS $$ BEGIN RETURN string_to_array(grams, ' '); END $$""",
     # Terms of one or two characters (pg_trgm makes no trigram from them):
     # article_search_grams(grams) @> ARRAY['삼성', '금리']. The expression must stay
-    # exactly as articles/search.py writes it, or the planner cannot use this index.
+    # exactly as articles/search/index.py writes it, or the planner cannot use this index.
     """CREATE INDEX article_search_grams_idx ON articles_searchentry
         USING gin (article_search_grams(grams))""",
 ]
@@ -88,9 +88,9 @@ def _run(statements_by_vendor):
 
 
 def index_published(apps, schema_editor):
-    """Every story already published, written the way articles.search.index_story does."""
+    """Every story already published, written the way articles.search.index.index_story does."""
     # The pure text module: no models, so the historical ones are not in its way.
-    from articles import search_text
+    from articles.search import text as search_text
 
     Article = apps.get_model("articles", "Article")
     SearchEntry = apps.get_model("articles", "SearchEntry")

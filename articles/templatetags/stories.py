@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from articles import sanitize
-from articles.search_text import without_control_characters
+from articles.search.text import without_control_characters
 
 register = template.Library()
 

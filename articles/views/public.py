@@ -11,19 +11,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import StaffProfile
-from articles import (
-    fanout,
-    popularity,
-    preview_links,
-    search_text,
-    selectors,
-    sharing,
-    structured_data,
-    workflow,
-)
+from articles import popularity, preview_links, selectors, structured_data, workflow
 from articles.forms import SearchForm
 from articles.models import Article, Section, Series, Tag
 from articles.pagination import paginate
+from articles.search import text as search_text
+from articles.sharing import card as share_card
+from articles.sharing import fanout
 
 Status = Article.Status
 
@@ -58,13 +52,13 @@ def story_page(
     form this way (with status 400)."""
     bylines = list(article.bylines.all())
     primary = next((byline.profile for byline in bylines if byline.profile_id), None)
-    share = sharing.card(article)
-    share_x, share_links = share, sharing.links(share)
+    share = share_card.card(article)
+    share_x, share_links = share, share_card.links(share)
     # What the last fan-out stored for the story as it is now; until its card is ready
     # the story's own fields stand in.
     stored = selectors.stored_share(article.pk, fanout.fields_hash(fanout.shared_fields(article)))
     if stored is not None:
-        share, share_x, share_links = sharing.from_stored(*stored, fallback=share)
+        share, share_x, share_links = share_card.from_stored(*stored, fallback=share)
     lead = next((use for use in article.photo_uses.all() if use.is_lead), None)
     response = render(
         request,

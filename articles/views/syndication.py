@@ -1,16 +1,27 @@
-"""What portals and search engines read: the sitemap index with a part per month, the
-Google News sitemap of the last 48 hours, and robots.txt naming them. Only published
-stories appear; addresses are absolute from SITE_URL and times Korean (+09:00)."""
+"""What portals, search engines and feed readers read: the RSS 2.0 feeds (every published
+story, and each section's with the sections below it), the sitemap index with a part per
+month, the Google News sitemap of the last 48 hours, and robots.txt naming them.
+
+Only published stories appear. Every address is absolute from SITE_URL (never the request's
+Host header), times are Korean (+09:00), and feed text passes without control characters,
+which XML 1.0 cannot carry: a pasted headline must not break the feed for every reader.
+"""
 
 from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.feedgenerator import Enclosure
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from articles import selectors
-from articles.sharing import absolute
+from articles.models import Section
+from articles.search.text import without_control_characters as clean
+from articles.sharing.card import absolute
 
 XML = "application/xml; charset=utf-8"
 
@@ -82,3 +93,114 @@ def robots_txt(request):
         f"Sitemap: {absolute(reverse('syndication:news-sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# --- RSS feeds ------------------------------------------------------------------------------
+
+# The enclosure: the largest of these JPEG renditions that the lead photo has. Feed readers
+# show it in a list; the 1600 px one would be wasted bytes.
+ENCLOSURE_SPECS = ("w960", "w640", "w320")
+
+
+class LatestStories(Feed):
+    language = "ko"
+
+    def title(self, obj=None) -> str:
+        return settings.SITE_NAME
+
+    def link(self, obj=None) -> str:
+        return absolute(reverse("articles:home"))
+
+    def feed_url(self, obj=None) -> str:
+        return absolute(reverse("syndication:feed"))
+
+    def description(self, obj=None) -> str:
+        return _("The latest stories of %(site)s") % {"site": settings.SITE_NAME}
+
+    def items(self, obj=None):
+        return selectors.feed_stories()
+
+    def item_title(self, story) -> str:
+        label = f"{story.series_label} " if story.series_id else ""
+        return clean(label + story.headline)
+
+    def item_link(self, story) -> str:
+        return absolute(story.get_absolute_url())
+
+    def item_guid_is_permalink(self, story) -> bool:
+        return True
+
+    def item_description(self, story) -> str:
+        return clean(story.summary or story.subheadline)
+
+    def item_pubdate(self, story):
+        return timezone.localtime(story.published_at)
+
+    def item_author_name(self, story) -> str | None:
+        names = [
+            byline.profile.byline_name if byline.profile_id else byline.guest_name
+            for byline in story.bylines.all()
+        ]
+        return clean(" · ".join(names)) or None
+
+    def item_author_email(self, story) -> str | None:
+        # RSS 2.0's <author> is an e-mail address: the first staff byline's public one. Without
+        # it Django writes the names as <dc:creator>.
+        for byline in story.bylines.all():
+            if byline.profile_id:
+                return byline.profile.public_email or None
+        return None
+
+    def item_categories(self, story) -> list[str]:
+        return [clean(story.section.name)]
+
+    def item_enclosures(self, story) -> list[Enclosure]:
+        use = story.lead_uses[0] if story.lead_uses else None
+        if use is None:
+            return []
+        renditions = {
+            rendition.spec: rendition
+            for rendition in use.photo.renditions.all()
+            if rendition.format == "JPEG"
+        }
+        rendition = next((renditions[spec] for spec in ENCLOSURE_SPECS if spec in renditions), None)
+        if rendition is None:
+            return []
+        return [Enclosure(absolute(rendition.file.url), str(_size(rendition)), "image/jpeg")]
+
+
+class SectionStories(LatestStories):
+    def get_object(self, request, slug: str) -> Section:
+        return get_object_or_404(
+            Section.objects.select_related("parent"), slug=slug, is_active=True
+        )
+
+    def title(self, obj=None) -> str:
+        return f"{settings.SITE_NAME} · {obj.name}"
+
+    def link(self, obj=None) -> str:
+        return absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj=None) -> str:
+        return absolute(reverse("syndication:section-feed", args=[obj.slug]))
+
+    def description(self, obj=None) -> str:
+        return _("The latest stories of %(site)s in %(section)s") % {
+            "site": settings.SITE_NAME,
+            "section": obj.name,
+        }
+
+    def items(self, obj=None):
+        return selectors.feed_stories(obj)
+
+
+def _size(rendition) -> int:
+    """The rendition's length in bytes, which RSS wants with an enclosure. Asking the
+    storage is a stat locally but a request to S3, so it is remembered: rendition names
+    carry a hash of their content, so a name's size never changes."""
+    key = f"rendition-size:{rendition.file.name}"
+    size = cache.get(key)
+    if size is None:
+        size = rendition.file.size
+        cache.set(key, size, timeout=None)
+    return size

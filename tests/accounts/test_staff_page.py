@@ -11,7 +11,7 @@ from django.utils.timezone import localtime
 from accounts import roles
 from accounts.models import RoleChange, User
 from accounts.roles import Role
-from accounts.views_staff import HISTORY_PAGE_SIZE, STAFF_PAGE_SIZE
+from accounts.views.staff import HISTORY_PAGE_SIZE, STAFF_PAGE_SIZE
 from tests.conftest import staff
 
 pytestmark = pytest.mark.django_db

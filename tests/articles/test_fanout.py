@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.errors import NotAllowed
-from articles import fanout, ratelimit, workflow
+from articles import workflow
 from articles.errors import DeliveryNotFailed
 from articles.models import Article, ArticleEvent, Network, ShareDelivery, ShareFanout
+from articles.sharing import fanout, ratelimit
 from newsroom.models import OutboxMessage
 from tests.articles.conftest import edit
 from tests.fake_graph import FakeGraph

@@ -13,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import pagination, search, search_text, workflow
+from articles import pagination, workflow
 from articles.models import Article, SearchEntry
+from articles.search import index as search
+from articles.search import text as search_text
 from tests.articles.conftest import SEOUL
 from tests.articles.reader_fixtures import *  # noqa: F403
 from tests.articles.reader_fixtures import korean, parse

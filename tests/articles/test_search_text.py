@@ -7,8 +7,8 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles import search_text
-from articles.search_text import Problem, Query
+from articles.search import text as search_text
+from articles.search.text import Problem, Query
 
 # Hangul syllables, Latin letters, digits, punctuation, emoji and control characters.
 readers_text = st.text(

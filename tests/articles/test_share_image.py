@@ -5,7 +5,8 @@ from io import BytesIO
 import pytest
 from PIL import Image
 
-from articles import share_image, sharing
+from articles.sharing import card as share_card
+from articles.sharing import image as share_image
 
 LONG_KOREAN = (
     "삼성전자 3분기 영업이익 10조원 돌파 반도체 업황 회복에 고대역폭메모리 수요 급증으로 "
@@ -102,6 +103,6 @@ def test_a_word_wider_than_a_line_is_broken_between_characters():
     ],
 )
 def test_titles_are_cut_at_a_word_boundary(text, limit, expected):
-    cut = sharing.shorten(text, limit)
+    cut = share_card.shorten(text, limit)
     assert cut == expected
     assert len(cut) <= limit

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts import roles
 from accounts.models import RoleChange, StaffProfile, User
 from articles.models import Article, ArticleEvent, Revision, Section
-from comments import demo_content as comments_demo
+from comments.demo import content as comments_demo
 from comments.models import (
     Blind,
     Comment,
@@ -31,7 +31,7 @@ DEMO_ROLES = {
     "moderator@example.com": {"moderator"},
     "reader@example.com": set(),
     "admin@example.com": set(),
-    # The readers who comment (comments/demo_content.py).
+    # The readers who comment (comments/demo/content.py).
     **{email: set() for email, _nickname in comments_demo.READERS},
     # The reader suspended by the moderators' demo.
     comments_demo.TROLL[0]: set(),

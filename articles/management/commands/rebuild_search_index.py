@@ -1,12 +1,12 @@
 from django.core.management.base import BaseCommand
 
-from articles import search
+from articles.search import index as search
 
 
 class Command(BaseCommand):
     help = (
         "Write the search entry of every published story again and remove any other. After a "
-        "restore from backup, or a change to how search text is made (articles/search_text.py)."
+        "restore from backup, or a change to how search text is made (articles/search/text.py)."
     )
 
     def handle(self, *args, **options):

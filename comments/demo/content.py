@@ -1,6 +1,6 @@
 """The demo readers' comments: original text written for this project, in the voices of
 readers of a business paper. Keyed by the headline of the demo story they sit under
-(articles/demo_content.py); "reader" is the demo log-in reader@example.com (독자1)."""
+(articles/demo/content.py); "reader" is the demo log-in reader@example.com (독자1)."""
 
 # (e-mail, nickname): demo readers who comment. They can log in with the demo password.
 READERS = [

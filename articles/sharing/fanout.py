@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from accounts.errors import require
 from accounts.models import StaffProfile
-from articles import networks, permissions, ratelimit, share_image, sharing
+from articles import permissions
 from articles.errors import DeliveryNotFailed
 from articles.models import (
     Article,
@@ -39,6 +39,9 @@ from articles.models import (
     ShareDelivery,
     ShareFanout,
 )
+from articles.sharing import card as share_card
+from articles.sharing import image as share_image
+from articles.sharing import networks, ratelimit
 from media.models import Photo
 from newsroom.outbox import enqueue
 
@@ -219,7 +222,7 @@ def ensure_card(fanout: ShareFanout) -> dict:
     if fanout.card_ready_at is not None:
         return fanout.card
     fields = fanout.fields
-    url = sharing.absolute(fields["path"])
+    url = share_card.absolute(fields["path"])
     if not fanout.is_public:
         card = {"public": False, "url": url}
         image_url = ""
@@ -229,11 +232,11 @@ def ensure_card(fanout: ShareFanout) -> dict:
         card = {
             "public": True,
             "url": url,
-            "title": sharing.shorten(
-                fields["share_title"] or fields["headline"], sharing.TITLE_LIMIT
+            "title": share_card.shorten(
+                fields["share_title"] or fields["headline"], share_card.TITLE_LIMIT
             ),
-            "description": sharing.shorten(
-                fields["share_description"] or fields["summary"], sharing.DESCRIPTION_LIMIT
+            "description": share_card.shorten(
+                fields["share_description"] or fields["summary"], share_card.DESCRIPTION_LIMIT
             ),
             "image_url": image_url,
             "image_width": image.width,
@@ -283,7 +286,7 @@ def store_image(image: share_image.ShareImage) -> str:
     name = image_name(image)
     if not storage.exists(name):
         storage.save(name, ContentFile(image.data))
-    return sharing.absolute(storage.url(name))
+    return share_card.absolute(storage.url(name))
 
 
 def retry_delay(attempts: int) -> float:

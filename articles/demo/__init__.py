@@ -1,4 +1,4 @@
-"""The demo newsroom's sections, series and stories (text in articles/demo_content.py,
+"""The demo newsroom's sections, series and stories (text in articles/demo/content.py,
 written for this project). Every story is made through the workflow by the demo staff, so
 its history, revisions and side effects are real; only the dates are then moved to sit
 relative to the time of loading, and they are moved again on every load."""
@@ -10,7 +10,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import StaffProfile, User
-from articles import demo_content, workflow
+from articles import workflow
+from articles.demo import content as demo_content
 from articles.models import Article, Correction, Section, Series
 from media import library
 from media.demo import PALETTES, draw_scene

@@ -1,4 +1,4 @@
-"""The demo readers' comments (text in comments/demo_content.py, written for this project):
+"""The demo readers' comments (text in comments/demo/content.py, written for this project):
 posted, replied to, voted on, reported and deleted through comments.moderation, so their
 states, counts and history are real. Only their dates are then moved to sit after their
 story's, which articles.demo moves on every load.
@@ -18,7 +18,8 @@ from accounts import demo as accounts_demo
 from accounts import legal, membership
 from accounts.models import User
 from articles.models import Article, Section
-from comments import demo_content, moderation
+from comments import moderation
+from comments.demo import content as demo_content
 from comments.models import Comment, CommentReport, CommentVote, WordRule
 from comments.starter_words import STARTER
 

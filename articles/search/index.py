@@ -2,7 +2,7 @@
 transaction that publishes, updates, corrects or unpublishes a story (so the index never
 disagrees with what readers can see), and the database-specific condition that finds them.
 
-The indexes themselves are in migration 0003_search (why two paths: articles/search_text.py).
+The indexes themselves are in migration 0003_search (why two paths: articles/search/text.py).
 """
 
 from django.db import connection
@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from articles import search_text
 from articles.models import Article, SearchEntry
-from articles.search_text import Query
+from articles.search import text as search_text
+from articles.search.text import Query
 
 
 def index_story(article: Article) -> None:

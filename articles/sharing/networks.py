@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from articles.sharing import shorten, tagged
+from articles.sharing.card import shorten, tagged
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ Stories and queries go through the same `normalise`, so whatever a reader types 
 way the story was indexed. Terms of three characters or more are answered by a trigram index
 (SQLite FTS5 `trigram`, PostgreSQL pg_trgm); a trigram index has nothing for one or two
 characters (삼성, 금리: the commonest Korean queries), so every story also keeps its distinct
-one- and two-character grams, which a second index answers (articles/search.py).
+one- and two-character grams, which a second index answers (articles/search/index.py).
 """
 
 import re

@@ -3,17 +3,14 @@ Every change goes through articles.workflow; these views only read forms and sho
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -23,10 +20,13 @@ from accounts.errors import NotAllowed
 from accounts.models import StaffProfile
 from accounts.permissions import desk_view
 from accounts.roles import Role, roles_of
-from articles import networks, permissions, preview_links, selectors, sharing, workflow
+from articles import permissions, selectors, workflow
 from articles.errors import IllegalTransition, NoteRequired, StaleVersion
 from articles.forms import StoryForm, initial_from
-from articles.models import Article, AutosaveDraft, CommentMode, Network
+from articles.models import Article, AutosaveDraft, CommentMode
+from articles.views.desk import DONE_MESSAGES, local_time, story_for
+from articles.views.desk import preview_links as preview_link_views
+from articles.views.desk import sharing as sharing_views
 from articles.views.public import story_page
 from media.models import Photo
 from newsroom import inputs
@@ -41,18 +41,6 @@ PANEL_TITLES = {
     "submitted": _("Waiting for review"),
     "scheduled": _("Scheduled"),
     "published": _("Published"),
-}
-# What each button of the editor does after the content is saved, and what it says.
-DONE_MESSAGES = {
-    "save": _("Saved."),
-    "submit": _("Submitted for review. An editor will look at it."),
-    "publish": _("Published."),
-    "schedule": _("Scheduled."),
-    "cancel_schedule": _("The schedule was cancelled; the story waits for review again."),
-    "return": _("Returned to the reporter with your note."),
-    "correct": _("The correction was published under the story."),
-    "unpublish": _("The story was taken down."),
-    "republish": _("The story is public again."),
 }
 
 
@@ -304,16 +292,6 @@ def _step(request, article: Article, action: str, note: str) -> None:
         workflow.republish(article, actor=user)
 
 
-def local_time(value: str) -> datetime:
-    """A datetime-local field's value, in Korean time."""
-    moment = parse_datetime(value.strip()) if value else None
-    if moment is None:
-        raise ValueError(_("Choose the date and time to publish."))
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_current_timezone())
-    return moment
-
-
 @desk_view("articles.view_article")
 @require_POST
 def story_autosave(request, article_id: int):
@@ -366,14 +344,6 @@ def story_preview(request, article_id: int):
     return response
 
 
-def story_for(user, article_id: int) -> Article:
-    """A story the staff member may see; anyone else's is missing, as for readers."""
-    article = Article.objects.select_related("section", "editing_by").filter(pk=article_id).first()
-    if article is None or not permissions.can_view(user, article):
-        raise Http404
-    return article
-
-
 def _newer_autosave(article: Article, user) -> AutosaveDraft | None:
     draft = AutosaveDraft.objects.filter(article=article, user=user).first()
     if draft and draft.saved_at > article.last_saved_at and "fields" in draft.content:
@@ -394,76 +364,6 @@ def _lock_message(lock) -> str:
             "who": profile.byline_name if profile else lock.holder.email,
             "when": formats.time_format(timezone.localtime(lock.since), "H:i"),
         }
-    )
-
-
-def _share_links(request, article: Article) -> list:
-    now = timezone.now()
-    links = list(article.share_links.all()[:20])
-    for link in links:
-        link.usable = link.is_usable(now)
-        link.url = request.build_absolute_uri(preview_links.path_for(link))
-    return links
-
-
-@dataclass
-class FanoutStatus:
-    latest: object  # the story's latest ShareFanout, or None
-    deliveries: list
-    card: dict  # what the previews draw
-    domain: str
-    changed: bool  # a published story's card differs from an earlier public one
-    manual_tools: list  # (network label, tool name, URL) when changed
-    can_rerun: bool
-
-
-def _fanout_status(user, article: Article) -> FanoutStatus:
-    """The desk's sharing section: each network's delivery of the latest fan-out, the card
-    the networks get (or, before any fan-out, the story's own fields) and, when a published
-    story's card changed, the networks' manual tools."""
-    fanouts = selectors.share_fanouts_for_desk(article.pk)
-    latest = fanouts[0] if fanouts else None
-    deliveries = list(latest.deliveries.all()) if latest else []
-    for delivery in deliveries:
-        spec = networks.NETWORKS[delivery.network]
-        delivery.tool_name = spec.manual_tool_name
-        delivery.tool_url = spec.manual_tool(latest.card.get("url", "")) if spec.manual_tool else ""
-    if latest and latest.is_public and latest.card_ready_at:
-        card = dict(latest.card)
-    else:
-        own = sharing.card(article)
-        card = {
-            "url": own.url,
-            "title": own.title,
-            "description": own.description,
-            "image_url": own.image_url,
-        }
-    # Served by this site: drawn from its own path, so the desk's CSP (img-src 'self') and
-    # a dev server on another port both show it.
-    if card.get("image_url", "").startswith(settings.SITE_URL + "/"):
-        card["image_url"] = card["image_url"][len(settings.SITE_URL) :]
-    previous = fanouts[1] if len(fanouts) > 1 else None
-    changed = bool(
-        latest
-        and latest.is_public
-        and previous is not None
-        and previous.is_public
-        and previous.fields_hash != latest.fields_hash
-    )
-    tools = []
-    if changed:
-        for network, label in Network.choices:
-            spec = networks.NETWORKS[network]
-            if spec.manual_tool:
-                tools.append((label, spec.manual_tool_name, spec.manual_tool(latest.card["url"])))
-    return FanoutStatus(
-        latest=latest,
-        deliveries=deliveries,
-        card=card,
-        domain=urlsplit(settings.SITE_URL).netloc,
-        changed=changed,
-        manual_tools=tools,
-        can_rerun=permissions.is_editor(user),
     )
 
 
@@ -521,10 +421,10 @@ def _editor(
             "autosave_seconds": settings.DESK_AUTOSAVE_SECONDS,
             "picker_url": f"{reverse('media:picker')}?{urlencode({'target': request.path})}",
             "can_share_preview": sharing,
-            "share_links": _share_links(request, article) if sharing else [],
+            "share_links": preview_link_views.links_for(request, article) if sharing else [],
             "link_hours": LINK_HOURS,
             "editor_labels": {english: str(label) for english, label in EDITOR_LABELS.items()},
-            "fanout": _fanout_status(request.user, article) if article else None,
+            "fanout": sharing_views.fanout_status(request.user, article) if article else None,
         },
         status=status,
     )

@@ -30,7 +30,7 @@ FONT_SIZES = (64, 58, 52, 46)
 LINE_SPACING = 1.28
 LOGO_SIZE = 56
 ELLIPSIS = "…"
-FONT_PATH = Path(__file__).resolve().parent.parent / "media" / "fonts" / "NanumGothicBold.ttf"
+FONT_PATH = Path(__file__).resolve().parents[2] / "media" / "fonts" / "NanumGothicBold.ttf"
 JPEG_QUALITY = 84
 
 
