@@ -520,12 +520,12 @@ class FrontChange(models.Model):
         return f"{self.page_name} ({self.actor_name})"
 
 
-class ShareLink(models.Model):
+class PreviewLink(models.Model):
     """A signed, expiring, revocable address that shows a story, published or not, to
     someone without an account (a source, a lawyer). Created and revoked only by
     articles.workflow; each opening is counted."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="share_links")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
     note = models.CharField(_("for whom"), max_length=120, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -538,12 +538,12 @@ class ShareLink(models.Model):
     last_opened_at = models.DateTimeField(_("last opened"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("share-preview link")
-        verbose_name_plural = _("share-preview links")
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
         ordering = ["-created_at", "-pk"]
         indexes = [
             # A story's links on the editor page, newest first.
-            models.Index(fields=["article", "-created_at"], name="sharelink_article_idx"),
+            models.Index(fields=["article", "-created_at"], name="previewlink_article_idx"),
         ]
 
     def __str__(self) -> str:

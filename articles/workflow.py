@@ -28,10 +28,10 @@ from articles.models import (
     FrontChange,
     FrontSlot,
     PhotoUse,
+    PreviewLink,
     Revision,
     Section,
     Series,
-    ShareLink,
     Tag,
 )
 from articles.search import index as search
@@ -489,22 +489,24 @@ def curate(
     return True
 
 
-# --- share-preview links --------------------------------------------------------------------
+# --- preview links --------------------------------------------------------------------------
 
-SHARE_LINK_MAX_HOURS = 24 * 14
+PREVIEW_LINK_MAX_HOURS = 24 * 14
 
 
 @transaction.atomic
-def create_share_link(article: Article, *, actor: User, hours: int, note: str = "") -> ShareLink:
+def create_preview_link(
+    article: Article, *, actor: User, hours: int, note: str = ""
+) -> PreviewLink:
     """An address that shows the story to someone without an account for `hours` hours.
     History: "share_link_created" on the story."""
     require(permissions.can_share_preview(actor, article))
-    if not 1 <= hours <= SHARE_LINK_MAX_HOURS:
+    if not 1 <= hours <= PREVIEW_LINK_MAX_HOURS:
         raise ValueError(
-            _("A preview link lasts from 1 to %(hours)s hours.") % {"hours": SHARE_LINK_MAX_HOURS}
+            _("A preview link lasts from 1 to %(hours)s hours.") % {"hours": PREVIEW_LINK_MAX_HOURS}
         )
     now = timezone.now()
-    link = ShareLink.objects.create(
+    link = PreviewLink.objects.create(
         article=article,
         note=note.strip()[:120],
         created_by=actor,
@@ -525,10 +527,10 @@ def create_share_link(article: Article, *, actor: User, hours: int, note: str = 
 
 
 @transaction.atomic
-def revoke_share_link(link: ShareLink, *, actor: User) -> ShareLink:
+def revoke_preview_link(link: PreviewLink, *, actor: User) -> PreviewLink:
     """Close a preview link at once. Revoking twice changes nothing.
     History: "share_link_revoked" on the story."""
-    link = ShareLink.objects.select_for_update().select_related("article").get(pk=link.pk)
+    link = PreviewLink.objects.select_for_update().select_related("article").get(pk=link.pk)
     require(permissions.can_share_preview(actor, link.article))
     if link.revoked_at is not None:
         return link
@@ -547,9 +549,9 @@ def revoke_share_link(link: ShareLink, *, actor: User) -> ShareLink:
     return link
 
 
-def share_link_opened(link: ShareLink) -> None:
+def preview_link_opened(link: PreviewLink) -> None:
     """Count an opening of a preview link (one UPDATE, no lock: a count, not a state)."""
-    ShareLink.objects.filter(pk=link.pk).update(
+    PreviewLink.objects.filter(pk=link.pk).update(
         opened_count=F("opened_count") + 1, last_opened_at=timezone.now()
     )
 

@@ -185,7 +185,7 @@ def shared_preview(request, token: str):
     link = preview_links.link_for(token)
     if link is None:
         raise Http404
-    workflow.share_link_opened(link)
+    workflow.preview_link_opened(link)
     response = story_page(request, selectors.story_for_reader(link.article_id), preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.errors import NotAllowed
 from articles import preview_links, workflow
-from articles.models import Article, ArticleEvent, ShareLink
+from articles.models import Article, ArticleEvent, PreviewLink
 from tests.articles.conftest import MONDAY_9AM
 from tests.articles.reader_fixtures import korean, parse
 
@@ -29,7 +29,7 @@ def create_url(story: Article) -> str:
     return reverse("story_desk:share-link-create", args=[story.pk])
 
 
-def revoke_url(link: ShareLink) -> str:
+def revoke_url(link: PreviewLink) -> str:
     return reverse("story_desk:share-link-revoke", args=[link.pk])
 
 
@@ -49,8 +49,8 @@ def cache_control(response) -> set[str]:
 def link_to(editor):
     """`link_to(story, hours=24, note="")`: a link made through the workflow by the editor."""
 
-    def make(story: Article, *, hours: int = 24, note: str = "") -> ShareLink:
-        return workflow.create_share_link(story, actor=editor, hours=hours, note=note)
+    def make(story: Article, *, hours: int = 24, note: str = "") -> PreviewLink:
+        return workflow.create_preview_link(story, actor=editor, hours=hours, note=note)
 
     return make
 
@@ -74,7 +74,7 @@ def test_an_editor_makes_a_link_from_the_editor_page_and_is_shown_its_address(
 
     assert response.status_code == 302
     assert response["Location"] == f"{edit_url(story)}#share-links"
-    link = ShareLink.objects.get()
+    link = PreviewLink.objects.get()
     assert link.article == story
     assert link.note == "법무팀 검토"
     assert link.created_by == editor
@@ -103,7 +103,7 @@ def test_making_a_link_writes_one_history_row(client, editor, story_in):
 
     client.post(create_url(story), {"hours": "48", "note": "제보자"})
 
-    link = ShareLink.objects.get()
+    link = PreviewLink.objects.get()
     (event,) = events(story, "share_link_created")
     assert (event.actor, event.actor_name, event.note) == (editor, "오세훈", "제보자")
     assert (event.from_status, event.to_status) == (Status.DRAFT, Status.DRAFT)
@@ -123,7 +123,7 @@ def test_a_link_lasts_from_one_hour_to_two_weeks(client, editor, story_in, hours
         korean("A preview link lasts from 1 to %(hours)s hours.") % {"hours": 336}
     ]
     assert messages_of(response) == ["미리보기 링크의 유효 기간은 1시간부터 336시간까지입니다."]
-    assert not ShareLink.objects.exists()
+    assert not PreviewLink.objects.exists()
     assert events(story, "share_link_created") == []
 
 
@@ -137,9 +137,9 @@ def test_the_shortest_and_the_longest_links_are_made(editor, story_in, link_to, 
 @pytest.mark.parametrize("hours", [0, 337])
 def test_the_workflow_refuses_a_link_out_of_range(editor, story_in, hours):
     with pytest.raises(ValueError, match="1시간부터 336시간까지"):
-        workflow.create_share_link(story_in(Status.DRAFT), actor=editor, hours=hours)
+        workflow.create_preview_link(story_in(Status.DRAFT), actor=editor, hours=hours)
 
-    assert not ShareLink.objects.exists()
+    assert not PreviewLink.objects.exists()
 
 
 # --- who may ----------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ def test_only_editors_make_or_revoke_links(client, request, story_in, link_to, p
     assert client.post(create_url(story), {"hours": "24"}).status_code == 403
     assert client.post(revoke_url(link)).status_code == 403
 
-    assert ShareLink.objects.count() == 1
+    assert PreviewLink.objects.count() == 1
     link.refresh_from_db()
     assert link.revoked_at is None
     assert events(story, "share_link_revoked") == []
@@ -167,9 +167,9 @@ def test_the_workflow_refuses_links_to_anyone_but_editors(request, story_in, lin
     actor = request.getfixturevalue(persona)
 
     with pytest.raises(NotAllowed):
-        workflow.create_share_link(story, actor=actor, hours=24)
+        workflow.create_preview_link(story, actor=actor, hours=24)
     with pytest.raises(NotAllowed):
-        workflow.revoke_share_link(link, actor=actor)
+        workflow.revoke_preview_link(link, actor=actor)
 
 
 def test_anonymous_visitors_are_sent_to_log_in(anonymous, story_in, link_to):
@@ -192,7 +192,7 @@ def test_a_reporter_does_not_see_the_card_on_their_editor_page(client, reporter,
     assert response.status_code == 200
     assert parse(response).select(id="share-links") == []
     assert "미리보기 링크" not in response.text
-    assert "/preview/" + preview_links.token_for(ShareLink.objects.get()) not in response.text
+    assert "/preview/" + preview_links.token_for(PreviewLink.objects.get()) not in response.text
 
 
 def test_links_are_made_only_with_a_post_and_for_a_story_that_exists(client, editor, story_in):
@@ -321,7 +321,7 @@ def test_revoking_twice_writes_one_history_row(client, editor, second_editor, st
     assert len(events(story, "share_link_created")) == 1
 
 
-def forged_paths(link: ShareLink) -> dict[str, str]:
+def forged_paths(link: PreviewLink) -> dict[str, str]:
     """Addresses that are not the link's: each must be the same 404 as a missing page."""
     value, timestamp, signature = preview_links.token_for(link).split(":")
     flipped = signature[:-1] + ("A" if signature[-1] != "A" else "B")
@@ -340,7 +340,7 @@ def forged_paths(link: ShareLink) -> dict[str, str]:
 def test_a_forged_or_tampered_address_is_the_same_404(anonymous, story_in, link_to, clock):
     link = link_to(story_in(Status.SUBMITTED), hours=1)
     revoked = link_to(story_in(Status.DRAFT))
-    workflow.revoke_share_link(revoked, actor=revoked.created_by)
+    workflow.revoke_preview_link(revoked, actor=revoked.created_by)
     missing = anonymous.get("/no-such-page/")
     assert missing.status_code == 404
     expected = tuple(template.name for template in missing.templates)

@@ -13,7 +13,7 @@ from accounts.permissions import desk_view
 from articles import preview_links, workflow
 from articles.models import (
     Article,
-    ShareLink,
+    PreviewLink,
 )
 from articles.views.desk import story_for
 from newsroom import inputs
@@ -25,7 +25,7 @@ def share_link_create(request, article_id: int):
     article = story_for(request.user, article_id)
     hours = request.POST.get("hours", "")
     try:
-        link = workflow.create_share_link(
+        link = workflow.create_preview_link(
             article,
             actor=request.user,
             hours=inputs.number(hours, 0),
@@ -48,11 +48,11 @@ def share_link_create(request, article_id: int):
 @desk_view("articles.publish_article")
 @require_POST
 def share_link_revoke(request, link_id: int):
-    link = ShareLink.objects.filter(pk=link_id).select_related("article").first()
+    link = PreviewLink.objects.filter(pk=link_id).select_related("article").first()
     if link is None:
         raise Http404
     story_for(request.user, link.article_id)
-    workflow.revoke_share_link(link, actor=request.user)
+    workflow.revoke_preview_link(link, actor=request.user)
     messages.success(request, _("The preview link no longer works."))
     return redirect(f"{reverse('story_desk:edit', args=[link.article_id])}#share-links")
 
@@ -61,7 +61,7 @@ def links_for(request, article: Article) -> list:
     """The story's latest preview links for the editor page's card, each with its address and
     whether it still opens."""
     now = timezone.now()
-    links = list(article.share_links.all()[:20])
+    links = list(article.preview_links.all()[:20])
     for link in links:
         link.usable = link.is_usable(now)
         link.url = request.build_absolute_uri(preview_links.path_for(link))
