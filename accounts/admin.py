@@ -144,15 +144,37 @@ class StaffProfileAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["byline_name"]}
 
 
+class HistoryActionFilter(admin.SimpleListFilter):
+    """A history's actions by their labels (the model's `Action`), for the admin's
+    history lists: the column itself has no choices (newsroom.models.HistoryEntry)."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return model_admin.model.Action.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(RoleChange)
 class RoleChangeAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "user_email", "role", "action", "actor_name", "note"]
-    list_filter = ["role", "action"]
+    list_display = ["created_at", "user_email", "role", "action_label", "actor_name", "note"]
+    list_filter = ["role", HistoryActionFilter]
     search_fields = ["user_email", "actor_name"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, obj):
+        return obj.get_action_display()
 
 
 @admin.register(AccountEvent)
 class AccountEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "user_email", "action", "data"]
-    list_filter = ["action"]
+    list_display = ["created_at", "user_email", "action_label", "actor_name", "data"]
+    list_filter = [HistoryActionFilter]
     search_fields = ["user_email"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, obj):
+        return obj.get_action_display()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import legal, nicknames
 from accounts.errors import ConsentMissing, NicknameTaken, WrongPassword, require
 from accounts.models import AccountEvent, Consent, StaffProfile, User
+from accounts.names import display_name
 from accounts.permissions import can_change_nickname, can_delete_own_account, can_use_desk
 from accounts.selectors import nickname_in_use
 from newsroom.outbox import enqueue
@@ -52,7 +53,7 @@ def sign_up(
         Consent(user=user, kind=kind, version=version, given_at=at)
         for kind, version in versions.items()
     )
-    _record(user, Action.JOINED, {"nickname": nickname, "consents": versions}, at)
+    _record(user, Action.JOINED, {"nickname": nickname, "consents": versions}, at, actor=user)
     return user
 
 
@@ -74,7 +75,7 @@ def change_nickname(user: User, nickname: str) -> bool:
     locked.nickname = _available(nickname, locked)
     _save_nickname(locked, insert=False)
     user.nickname = locked.nickname
-    _record(locked, Action.NICKNAME_CHANGED, {"old": old, "new": nickname})
+    _record(locked, Action.NICKNAME_CHANGED, {"old": old, "new": nickname}, actor=locked)
     return True
 
 
@@ -100,7 +101,7 @@ def update_staff_profile(profile: StaffProfile, *, actor: User, **values: str) -
     if not changes:
         return []
     profile.save(update_fields=[*changes, "updated_at"])
-    _record(actor, Action.PROFILE_CHANGED, changes)
+    _record(actor, Action.PROFILE_CHANGED, changes, actor=actor)
     return list(changes)
 
 
@@ -126,10 +127,19 @@ def delete_account(user: User, *, password: str) -> AccountEvent:
         raise WrongPassword()
     digest = email_digest(locked.email)
     AccountEvent.objects.filter(user=locked).update(user_email="", data={})
+    signed = list(AccountEvent.objects.filter(actor=locked).values_list("pk", flat=True))
     user_id = locked.pk
     locked.delete()
+    # The account is gone, and its name with it from the rows it signed itself.
+    gone = display_name(locked)
+    AccountEvent.objects.filter(pk__in=signed).update(actor_name=gone)
     event = AccountEvent.objects.create(
-        user=None, user_email="", action=Action.DELETED, data={"email_sha256": digest}
+        user=None,
+        user_email="",
+        action=Action.DELETED,
+        actor=None,
+        actor_name=gone,
+        data={"email_sha256": digest},
     )
     enqueue("accounts.end_sessions", user_id)
     return event
@@ -180,11 +190,22 @@ def _save_nickname(user: User, *, insert: bool) -> None:
         raise
 
 
-def _record(user: User, action: str, data: dict, at: datetime | None = None) -> AccountEvent:
+def _record(
+    user: User,
+    action: str,
+    data: dict,
+    at: datetime | None = None,
+    *,
+    actor: User | None,
+    note: str = "",
+) -> AccountEvent:
     return AccountEvent.objects.create(
         user=user,
         user_email=user.email,
         action=action,
+        actor=actor,
+        actor_name=display_name(actor),
+        note=note,
         data=data,
         created_at=at or timezone.now(),
     )

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import legal, nicknames
+from newsroom.models import HistoryEntry
 
 
 class UserManager(BaseUserManager):
@@ -110,15 +111,16 @@ class StaffProfile(models.Model):
         return f"{self.byline_name} {self.title}"
 
 
-class RoleChange(models.Model):
-    """History of role grants and removals, and of accounts switched off or on. Survives
-    the deletion of either account."""
+class RoleChange(HistoryEntry):
+    """History of role grants and removals, of accounts switched off or on, and of the
+    sections a moderator works on. Survives the deletion of either account."""
 
     class Action(models.TextChoices):
         GRANTED = "granted", _("Granted")
         REVOKED = "revoked", _("Revoked")
         DEACTIVATED = "deactivated", _("Account deactivated")
         REACTIVATED = "reactivated", _("Account reactivated")
+        SECTIONS_CHANGED = "sections_changed", _("Moderator's sections changed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -128,22 +130,10 @@ class RoleChange(models.Model):
     )
     user_email = models.EmailField(_("user's e-mail at the time"))
     role = models.CharField(_("role"), max_length=20)
-    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    actor_name = models.CharField(_("by"), max_length=254)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryEntry.Meta):
         verbose_name = _("role change")
         verbose_name_plural = _("role changes")
-        ordering = ["-created_at", "-pk"]
         indexes = [
             # A user's role history, newest first (admin and audits).
             models.Index(fields=["user", "-created_at"], name="rolechange_user_idx"),
@@ -184,17 +174,18 @@ class Consent(models.Model):
         return f"{self.user_id}: {self.kind} {self.version}"
 
 
-class AccountEvent(models.Model):
+class AccountEvent(HistoryEntry):
     """History of an account: joining, nickname changes, staff profile changes, deletion.
-    Survives the
-    account; deleting it strips the e-mail and data from its earlier rows (see
-    accounts.membership.delete_account)."""
+    Survives the account; deleting it strips the e-mail, the details and the actor's name
+    from its earlier rows (see accounts.membership.delete_account). The actor is the member
+    themselves, an administrator (the admin's staff profile edits) or the system (None)."""
 
     class Action(models.TextChoices):
         JOINED = "joined", _("Joined")
         NICKNAME_CHANGED = "nickname_changed", _("Nickname changed")
         DELETED = "deleted", _("Account deleted")
         PROFILE_CHANGED = "profile_changed", _("Staff profile changed")
+        CREATED = "created", _("Account created")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -204,14 +195,10 @@ class AccountEvent(models.Model):
         related_name="account_events",
     )
     user_email = models.EmailField(_("user's e-mail at the time"), blank=True)
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
-    data = models.JSONField(_("details"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryEntry.Meta):
         verbose_name = _("account event")
         verbose_name_plural = _("account events")
-        ordering = ["-created_at", "-pk"]
         indexes = [
             # A user's account history, newest first (admin, and scrubbing it on deletion).
             models.Index(fields=["user", "-created_at"], name="accountevent_user_idx"),

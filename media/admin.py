@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import HistoryActionFilter
 from media.models import Photo, PhotoEvent, StaffPortrait
 from newsroom.admin_base import ReadOnlyAdmin
 
@@ -16,9 +18,13 @@ class PhotoAdmin(ReadOnlyAdmin):
 
 @admin.register(PhotoEvent)
 class PhotoEventAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "action", "photo", "actor_name"]
-    list_filter = ["action"]
+    list_display = ["created_at", "action_label", "photo", "actor_name"]
+    list_filter = [HistoryActionFilter]
     list_select_related = ["photo"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, obj):
+        return obj.get_action_display()
 
 
 @admin.register(StaffPortrait)

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.errors import require
 from accounts.models import StaffProfile, User
+from accounts.names import SYSTEM
 from media import imaging
 from media.errors import StaleEdit
 from media.models import Photo, PhotoEvent, PhotoTag, Rendition, StaffPortrait
@@ -246,12 +247,13 @@ def _discard_renditions(photo: Photo, *, spec: str) -> None:
     photo.renditions.filter(spec=spec).delete()
 
 
-def _record(photo: Photo, action: str, actor: User | None, changes: dict) -> None:
+def _record(photo: Photo, action: str, actor: User | None, data: dict) -> None:
     PhotoEvent.objects.create(
         photo=photo,
         photo_hash=photo.content_hash,
         action=action,
         actor=actor,
-        actor_name=actor.email if actor else "system",
-        changes=changes,
+        # Staff only read this history (the photo's desk page, the admin), by address.
+        actor_name=actor.email if actor else SYSTEM,
+        data=data,
     )

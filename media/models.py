@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffProfile
+from newsroom.models import HistoryEntry
 
 
 def public_storage():
@@ -147,9 +148,9 @@ class StaffPortrait(models.Model):
         return str(self.profile)
 
 
-class PhotoEvent(models.Model):
+class PhotoEvent(HistoryEntry):
     """History of the library: uploads, edits, renditions, portraits. Kept when the photo
-    or the actor is gone."""
+    or the actor is gone. `data` holds what changed (old and new values, files made)."""
 
     class Action(models.TextChoices):
         UPLOADED = "uploaded", _("Uploaded")
@@ -159,22 +160,16 @@ class PhotoEvent(models.Model):
 
     photo = models.ForeignKey(Photo, on_delete=models.SET_NULL, null=True, related_name="events")
     photo_hash = models.CharField(_("photo hash"), max_length=64)
-    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    actor_name = models.CharField(_("by"), max_length=254)
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryEntry.Meta):
         verbose_name = _("photo event")
         verbose_name_plural = _("photo events")
-        ordering = ["-created_at", "-pk"]
         indexes = [
             # A photo's history on its edit page, newest first.
             models.Index(fields=["photo", "-created_at"], name="photoevent_photo_idx"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.get_action_display()} ({self.actor_name})"
+    @property
+    def changes(self) -> dict:
+        """The name this history used for `data` before it took the shared shape."""
+        return self.data

@@ -2,13 +2,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 
 class HistoryEntry(models.Model):
-    """The shape of an app's history row (a story's events, the comments' moderation log):
-    what was done, by whom, from which state to which, why, and when. The actor's name is
-    a snapshot, so the row outlives the account."""
+    """The shape of an app's history row (a story's events, the comments' moderation log,
+    role changes, account events, the photo library's history): what was done, by whom,
+    from which state to which, why, and when. The actor's name is a snapshot, so the row
+    outlives the account.
+
+    A history whose actions have labels names them in an inner `Action` (TextChoices):
+    `get_action_display()` reads it. The column itself stays free text, so adding an action
+    never needs a migration."""
 
     action = models.CharField(_("action"), max_length=20)
     from_status = models.CharField(_("from"), max_length=12, blank=True)
@@ -26,7 +32,14 @@ class HistoryEntry(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.action} ({self.actor_name})"
+        return f"{self.get_action_display()} ({self.actor_name})"
+
+    def get_action_display(self) -> str:
+        """The action in words, from the model's `Action` choices; the code itself for a
+        history without them (or an action no longer in them)."""
+        actions = getattr(type(self), "Action", None)
+        labels = dict(actions.choices) if actions is not None else {}
+        return force_str(labels.get(self.action, self.action), strings_only=True)
 
 
 class OutboxMessage(models.Model):
