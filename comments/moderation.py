@@ -7,7 +7,8 @@ guards the state, changes the rows and writes one ModerationAction, in one trans
 A refusal raises a comments.errors.CommentRefused (or accounts' NotAllowed) with the
 message the reader sees, and nothing is written. Views, tasks, commands and the demo loader
 call these; none of them sets a status or a count itself. `actor=None` is the system (a
-rule or the periodic job); its history rows are signed "system".
+rule or the periodic job); its history rows are signed "system". Everyone else signs
+under accounts.names.display_name: the byline or the nickname, never the e-mail.
 """
 
 from collections.abc import Iterable
@@ -19,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import NotAllowed, require
-from accounts.models import StaffProfile, User
+from accounts.models import User
+from accounts.names import display_name
 from articles.models import Article
 from comments import errors, permissions, rules, throttles, wordrules
 from comments.models import (
@@ -42,7 +44,6 @@ Vote = CommentVote.Value
 DOUBLE_SUBMIT_WINDOW = timedelta(seconds=30)
 # 임시조치 lasts at most 30 days (정보통신망법 제44조의2).
 BLIND_MAX_DAYS = 30
-SYSTEM = "system"
 
 
 def comment_window(story: Article, *, now=None) -> rules.Window:
@@ -404,7 +405,7 @@ def blind(
         starts_at=now,
         ends_at=now + timedelta(days=days),
         created_by=actor,
-        created_by_name=_name(actor),
+        created_by_name=display_name(actor),
     )
     comment.open_reports = 0
     _set_status(comment, Status.BLINDED, extra=["open_reports"])
@@ -526,7 +527,7 @@ def add_note(reader: User, *, actor: User, text: str) -> ReaderNote:
     if not text:
         raise errors.NotModeratable(_("Write the note first."))
     note = ReaderNote.objects.create(
-        reader=reader, author=actor, author_name=_name(actor), text=text
+        reader=reader, author=actor, author_name=display_name(actor), text=text
     )
     _record_reader(reader, "noted", actor, text)
     return note
@@ -627,9 +628,9 @@ def _record(
         from_status=from_status,
         to_status=to_status,
         actor=actor,
-        actor_name=_name(actor),
+        actor_name=display_name(actor),
         reader=author,
-        reader_name=author.nickname if author else "",
+        reader_name=display_name(author) if author else "",
         note=note,
         data=data or {},
     )
@@ -639,9 +640,9 @@ def _record_reader(reader: User, action: str, actor: User, note: str = "", data=
     ModerationAction.objects.create(
         action=action,
         actor=actor,
-        actor_name=_name(actor),
+        actor_name=display_name(actor),
         reader=reader,
-        reader_name=reader.nickname,
+        reader_name=display_name(reader),
         note=note,
         data=data or {},
     )
@@ -651,18 +652,7 @@ def _record_rule(rule: WordRule, action: str, actor: User) -> None:
     ModerationAction.objects.create(
         action=action,
         actor=actor,
-        actor_name=_name(actor),
+        actor_name=display_name(actor),
         note=rule.word,
         data={"word": rule.word, "kind": rule.kind, "whole_word": rule.whole_word},
     )
-
-
-def _name(actor: User | None) -> str:
-    # The public name, never the e-mail: history outlives the account. Staff without a
-    # nickname (moderators, mostly) go by their byline.
-    if actor is None:
-        return SYSTEM
-    if actor.nickname:
-        return actor.nickname
-    profile = StaffProfile.objects.filter(user=actor).values_list("byline_name", flat=True)
-    return profile.first() or actor.email.split("@")[0]

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.errors import NotAllowed
 from accounts.models import User
+from accounts.names import display_name
 from accounts.permissions import desk_view
 from accounts.roles import Role
 from articles.models import Article, Section
@@ -401,16 +402,24 @@ def log(request):
     sections = permissions.moderated_sections(user)
     if sections is not None:
         filters &= Q(story__section_id__in=sections)
-    moderators = list(
-        User.objects.filter(groups__name=Role.MODERATOR).order_by("nickname", "email").distinct()
+    # Listed under the names they sign the log with, never their addresses.
+    moderator_choices = sorted(
+        (
+            (user, display_name(user))
+            for user in User.objects.filter(groups__name=Role.MODERATOR)
+            .select_related("staff_profile")
+            .distinct()
+        ),
+        key=lambda choice: (choice[1], choice[0].pk),
     )
+    moderators = [user for user, _name in moderator_choices]
     moderator = next((m for m in moderators if str(m.pk) == request.GET.get("moderator")), None)
     if moderator is not None:
         filters &= Q(actor=moderator)
     reader = None
     reader_id = inputs.number(request.GET.get("reader"))
     if reader_id is not None:
-        reader = User.objects.filter(pk=reader_id).only("nickname").first()
+        reader = User.objects.filter(pk=reader_id).select_related("staff_profile").first()
         filters &= Q(reader_id=reader_id)
     story = None
     story_id = inputs.number(request.GET.get("story"))
@@ -434,8 +443,10 @@ def log(request):
         {
             "page": page,
             "moderators": moderators,
+            "moderator_choices": moderator_choices,
             "moderator": moderator,
             "reader": reader,
+            "reader_name": display_name(reader) if reader else "",
             "story": story,
             "actions": LOG_ACTIONS,
             "action": action,
