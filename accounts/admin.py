@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
-from accounts import roles
+from accounts import membership, roles
 from accounts.models import AccountEvent, RoleChange, StaffProfile, User
 from newsroom.admin_base import ReadOnlyAdmin
 
@@ -41,10 +41,27 @@ class UserCreationWithRolesForm(AdminUserCreationForm):
         fields = ["email"]
 
 
+def _profile_values(form) -> dict[str, str]:
+    """What an admin form posted of the fields accounts.membership edits."""
+    return {
+        name: form.cleaned_data[name]
+        for name in membership.PROFILE_FIELDS
+        if name in form.cleaned_data
+    }
+
+
 class StaffProfileInline(admin.StackedInline):
+    """The byline fields, saved through accounts.membership (UserAdmin.save_formset). A
+    profile is made by granting a role, and its URL slug stays (links keep working)."""
+
     model = StaffProfile
     can_delete = False
     extra = 0
+    fields = ["byline_name", "slug", "title", "public_email", "bio"]
+    readonly_fields = ["slug"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
@@ -125,6 +142,22 @@ class UserAdmin(DjangoUserAdmin):
         if change and wanted_active != obj.is_active:
             roles.set_active(obj, wanted_active, actor=request.user, note="admin")
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not StaffProfile:
+            return super().save_formset(request, form, formset, change)
+        # Profile edits are recorded by accounts.membership, not saved here. The lists are
+        # what the admin's own change message reads from a saved formset.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for profile_form in formset.initial_forms:
+            if profile_form.has_changed():
+                profile = profile_form.instance
+                changed = membership.update_staff_profile(
+                    profile, actor=request.user, **_profile_values(profile_form)
+                )
+                if changed:
+                    formset.changed_objects.append((profile, changed))
+        return None
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         user = form.instance
@@ -138,10 +171,24 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
+    """Edits go through accounts.membership, which records them ("profile_changed").
+    Profiles are made by granting a role (accounts.roles) and outlive it: published bylines
+    keep pointing at them. Their member and URL slug stay."""
+
     list_display = ["byline_name", "title", "public_email", "user"]
     search_fields = ["byline_name", "public_email", "user__email"]
     list_select_related = ["user"]
-    prepopulated_fields = {"slug": ["byline_name"]}
+    fields = ["user", "byline_name", "slug", "title", "public_email", "bio"]
+    readonly_fields = ["user", "slug"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        membership.update_staff_profile(obj, actor=request.user, **_profile_values(form))
 
 
 class HistoryActionFilter(admin.SimpleListFilter):

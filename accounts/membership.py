@@ -1,15 +1,18 @@
-"""A member's account: joining with consents, the nickname, the staff profile, leaving.
+"""A member's account: joining with consents, the nickname, the staff profile, leaving;
+and the accounts the system makes for staff (the create_staff command).
 
 The only code that writes nicknames, Consent rows, staff profiles' details and
-AccountEvents. Each function checks
-the right to act, changes the rows and writes one AccountEvent, in one transaction. Views,
-the sign-up form and the demo loader call these.
+AccountEvents. Each function checks the right to act, changes the rows and writes one
+AccountEvent, in one transaction. Views, the sign-up form, the admin, the create_staff
+command and the demo loader call these.
 """
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
@@ -17,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import legal, nicknames
+from accounts import legal, nicknames, roles
 from accounts.errors import ConsentMissing, NicknameTaken, WrongPassword, require
 from accounts.models import AccountEvent, Consent, StaffProfile, User
 from accounts.names import display_name
@@ -83,16 +86,27 @@ def change_nickname(user: User, nickname: str) -> bool:
 PROFILE_FIELDS = ("byline_name", "title", "public_email", "bio")
 
 
+def can_edit_staff_profile(actor: User | None, profile: StaffProfile) -> bool:
+    """The staff member on their own desk profile page; whoever may change staff profiles
+    in the admin (superusers: no role carries the right); `None`, the system (the
+    create_staff command)."""
+    if actor is None:
+        return True
+    own = profile.user_id == actor.pk and can_use_desk(actor)
+    return own or actor.has_perm("accounts.change_staffprofile")
+
+
 @transaction.atomic
-def update_staff_profile(profile: StaffProfile, *, actor: User, **values: str) -> list[str]:
+def update_staff_profile(profile: StaffProfile, *, actor: User | None, **values: str) -> list[str]:
     """The staff member's byline name, title, public e-mail and bio, as readers see them.
     Returns the names of the fields that changed (none: nothing is written).
 
-    Preconditions: the actor is the profile's own, active staff member.
-    History: one AccountEvent "profile_changed" with the old and new values.
+    Preconditions: can_edit_staff_profile (their own profile on the desk, the admin, the
+    system). History: one AccountEvent "profile_changed" about the profile's member, by the
+    actor, with the old and new values.
     """
-    require(can_use_desk(actor) and profile.user_id == actor.pk)
-    profile = StaffProfile.objects.select_for_update().get(pk=profile.pk)
+    require(can_edit_staff_profile(actor, profile))
+    profile = StaffProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
     changes = {}
     for name in PROFILE_FIELDS:
         if name in values and getattr(profile, name) != values[name].strip():
@@ -101,8 +115,43 @@ def update_staff_profile(profile: StaffProfile, *, actor: User, **values: str) -
     if not changes:
         return []
     profile.save(update_fields=[*changes, "updated_at"])
-    _record(actor, Action.PROFILE_CHANGED, changes, actor=actor)
+    _record(profile.user, Action.PROFILE_CHANGED, changes, actor=actor)
     return list(changes)
+
+
+@dataclass(frozen=True)
+class StaffSetUp:
+    user: User
+    profile: StaffProfile
+    created: bool  # False: the address already had an account
+    granted: bool  # False: it already held the role
+
+
+@transaction.atomic
+def set_up_staff(
+    email: str, role: str, *, byline_name: str = "", password: str | None = None, note: str = ""
+) -> StaffSetUp:
+    """The system's way to add a staff member (the create_staff command): the account for
+    `email` (made, with a verified address, when there is none; `password` None leaves it
+    unusable), its staff profile under `byline_name`, and `role`. All or nothing.
+
+    History: a new account, one AccountEvent "created"; a new byline name for an existing
+    profile, "profile_changed" (update_staff_profile); the role, one RoleChange "granted"
+    (accounts.roles.grant_role). All signed by the system.
+    """
+    role = roles.Role(role)
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(email, password)
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+        _record(user, Action.CREATED, {}, actor=None, note=note)
+    profile = roles.ensure_staff_profile(user, byline_name=byline_name)
+    if byline_name and update_staff_profile(profile, actor=None, byline_name=byline_name):
+        profile.refresh_from_db()
+    granted = roles.grant_role(user, role, actor=None, note=note)
+    return StaffSetUp(user=user, profile=profile, created=created, granted=granted)
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import NotAllowed, require
 from accounts.models import RoleChange, StaffProfile, User
+from accounts.names import SYSTEM
 
 
 class Role(models.TextChoices):
@@ -119,7 +120,7 @@ def grant_role(user: User, role: str, *, actor: User | None, note: str = "") -> 
         user.is_staff = True
         user.save(update_fields=["is_staff"])
     ensure_staff_profile(user)
-    _record(user, role, RoleChange.Action.GRANTED, actor, note)
+    record(user, role, RoleChange.Action.GRANTED, actor=actor, note=note)
     return True
 
 
@@ -145,7 +146,7 @@ def revoke_role(user: User, role: str, *, actor: User | None, note: str = "") ->
     if not remaining and user.is_staff and not user.is_superuser:
         user.is_staff = False
         user.save(update_fields=["is_staff"])
-    _record(user, role, RoleChange.Action.REVOKED, actor, note)
+    record(user, role, RoleChange.Action.REVOKED, actor=actor, note=note)
     return True
 
 
@@ -163,7 +164,7 @@ def set_active(user: User, active: bool, *, actor: User | None, note: str = "") 
     user.is_active = active
     user.save(update_fields=["is_active"])
     action = RoleChange.Action.REACTIVATED if active else RoleChange.Action.DEACTIVATED
-    _record(user, "account", action, actor, note)
+    record(user, "account", action, actor=actor, note=note)
     return True
 
 
@@ -190,15 +191,31 @@ def _unique_slug(name: str) -> str:
     return slug
 
 
-def _record(user: User, role: str, action: str, actor: User | None, note: str) -> None:
+def record(
+    user: User,
+    role: str,
+    action: str,
+    *,
+    actor: User | None,
+    note: str = "",
+    data: dict | None = None,
+) -> RoleChange:
+    """The one writer of RoleChange rows, in the caller's transaction: this module's
+    changes, and the moderators' sections (comments.moderation.set_moderator_sections).
+    The caller has checked the actor's right.
+
+    The actor's name kept is their address, or "system": this history is the audit of
+    who holds which rights, read only by editors (the staff roles page) and in the admin,
+    and it must still tell who acted once that account is gone."""
     if hasattr(user, _ROLES_CACHE):
         delattr(user, _ROLES_CACHE)
-    RoleChange.objects.create(
+    return RoleChange.objects.create(
         user=user,
         user_email=user.email,
         role=role,
         action=action,
         actor=actor,
-        actor_name=actor.email if actor else "system",
+        actor_name=actor.email if actor else SYSTEM,
         note=note[:200],
+        data=data or {},
     )

@@ -19,10 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import roles
 from accounts.errors import NotAllowed, require
-from accounts.models import User
+from accounts.models import RoleChange, User
 from accounts.names import display_name
-from articles.models import Article
+from accounts.roles import Role, role_can
+from articles.models import Article, Section
 from comments import errors, permissions, rules, throttles, wordrules
 from comments.models import (
     Blind,
@@ -30,6 +32,7 @@ from comments.models import (
     CommentReport,
     CommentVote,
     ModerationAction,
+    ModeratorScope,
     ReaderNote,
     ReaderStanding,
     Reason,
@@ -559,6 +562,82 @@ def remove_word_rule(rule: WordRule, *, actor: User) -> None:
     require(permissions.can_edit_word_rules(actor))
     _record_rule(rule, "word_removed", actor)
     rule.delete()
+
+
+# --- moderators' sections ---------------------------------------------------------------------
+
+# The right behind the admin's "moderators' sections" (the editors' role carries it).
+CHANGE_SCOPE = "comments.change_moderatorscope"
+
+
+def can_set_moderator_sections(actor: User | None) -> bool:
+    """Editors (their role carries CHANGE_SCOPE), active superusers (the admin), and `None`,
+    the system."""
+    if actor is None:
+        return True
+    return actor.is_active and (actor.is_superuser or role_can(actor, CHANGE_SCOPE))
+
+
+@transaction.atomic
+def set_moderator_sections(
+    moderator: User, sections: Iterable[Section], *, actor: User | None, note: str = ""
+) -> tuple[ModeratorScope, bool]:
+    """The sections `moderator` works on (a top section includes its subsections); none:
+    every section. Returns their scope and whether it changed (not: nothing is written).
+
+    History: one RoleChange "sections_changed" about the moderator, with the sections'
+    names before and after: the sections are part of the moderator's rights, recorded
+    beside the role itself (accounts.roles.record).
+    """
+    require(can_set_moderator_sections(actor))
+    # One change at a time per moderator: the old sections in the history must be true.
+    User.objects.select_for_update().filter(pk=moderator.pk).first()
+    scope, _created = ModeratorScope.objects.get_or_create(user=moderator)
+    wanted = {section.pk: section for section in sections}
+    before = list(scope.sections.order_by("name", "pk"))
+    if {section.pk for section in before} == set(wanted):
+        return scope, False
+    scope.sections.set(list(wanted.values()))
+    _record_sections(moderator, before, list(wanted.values()), actor, note)
+    return scope, True
+
+
+@transaction.atomic
+def remove_moderator_scope(moderator: User, *, actor: User | None, note: str = "") -> bool:
+    """Take the moderator's scope away: they work on every section again. Returns False,
+    writing nothing, when they had none. History: as set_moderator_sections, when the
+    scope had sections."""
+    require(can_set_moderator_sections(actor))
+    User.objects.select_for_update().filter(pk=moderator.pk).first()
+    scope = ModeratorScope.objects.filter(user=moderator).first()
+    if scope is None:
+        return False
+    before = list(scope.sections.order_by("name", "pk"))
+    scope.delete()
+    if before:
+        _record_sections(moderator, before, [], actor, note)
+    else:
+        # An empty scope already meant every section: no change of rights to record.
+        _forget_sections(moderator)
+    return True
+
+
+def _record_sections(moderator: User, before, after, actor: User | None, note: str) -> None:
+    _forget_sections(moderator)
+    names = sorted(section.name for section in after)
+    roles.record(
+        moderator,
+        Role.MODERATOR,
+        RoleChange.Action.SECTIONS_CHANGED,
+        actor=actor,
+        note=note,
+        data={"old": [section.name for section in before], "new": names},
+    )
+
+
+def _forget_sections(moderator: User) -> None:
+    # permissions.moderated_sections() reads the scope once per user object.
+    moderator.__dict__.pop(permissions._SCOPE_CACHE, None)
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -4,9 +4,8 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from accounts import roles
+from accounts import membership, roles
 from accounts.models import User
 
 
@@ -27,26 +26,20 @@ class Command(BaseCommand):
     def handle(self, *args, email: str, role: str, name: str, password: bool, **options):
         email = User.objects.normalize_email(email).lower()
         raw_password = self._ask_password(email) if password else None
-        with transaction.atomic():
-            user = User.objects.filter(email__iexact=email).first()
-            created = user is None
-            if created:
-                user = User.objects.create_user(email, raw_password)
-                EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-            profile = roles.ensure_staff_profile(user, byline_name=name)
-            if name and profile.byline_name != name:
-                profile.byline_name = name
-                profile.save(update_fields=["byline_name", "updated_at"])
-            granted = roles.grant_role(user, role, actor=None, note="create_staff command")
+        # The account, its profile and the role, each with its history, all or nothing.
+        staff = membership.set_up_staff(
+            email, role, byline_name=name, password=raw_password, note="create_staff command"
+        )
+        user, profile = staff.user, staff.profile
         label = roles.Role(role).label
-        verb = "Created" if created else "Found"
+        verb = "Created" if staff.created else "Found"
         self.stdout.write(f"{verb} {email} (byline: {profile.byline_name} {profile.title}).")
         if not EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists():
             self.stdout.write(
                 "The address is not verified yet: a verification e-mail goes out "
                 "at their first log-in."
             )
-        if granted:
+        if staff.granted:
             self.stdout.write(self.style.SUCCESS(f"Granted role: {label}."))
         else:
             self.stdout.write(f"Already had the role: {label}.")
