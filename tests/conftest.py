@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from accounts import roles
-from tests.factories import UserFactory
+from tests.factories import SectionFactory, UserFactory
 
 
 def staff(email: str, role: str, byline: str):
@@ -116,6 +116,29 @@ def superuser(db):
 @pytest.fixture
 def anonymous(client):
     return client
+
+
+# --- the section tree --------------------------------------------------------------------------
+# 기업과산업 › 전자·전기·정보통신, and 금융 beside it. Stories go into `section` unless a test
+# says otherwise; comments are open there, with no closing date.
+
+
+@pytest.fixture
+def section(db):
+    """기업과산업 (/sections/industry/): a top section, comments open."""
+    return SectionFactory(name="기업과산업", slug="industry")
+
+
+@pytest.fixture
+def subsection(section):
+    """전자·전기·정보통신 (/sections/industry/electronics/), under `section`."""
+    return SectionFactory(name="전자·전기·정보통신", slug="electronics", parent=section)
+
+
+@pytest.fixture
+def other_section(db):
+    """금융 (/sections/finance/): another top section, listed after `section`."""
+    return SectionFactory(name="금융", slug="finance", order=1)
 
 
 def running_in_ci() -> bool:

@@ -11,7 +11,6 @@ from accounts import roles
 from articles import workflow
 from articles.models import Article, ArticleEvent
 from tests.conftest import staff
-from tests.factories import SectionFactory
 
 # The photo fixtures of the media tests: a real upload, renditions made in-process.
 from tests.media.conftest import jpeg_bytes, photo, upload
@@ -22,11 +21,6 @@ SEOUL = ZoneInfo("Asia/Seoul")
 # A Monday morning on the desk; every test that needs the clock starts here.
 MONDAY_9AM = datetime(2025, 3, 3, 9, 0, tzinfo=SEOUL)
 Status = Article.Status
-
-
-@pytest.fixture
-def section(db):
-    return SectionFactory(name="기업과산업", slug="industry")
 
 
 @pytest.fixture

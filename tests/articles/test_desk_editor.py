@@ -10,7 +10,6 @@ from django.utils import timezone
 from articles import workflow
 from articles.models import Article, ArticleEvent
 from tests.articles.reader_fixtures import parse
-from tests.factories import SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -79,9 +78,8 @@ def test_the_queue_lists_submitted_stories_longest_waiting_first(
 
 
 def test_the_queue_filters_by_section_and_by_reporter(
-    client, editor, reporter, other_reporter, section
+    client, editor, reporter, other_reporter, section, other_section
 ):
-    other_section = SectionFactory(name="금융", slug="finance")
     submitted(reporter, section, "산업 기사")
     submitted(other_reporter, other_section, "금융 기사")
     client.force_login(editor)

@@ -8,14 +8,9 @@ from comments import moderation
 from comments.models import Comment
 from tests.articles.reader_fixtures import *  # noqa: F403
 from tests.comments.conftest import with_nickname
-from tests.factories import SectionFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture
-def section(db):
-    return SectionFactory(name="기업과산업", slug="industry")
 
 
 @pytest.fixture

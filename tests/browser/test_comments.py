@@ -9,15 +9,9 @@ from comments.models import Comment
 from tests.articles.reader_fixtures import *  # noqa: F403
 from tests.comments.conftest import with_nickname
 from tests.comments.test_rules import CASES
-from tests.factories import SectionFactory, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture
-def section(db):
-    # As tests/articles/conftest.py makes it; the reader fixtures build on it.
-    return SectionFactory(name="기업과산업", slug="industry")
 
 
 @pytest.fixture

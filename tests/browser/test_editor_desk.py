@@ -13,19 +13,12 @@ from articles import workflow
 from articles.models import Article, ArticleEvent, FrontSlot
 from tests.articles.reader_fixtures import *  # noqa: F403
 from tests.articles.reader_fixtures import Desk
-from tests.factories import SectionFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 Status = Article.Status
 HEADLINE = "부산항 물동량 석 달째 늘어"
 NOTE = "수치의 출처를 밝혀 주세요."
-
-
-@pytest.fixture
-def section(db):
-    # As tests/articles/conftest.py makes it; the reader fixtures build on it.
-    return SectionFactory(name="기업과산업", slug="industry")
 
 
 @pytest.fixture

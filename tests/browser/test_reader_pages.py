@@ -12,7 +12,6 @@ from playwright.sync_api import expect
 from articles.models import Article
 from tests.articles.reader_fixtures import *  # noqa: F403
 from tests.articles.reader_fixtures import Desk, Newsroom
-from tests.factories import SectionFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -23,12 +22,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
 });
 """
-
-
-@pytest.fixture
-def section(db):
-    # As tests/articles/conftest.py makes it; the reader fixtures build on it.
-    return SectionFactory(name="기업과산업", slug="industry")
 
 
 @dataclass

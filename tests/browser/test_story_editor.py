@@ -10,14 +10,8 @@ from playwright.sync_api import expect
 from articles import workflow
 from articles.models import Article, AutosaveDraft, PhotoUse
 from media import library
-from tests.factories import SectionFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture
-def section(db):
-    return SectionFactory(name="산업", slug="industry")
 
 
 @pytest.fixture

@@ -10,13 +10,7 @@ import time_machine
 from accounts import membership
 from comments import moderation
 from tests.articles.reader_fixtures import *  # noqa: F403
-from tests.factories import SectionFactory, UserFactory
-
-
-@pytest.fixture
-def section(db):
-    # As tests/articles/conftest.py makes it; the reader fixtures build on it.
-    return SectionFactory(name="기업과산업", slug="industry")
+from tests.factories import UserFactory
 
 
 def with_nickname(user, nickname: str):

@@ -517,11 +517,12 @@ def limited(moderator, section):
     return moderator
 
 
-def test_a_section_limited_moderator_acts_only_on_their_sections(limited, reader, post, desk):
-    child = SectionFactory(name="전자", slug="electronics", parent=desk.section)
+def test_a_section_limited_moderator_acts_only_on_their_sections(
+    limited, reader, post, desk, subsection
+):
     other = SectionFactory(name="국제", slug="world")
     inside = post(reader, "산업 기사 댓글")
-    below = post(reader, "하위 섹션 댓글", on=desk.story("하위 섹션 기사", section=child))
+    below = post(reader, "하위 섹션 댓글", on=desk.story("하위 섹션 기사", section=subsection))
     outside = post(reader, "국제 기사 댓글", on=desk.story("국제 기사", section=other))
     limited = type(limited).objects.get(pk=limited.pk)  # fresh: no cached scope
 

@@ -8,7 +8,6 @@ from articles.models import Article
 from newsroom import inputs
 from tests.articles.reader_fixtures import *  # noqa: F403
 from tests.articles.reader_fixtures import Desk
-from tests.factories import SectionFactory
 
 HUGE = "9" * 4301  # past what Python turns into a number by default
 BIG = "9" * 30  # past every database's integer columns
@@ -39,11 +38,6 @@ def test_a_default_stands_in_for_anything_else():
 
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def section(db):
-    return SectionFactory(name="기업과산업", slug="industry")
 
 
 @pytest.mark.parametrize(
