@@ -8,7 +8,10 @@ from django.core.cache import cache
 from django.utils import translation
 
 from accounts import roles
-from tests.factories import SectionFactory, UserFactory
+from media import library
+from tests.factories import SectionFactory, SeriesFactory, UserFactory
+from tests.media.conftest import as_upload, encode, picture
+from tests.stories import Desk, Newsroom
 
 
 def staff(email: str, role: str, byline: str):
@@ -139,6 +142,47 @@ def subsection(section):
 def other_section(db):
     """금융 (/sections/finance/): another top section, listed after `section`."""
     return SectionFactory(name="금융", slug="finance", order=1)
+
+
+@pytest.fixture
+def newsroom(section, subsection, other_section):
+    """The section tree and the series 반도체 공급망, as the reader-page tests name them."""
+    return Newsroom(
+        industry=section,
+        electronics=subsection,
+        finance=other_section,
+        series=SeriesFactory(name="반도체 공급망", slug="chip-supply"),
+    )
+
+
+# --- stories and photos ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def desk(reporter, editor, section):
+    """`desk.story(...)`: stories walked through articles.workflow (tests.stories.Desk)."""
+    return Desk(reporter, editor, section)
+
+
+@pytest.fixture
+def library_photo(reporter, django_capture_on_commit_callbacks):
+    """`library_photo(caption=..., alt_text=..., credit=...)`: a small JPEG uploaded through
+    the library by the reporter, its renditions (w320 and the 1200x630 share crop) made
+    in-process after commit."""
+
+    def make(*, caption="", alt_text="", credit="", width=48, height=36, actor=None):
+        data = encode(picture(width, height), "JPEG", quality=70)
+        with django_capture_on_commit_callbacks(execute=True):
+            result = library.upload(
+                as_upload(data),
+                actor=actor or reporter,
+                caption=caption,
+                alt_text=alt_text,
+                credit=credit,
+            )
+        return result.photo
+
+    return make
 
 
 def running_in_ci() -> bool:

@@ -18,7 +18,7 @@ from articles.models import Article, AutosaveDraft, Correction, PhotoUse, Revisi
 from comments import moderation
 from newsroom.models import OutboxMessage
 from tests.articles.conftest import SEOUL, edit, events_of
-from tests.articles.reader_fixtures import korean, parse
+from tests.pages import korean, parse
 
 pytestmark = pytest.mark.django_db
 

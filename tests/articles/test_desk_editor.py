@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, ArticleEvent
-from tests.articles.reader_fixtures import parse
+from tests.pages import parse
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from articles import workflow
 from articles.errors import StaleVersion
 from articles.models import Article, ArticleEvent, Revision
 from tests.articles.conftest import edit, events_of
-from tests.articles.reader_fixtures import korean, parse
+from tests.pages import korean, parse
 
 pytestmark = pytest.mark.django_db
 

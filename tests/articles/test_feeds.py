@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from articles import selectors
 from articles.models import Article
-from tests.articles.reader_fixtures import *  # noqa: F403
-from tests.articles.reader_fixtures import parse
+from tests.pages import parse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -13,9 +13,9 @@ from accounts.errors import NotAllowed
 from articles import workflow
 from articles.models import Article, FrontChange, FrontSlot
 from tests.articles.conftest import edit
-from tests.articles.reader_fixtures import *  # noqa: F403
-from tests.articles.reader_fixtures import Desk, Newsroom, korean, parse
 from tests.factories import SectionFactory
+from tests.pages import korean, parse
+from tests.stories import Desk, Newsroom
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from accounts.errors import NotAllowed
 from articles import preview_links, workflow
 from articles.models import Article, ArticleEvent, PreviewLink
 from tests.articles.conftest import MONDAY_9AM
-from tests.articles.reader_fixtures import korean, parse
+from tests.pages import korean, parse
 
 pytestmark = pytest.mark.django_db
 

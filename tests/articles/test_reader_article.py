@@ -21,9 +21,9 @@ from PIL import Image
 from articles import popularity
 from articles.models import Article
 from media.models import Rendition
-from tests.articles.reader_fixtures import *  # noqa: F403
-from tests.articles.reader_fixtures import Desk, Newsroom, korean, parse
 from tests.factories import SectionFactory
+from tests.pages import korean, parse
+from tests.stories import Desk, Newsroom
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 from articles import pagination, popularity, workflow
 from articles.models import Article, ViewCount
 from media import library
-from tests.articles.reader_fixtures import *  # noqa: F403
-from tests.articles.reader_fixtures import Desk, Newsroom, korean, parse
 from tests.factories import SectionFactory
+from tests.pages import korean, parse
+from tests.stories import Desk, Newsroom
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,7 @@ from articles.models import Article, SearchEntry
 from articles.search import index as search
 from articles.search import text as search_text
 from tests.articles.conftest import SEOUL
-from tests.articles.reader_fixtures import *  # noqa: F403
-from tests.articles.reader_fixtures import korean, parse
+from tests.pages import korean, parse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 from articles import workflow
 from articles.models import Article
 from tests.articles.conftest import SEOUL
-from tests.articles.reader_fixtures import *  # noqa: F403
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -13,8 +13,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from tests.articles.conftest import SEOUL
-from tests.articles.reader_fixtures import *  # noqa: F403
-from tests.articles.reader_fixtures import parse
+from tests.pages import parse
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ from playwright.sync_api import expect
 
 from comments import moderation
 from comments.models import Comment
-from tests.articles.reader_fixtures import *  # noqa: F403
 from tests.comments.conftest import with_nickname
 from tests.factories import UserFactory
 

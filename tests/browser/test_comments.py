@@ -6,7 +6,6 @@ from playwright.sync_api import expect
 
 from comments import moderation, rules
 from comments.models import Comment
-from tests.articles.reader_fixtures import *  # noqa: F403
 from tests.comments.conftest import with_nickname
 from tests.comments.test_rules import CASES
 from tests.factories import UserFactory

@@ -11,8 +11,7 @@ from playwright.sync_api import expect
 
 from articles import workflow
 from articles.models import Article, ArticleEvent, FrontSlot
-from tests.articles.reader_fixtures import *  # noqa: F403
-from tests.articles.reader_fixtures import Desk
+from tests.stories import Desk
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

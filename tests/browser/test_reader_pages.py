@@ -10,8 +10,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.articles.reader_fixtures import *  # noqa: F403
-from tests.articles.reader_fixtures import Desk, Newsroom
+from tests.stories import Desk, Newsroom
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

@@ -9,7 +9,6 @@ import time_machine
 
 from accounts import membership
 from comments import moderation
-from tests.articles.reader_fixtures import *  # noqa: F403
 from tests.factories import UserFactory
 
 

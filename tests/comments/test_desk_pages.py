@@ -8,9 +8,9 @@ from django.urls import reverse
 from articles.models import CommentMode
 from comments import moderation
 from comments.models import Comment, ModerationAction, ModeratorScope, WordRule
-from tests.articles.reader_fixtures import parse
 from tests.comments.conftest import with_nickname
 from tests.factories import SectionFactory, UserFactory
+from tests.pages import parse
 
 pytestmark = pytest.mark.postgres
 

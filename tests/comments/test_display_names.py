@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts import membership
 from comments import moderation
 from comments.models import ModerationAction
-from tests.articles.reader_fixtures import parse
+from tests.pages import parse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

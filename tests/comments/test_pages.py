@@ -11,8 +11,8 @@ from django.urls import reverse
 from articles.models import CommentMode
 from comments import moderation
 from comments.models import Comment, CommentReport, CommentVote
-from tests.articles.reader_fixtures import korean, parse
 from tests.factories import SectionFactory, UserFactory
+from tests.pages import korean, parse
 
 pytestmark = pytest.mark.postgres
 

@@ -6,8 +6,7 @@ import pytest
 from articles import workflow
 from articles.models import Article
 from newsroom import inputs
-from tests.articles.reader_fixtures import *  # noqa: F403
-from tests.articles.reader_fixtures import Desk
+from tests.stories import Desk
 
 HUGE = "9" * 4301  # past what Python turns into a number by default
 BIG = "9" * 30  # past every database's integer columns
