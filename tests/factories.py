@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -71,3 +74,36 @@ class SeriesFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"반도체 공급망 {n}")
     slug = factory.Sequence(lambda n: f"series-{n}")
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    """A story's row as it stands, without articles.workflow: no revision, history, bylines
+    or search entry. For tests that only need a story to exist; a test whose setup's side
+    effects matter walks the story through the workflow (tests.stories.Desk). A published
+    or unpublished story gets its publication time, a scheduled one its publishing time."""
+
+    class Meta:
+        model = "articles.Article"
+
+    headline = factory.Sequence(lambda n: f"기사 {n}")
+    body = "<p>반도체 수출이 석 달째 늘었다.</p>"
+    section = factory.SubFactory(SectionFactory)
+    status = "draft"
+    published_at = factory.LazyAttribute(
+        lambda story: timezone.now() if story.status in ("published", "unpublished") else None
+    )
+    scheduled_publish_at = factory.LazyAttribute(
+        lambda story: timezone.now() + timedelta(days=1) if story.status == "scheduled" else None
+    )
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment's row, published, without comments.moderation's rules, throttles and
+    counts: for pages that only list comments. Tests of posting go through moderation."""
+
+    class Meta:
+        model = "comments.Comment"
+
+    story = factory.SubFactory(ArticleFactory, status="published")
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"댓글 {n}")

@@ -11,7 +11,7 @@ from django.urls import reverse
 from articles.models import CommentMode
 from comments import moderation
 from comments.models import Comment, CommentReport, CommentVote
-from tests.factories import SectionFactory, UserFactory
+from tests.factories import CommentFactory, SectionFactory, UserFactory
 from tests.pages import korean, parse
 
 pytestmark = pytest.mark.postgres
@@ -491,8 +491,7 @@ def test_my_page_lists_my_comments_with_their_state(client, reader, other_reader
 def test_my_comments_take_the_same_queries_whatever_their_number(
     client, reader, story, count, django_assert_num_queries
 ):
-    for number in range(count):
-        Comment.objects.create(story=story, author=reader, body=f"댓글 {number}")
+    CommentFactory.create_batch(count, story=story, author=reader)
     client.force_login(reader)
 
     # As tests/accounts pins my page, two of them for my comments (the page of them, and

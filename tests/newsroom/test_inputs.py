@@ -3,9 +3,9 @@ server error: one parser (newsroom.inputs) for ids, page numbers and versions.""
 
 import pytest
 
-from articles import workflow
 from articles.models import Article
 from newsroom import inputs
+from tests.factories import ArticleFactory
 from tests.stories import Desk
 
 HUGE = "9" * 4301  # past what Python turns into a number by default
@@ -76,10 +76,8 @@ def test_signed_in_pages_past_any_number_show_a_page(client, reporter, address):
     assert client.get(address).status_code == 200
 
 
-def test_a_moderator_filtering_by_a_draft_does_not_learn_its_headline(
-    client, moderator, reporter, section
-):
-    draft = workflow.create(actor=reporter, section=section, headline="비공개 초고 제목")
+def test_a_moderator_filtering_by_a_draft_does_not_learn_its_headline(client, moderator, section):
+    draft = ArticleFactory(section=section, headline="비공개 초고 제목")
     client.force_login(moderator)
 
     for address in (f"/desk/comments/?story={draft.pk}", f"/desk/comments/log/?story={draft.pk}"):
