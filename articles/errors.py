@@ -1,8 +1,16 @@
+"""Every refusal a user can cause on a story. Each is a StoryRefused with a translated message
+the desk shows as it is; nothing was changed. Views catch StoryRefused (and NotAllowed) only,
+so a programming error stays a server error in the logs, never a flash message."""
+
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class IllegalTransition(Exception):
+class StoryRefused(ValueError):
+    """The action was refused; nothing was changed. The message is for the user."""
+
+
+class IllegalTransition(StoryRefused):
     """The story is not in a state that allows this action."""
 
     def __init__(self, action: str, status: str):
@@ -12,12 +20,11 @@ class IllegalTransition(Exception):
         )
 
 
-class NoteRequired(ValueError):
-    def __init__(self, message):
-        super().__init__(message)
+class NoteRequired(StoryRefused):
+    """A step that needs a note (a return, a correction, a take-down) came without one."""
 
 
-class StaleVersion(Exception):
+class StaleVersion(StoryRefused):
     """Someone saved the story after the version this save started from. Carries the
     submitted content so a form can give it back to the writer."""
 
@@ -33,10 +40,72 @@ class StaleVersion(Exception):
         )
 
 
-class DeliveryNotFailed(ValueError):
+class DeliveryNotFailed(StoryRefused):
     """Only a failed delivery of the story's latest fan-out can be run again."""
 
     def __init__(self):
         super().__init__(
             _("Only a failed delivery of the story's latest fan-out can be run again.")
         )
+
+
+class TimeRequired(StoryRefused):
+    """A scheduling step came without a usable date and time."""
+
+    def __init__(self):
+        super().__init__(_("Choose the date and time to publish."))
+
+
+class TimeInThePast(StoryRefused):
+    def __init__(self):
+        super().__init__(_("Choose a time in the future."))
+
+
+class NotCurated(StoryRefused):
+    def __init__(self):
+        super().__init__(_("Only the home page and top sections' pages are curated."))
+
+
+class FrontPageFull(StoryRefused):
+    def __init__(self, limit: int):
+        super().__init__(_("At most %(count)s stories fit on this page.") % {"count": limit})
+
+
+class FrontPageChanged(StoryRefused):
+    """Another editor changed the page after this one was drawn: their change would be lost."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Another editor changed this page after you opened it. Here it is as it "
+                "is now: make your change again."
+            )
+        )
+
+
+class NotPlaceable(StoryRefused):
+    def __init__(self, *, on_section: bool):
+        super().__init__(
+            _("Only published stories of this page's section can be placed on it.")
+            if on_section
+            else _("Only published stories can be placed on a front page.")
+        )
+
+
+class PreviewLinkLifetime(StoryRefused):
+    def __init__(self, max_hours: int):
+        super().__init__(
+            _("A preview link lasts from 1 to %(hours)s hours.") % {"hours": max_hours}
+        )
+
+
+class ForeignRevision(StoryRefused):
+    """A restore named a revision of another story (a forged or stale form)."""
+
+    def __init__(self):
+        super().__init__("The revision belongs to another story.")
+
+
+class UnknownSeries(StoryRefused):
+    def __init__(self):
+        super().__init__("Unknown series.")

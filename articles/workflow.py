@@ -18,7 +18,21 @@ from django.utils.translation import gettext_lazy as _
 from accounts.errors import require
 from accounts.models import StaffProfile, User
 from articles import permissions, sanitize
-from articles.errors import IllegalTransition, NoteRequired, StaleVersion
+from articles.errors import (
+    ForeignRevision,
+    FrontPageChanged,
+    FrontPageFull,
+    IllegalTransition,
+    NotCurated,
+    NoteRequired,
+    NotPlaceable,
+    PreviewLinkLifetime,
+    StaleVersion,
+    TimeInThePast,
+    TimeRequired,
+    UnknownSeries,
+)
+from articles.events import actor_name, record
 from articles.models import (
     Article,
     ArticleEvent,
@@ -97,12 +111,44 @@ def create(*, actor: User, section: Section, headline: str, **content) -> Articl
     _apply(article, {"headline": headline, "section": section.pk, **content})
     article.save()
     _revise(article, actor, reason="created")
-    _record(article, "created", actor, "", Status.DRAFT)
+    record(article, "created", actor, "", Status.DRAFT)
     return article
 
 
-@transaction.atomic
 def save(
+    article: Article, *, actor: User, base_version: int, content: dict, reason: str = ""
+) -> Article:
+    """Save new content, from the version the editor started with.
+
+    Refuses (StaleVersion, carrying the submitted content) a save started from an older
+    version, unless it is the same content again (a double submit: nothing is written).
+    A published story's save is an update ("수정") and rewrites its search entry.
+    History: "saved" or "updated"; one new revision. Tasks: articles.fan_out_share when a
+    shared field of a published story changed.
+    """
+    return _save(article, actor=actor, base_version=base_version, content=content, reason=reason)
+
+
+def correct(
+    article: Article, *, actor: User, base_version: int, note: str, content: dict | None = None
+) -> Article:
+    """A public, dated correction of a published story (editors only; the note is what
+    readers see under the story), saved with any content changes made with it.
+    History: "corrected"; one new revision. Tasks: as for save."""
+    require(permissions.is_editor(actor))
+    if not note.strip():
+        raise NoteRequired(_("Write the correction readers will see."))
+    return _save(
+        article,
+        actor=actor,
+        base_version=base_version,
+        content=content or {},
+        correction_note=note,
+    )
+
+
+@transaction.atomic
+def _save(
     article: Article,
     *,
     actor: User,
@@ -111,14 +157,6 @@ def save(
     correction_note: str = "",
     reason: str = "",
 ) -> Article:
-    """Save new content, from the version the editor started with.
-
-    Refuses (StaleVersion, carrying the submitted content) a save started from an older
-    version, unless it is the same content again (a double submit: nothing is written).
-    A published story's save is an update ("수정") or, with a note, a correction, and
-    rewrites its search entry. History: "saved", "updated" or "corrected"; one new revision.
-    Tasks: articles.fan_out_share when a shared field of a published story changed.
-    """
     article = _lock(article)
     require(permissions.can_edit(actor, article))
     correction_note = correction_note.strip()
@@ -129,7 +167,7 @@ def save(
         if _same_content(article, content):
             return article
         raise StaleVersion(
-            saved_by=_name(article.last_saved_by),
+            saved_by=actor_name(article.last_saved_by),
             saved_at=article.last_saved_at,
             submitted=content,
         )
@@ -153,7 +191,7 @@ def save(
     fanout.trigger(article, reason=action)
     _revise(article, actor, reason=reason or action)
     AutosaveDraft.objects.filter(article=article, user=actor).delete()
-    _record(
+    record(
         article,
         action,
         actor,
@@ -165,28 +203,12 @@ def save(
     return article
 
 
-def correct(
-    article: Article, *, actor: User, base_version: int, note: str, content: dict | None = None
-) -> Article:
-    """A public, dated correction of a published story (editors)."""
-    require(permissions.is_editor(actor))
-    if not note.strip():
-        raise NoteRequired(_("Write the correction readers will see."))
-    return save(
-        article,
-        actor=actor,
-        base_version=base_version,
-        content=content or {},
-        correction_note=note,
-    )
-
-
 def restore_revision(
     article: Article, revision: Revision, *, actor: User, base_version: int
 ) -> Article:
     """Bring back an earlier revision's content, as a new revision."""
     if revision.article_id != article.pk:
-        raise ValueError("The revision belongs to another story.")
+        raise ForeignRevision()
     return save(
         article,
         actor=actor,
@@ -299,7 +321,7 @@ def schedule(article: Article, *, actor: User, at: datetime) -> Article:
     """Publish later: the periodic sweep publishes it within a minute of `at`. A scheduled
     story is rescheduled the same way."""
     if at <= timezone.now():
-        raise ValueError(_("Choose a time in the future."))
+        raise TimeInThePast()
     current = (
         Article.objects.filter(pk=article.pk).values_list("status", "scheduled_publish_at").first()
     )
@@ -376,12 +398,12 @@ def schedule_unpublish(article: Article, *, actor: User, at: datetime | None) ->
     if article.status != Status.PUBLISHED:
         raise IllegalTransition("schedule_unpublish", article.get_status_display())
     if at is not None and at <= timezone.now():
-        raise ValueError(_("Choose a time in the future."))
+        raise TimeInThePast()
     if article.scheduled_unpublish_at == at:
         return article  # already so: a repeated click changes nothing
     article.scheduled_unpublish_at = at
     article.save(update_fields=["scheduled_unpublish_at"])
-    _record(
+    record(
         article,
         "unpublish_scheduled",
         actor,
@@ -390,6 +412,67 @@ def schedule_unpublish(article: Article, *, actor: User, at: datetime | None) ->
         data={"at": at.isoformat() if at else None},
     )
     return article
+
+
+# The steps a desk page may take on a story, after saving its content or on their own.
+STEPS = (
+    "save",
+    "submit",
+    "publish",
+    "schedule",
+    "cancel_schedule",
+    "return",
+    "correct",
+    "unpublish",
+    "republish",
+    "schedule_unpublish",
+    "cancel_unpublish",
+)
+
+
+@transaction.atomic
+def take_step(
+    article: Article,
+    step: str,
+    *,
+    actor: User,
+    content: dict | None = None,
+    base_version: int | None = None,
+    note: str = "",
+    public_note: str = "",
+    at: datetime | None = None,
+) -> Article:
+    """The one door of the desk: save `content` (when given, from `base_version`), then take
+    `step`, all or nothing. The story editor sends content and a step, the editor's decision
+    pages a step alone. `note` is the return note, the correction or the internal reason
+    for a take-down; `public_note` what a taken-down story's page says; `at` the time of a
+    schedule (None when the form gave none: refused with TimeRequired).
+    History and tasks: those of save and of the step's own function."""
+    if step not in STEPS:
+        raise ValueError(f"Unknown step {step!r}")
+    if step == "correct":
+        return correct(article, actor=actor, base_version=base_version, note=note, content=content)
+    if content is not None:
+        article = save(article, actor=actor, base_version=base_version, content=content)
+    if step == "save":
+        return article
+    if step in ("schedule", "schedule_unpublish") and at is None:
+        raise TimeRequired()
+    if step == "submit":
+        return submit(article, actor=actor)
+    if step == "publish":
+        return publish(article, actor=actor)
+    if step == "schedule":
+        return schedule(article, actor=actor, at=at)
+    if step == "cancel_schedule":
+        return cancel_schedule(article, actor=actor)
+    if step == "return":
+        return return_for_changes(article, actor=actor, note=note)
+    if step == "unpublish":
+        return unpublish(article, actor=actor, reason=note, public_note=public_note)
+    if step == "republish":
+        return republish(article, actor=actor)
+    return schedule_unpublish(article, actor=actor, at=at if step == "schedule_unpublish" else None)
 
 
 def run_schedule(now: datetime | None = None) -> dict[str, int]:
@@ -443,21 +526,16 @@ def curate(
     History: one FrontChange with the order before and after."""
     require(permissions.is_editor(actor))
     if section is not None and (section.parent_id or not section.is_active):
-        raise ValueError(_("Only the home page and top sections' pages are curated."))
+        raise NotCurated()
     wanted = list(dict.fromkeys(story_ids))
     limit = FRONT_SLOTS["home" if section is None else "section"]
     if len(wanted) > limit:
-        raise ValueError(_("At most %(count)s stories fit on this page.") % {"count": limit})
+        raise FrontPageFull(limit)
     # Locking the page's slots serialises two editors curating the same page at once.
     slots = list(FrontSlot.objects.select_for_update().filter(section=section).order_by("position"))
     before = [slot.article_id for slot in slots]
     if shown is not None and list(shown) != before:
-        raise ValueError(
-            _(
-                "Another editor changed this page after you opened it. Here it is as it "
-                "is now: make your change again."
-            )
-        )
+        raise FrontPageChanged()
     # Only stories placed now are checked: one placed earlier and taken down since stays
     # in the order (the pages skip it) rather than blocking every other change.
     added = set(wanted) - set(before)
@@ -466,11 +544,7 @@ def curate(
         below = Section.objects.descendants(section, include_self=True).values("pk")
         eligible = eligible.filter(Q(section__in=below) | Q(extra_sections=section))
     if added - set(eligible.values_list("pk", flat=True)):
-        raise ValueError(
-            _("Only published stories of this page's section can be placed on it.")
-            if section is not None
-            else _("Only published stories can be placed on a front page.")
-        )
+        raise NotPlaceable(on_section=section is not None)
     if before == wanted:
         return False
     FrontSlot.objects.filter(section=section).delete()
@@ -484,7 +558,7 @@ def curate(
         before=before,
         after=wanted,
         actor=actor,
-        actor_name=_name(actor),
+        actor_name=actor_name(actor),
     )
     return True
 
@@ -502,19 +576,17 @@ def create_preview_link(
     History: "share_link_created" on the story."""
     require(permissions.can_share_preview(actor, article))
     if not 1 <= hours <= PREVIEW_LINK_MAX_HOURS:
-        raise ValueError(
-            _("A preview link lasts from 1 to %(hours)s hours.") % {"hours": PREVIEW_LINK_MAX_HOURS}
-        )
+        raise PreviewLinkLifetime(PREVIEW_LINK_MAX_HOURS)
     now = timezone.now()
     link = PreviewLink.objects.create(
         article=article,
         note=note.strip()[:120],
         created_by=actor,
-        created_by_name=_name(actor),
+        created_by_name=actor_name(actor),
         created_at=now,
         expires_at=now + timedelta(hours=hours),
     )
-    _record(
+    record(
         article,
         "share_link_created",
         actor,
@@ -537,7 +609,7 @@ def revoke_preview_link(link: PreviewLink, *, actor: User) -> PreviewLink:
     link.revoked_at = timezone.now()
     link.save(update_fields=["revoked_at"])
     article = link.article
-    _record(
+    record(
         article,
         "share_link_revoked",
         actor,
@@ -588,7 +660,7 @@ def _move(
         setattr(article, name, value)
     article.status = transition.target
     article.save(update_fields=["status", *fields])
-    event = _record(article, action, actor, old_status, transition.target, note, data or {})
+    event = record(article, action, actor, old_status, transition.target, note, data or {})
     return article, event
 
 
@@ -622,7 +694,7 @@ def _apply(article: Article, content: dict) -> list[str]:
     if "series" in content:
         series, ordinal = content["series"], content.get("series_ordinal")
         if series and not Series.objects.filter(pk=series).exists():
-            raise ValueError("Unknown series.")
+            raise UnknownSeries()
         if (article.series_id, article.series_ordinal) != (series, ordinal if series else None):
             article.series_id, article.series_ordinal = series, (ordinal if series else None)
             changed.append("series")
@@ -798,35 +870,6 @@ def _revise(article: Article, actor: User | None, *, reason: str) -> Revision:
         number=article.version,
         content=snapshot(article),
         created_by=actor,
-        created_by_name=_name(actor),
+        created_by_name=actor_name(actor),
         reason=reason,
-    )
-
-
-def _name(user: User | None) -> str:
-    if user is None:
-        return "system"
-    profile = StaffProfile.objects.filter(user=user).first()
-    return profile.byline_name if profile else user.email
-
-
-def _record(
-    article: Article,
-    action: str,
-    actor: User | None,
-    from_status: str,
-    to_status: str,
-    note: str = "",
-    data: dict | None = None,
-) -> ArticleEvent:
-    return ArticleEvent.objects.create(
-        article=article,
-        headline=article.headline,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        actor=actor,
-        actor_name=_name(actor),
-        note=note,
-        data=data or {},
     )

@@ -1,11 +1,8 @@
 import logging
-import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,8 +15,7 @@ from accounts.forms import StaffProfileForm
 from accounts.models import StaffProfile
 from accounts.permissions import desk_view
 from accounts.roles import Role, ensure_staff_profile, roles_of
-from newsroom import outbox
-from newsroom.celery import app as celery_app
+from newsroom import health
 
 logger = logging.getLogger(__name__)
 
@@ -79,14 +75,7 @@ def admin_login(request):
 def healthz(request):
     """For load balancers and monitoring: 200 when every part answers, else 503 naming the
     parts that did not. Never cached, never localized, no personal data."""
-    checks = {"database": _database_ok, "cache": _cache_ok, "broker": _broker_ok}
-    results = {}
-    for name, check in checks.items():
-        try:
-            results[name] = check()
-        except Exception as error:  # a health check reports, it never raises
-            logger.warning("healthz: %s failed: %r", name, error)
-            results[name] = "failing"
+    results = health.check_all()
     failing = [name for name, result in results.items() if result == "failing"]
     response = JsonResponse(
         {"status": "failing" if failing else "ok", "failing": failing, **results},
@@ -94,29 +83,3 @@ def healthz(request):
     )
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _database_ok() -> str:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return "ok"
-
-
-def _cache_ok() -> str:
-    # django-redis ignores a dead Redis (it fails open): only a read-back proves it works.
-    key, value = "newsroom:healthz", uuid.uuid4().hex
-    cache.set(key, value, 30)
-    return "ok" if cache.get(key) == value else "failing"
-
-
-def _broker_ok() -> str:
-    if not outbox.broker_configured():
-        return "not configured"
-    with celery_app.connection_for_write(
-        settings.CELERY_BROKER_URL,
-        connect_timeout=settings.OUTBOX_SEND_TIMEOUT,
-        transport_options={"max_retries": 0},
-    ) as broker:
-        broker.ensure_connection(max_retries=0, timeout=settings.OUTBOX_SEND_TIMEOUT)
-    return "ok"

@@ -29,12 +29,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.errors import require
-from accounts.models import StaffProfile
 from articles import permissions
 from articles.errors import DeliveryNotFailed
+from articles.events import record
 from articles.models import (
     Article,
-    ArticleEvent,
     Network,
     ShareDelivery,
     ShareFanout,
@@ -354,20 +353,13 @@ def rerun(delivery: ShareDelivery, *, actor) -> ShareDelivery:
     ShareFanout.objects.filter(pk=delivery.fanout_id).update(
         finished=F("finished") - 1, completed_at=None
     )
-    ArticleEvent.objects.create(
-        article=article,
-        headline=article.headline,
-        action="share_rerun",
-        from_status=article.status,
-        to_status=article.status,
-        actor=actor,
-        actor_name=_name(actor),
+    record(
+        article,
+        "share_rerun",
+        actor,
+        article.status,
+        article.status,
         data={"delivery": delivery.pk, "network": delivery.network, "error": delivery.last_error},
     )
     enqueue("articles.deliver_share", delivery.pk)
     return delivery
-
-
-def _name(user) -> str:
-    profile = StaffProfile.objects.filter(user=user).first()
-    return profile.byline_name if profile else user.email

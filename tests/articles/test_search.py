@@ -385,7 +385,7 @@ def test_a_rolled_back_publish_leaves_no_entry(desk, editor, monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("history write failed")
 
-    monkeypatch.setattr(workflow, "_record", fail)
+    monkeypatch.setattr(workflow, "record", fail)
     with pytest.raises(RuntimeError):
         workflow.publish(story, actor=editor)
 

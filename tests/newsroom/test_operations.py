@@ -97,12 +97,12 @@ def test_healthz_names_a_broker_that_is_down(client, settings):
 
 
 def test_healthz_names_a_database_that_fails(client, monkeypatch):
-    from newsroom import views
+    from newsroom import health
 
     def broken():
         raise RuntimeError("connection refused")
 
-    monkeypatch.setattr(views, "_database_ok", broken)
+    monkeypatch.setattr(health, "_database_ok", broken)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert "database" in response.json()["failing"]

@@ -3,11 +3,7 @@ dashboard, the story editor, the preview), review.py (the editor's queue, schedu
 decisions), front.py (front-page curation), preview_links.py, sharing.py (the editor page's
 view of articles/sharing/) and history.py. What they share is here."""
 
-from datetime import datetime
-
 from django.http import Http404
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from articles import permissions
@@ -33,13 +29,3 @@ def story_for(user, article_id: int) -> Article:
     if article is None or not permissions.can_view(user, article):
         raise Http404
     return article
-
-
-def local_time(value: str) -> datetime:
-    """A datetime-local field's value, in Korean time."""
-    moment = parse_datetime(value.strip()) if value else None
-    if moment is None:
-        raise ValueError(_("Choose the date and time to publish."))
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_current_timezone())
-    return moment

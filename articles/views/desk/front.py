@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from accounts.errors import NotAllowed
 from accounts.permissions import desk_view
 from articles import selectors, workflow
+from articles.errors import StoryRefused
 from articles.models import (
     FrontChange,
     FrontSlot,
@@ -43,7 +44,7 @@ def front(request):
                 changed = workflow.curate(
                     section, actor=request.user, story_ids=wanted, shown=order
                 )
-            except (NotAllowed, ValueError) as refusal:
+            except (NotAllowed, StoryRefused) as refusal:
                 messages.error(request, str(refusal))
             else:
                 if changed:

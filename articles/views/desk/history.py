@@ -14,7 +14,7 @@ from accounts.errors import NotAllowed
 from accounts.models import StaffProfile
 from accounts.permissions import desk_view
 from articles import diffs, labels, permissions, selectors, workflow
-from articles.errors import IllegalTransition, StaleVersion
+from articles.errors import StoryRefused
 from articles.models import Article, CommentMode, Revision, Section, Series
 from articles.views.desk import story_for
 from newsroom import inputs
@@ -133,7 +133,7 @@ def _restore(request, article: Article):
             actor=request.user,
             base_version=inputs.number(base, 0),
         )
-    except (StaleVersion, IllegalTransition, ValueError) as error:
+    except StoryRefused as error:
         messages.error(request, str(error))
     else:
         if restored.version == article.version:

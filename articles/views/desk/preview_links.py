@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.permissions import desk_view
 from articles import preview_links, workflow
+from articles.errors import StoryRefused
 from articles.models import (
     Article,
     PreviewLink,
@@ -31,7 +32,7 @@ def share_link_create(request, article_id: int):
             hours=inputs.number(hours, 0),
             note=request.POST.get("note", ""),
         )
-    except ValueError as refusal:
+    except StoryRefused as refusal:
         messages.error(request, str(refusal))
     else:
         messages.success(

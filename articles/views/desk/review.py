@@ -18,12 +18,13 @@ from accounts.errors import NotAllowed
 from accounts.models import StaffProfile
 from accounts.permissions import desk_view
 from articles import selectors, workflow
-from articles.errors import IllegalTransition, NoteRequired
+from articles.errors import StoryRefused
 from articles.models import (
     Article,
     Section,
 )
-from articles.views.desk import DONE_MESSAGES, local_time, story_for
+from articles.views.desk import DONE_MESSAGES, story_for
+from newsroom import inputs
 
 QUEUE_PAGE_SIZE = 30
 SCHEDULE_DAYS = 14
@@ -122,8 +123,15 @@ def decide(request, article_id: int, decision: str):
     error = ""
     if request.method == "POST":
         try:
-            _make(request, article, decision)
-        except (NotAllowed, IllegalTransition, NoteRequired, ValueError) as refusal:
+            workflow.take_step(
+                article,
+                decision,
+                actor=request.user,
+                note=request.POST.get("note", ""),
+                public_note=request.POST.get("public_note", ""),
+                at=inputs.local_datetime(request.POST.get("at", "")),
+            )
+        except (NotAllowed, StoryRefused) as refusal:
             error = str(refusal)
         else:
             messages.success(request, DONE[decision])
@@ -145,28 +153,3 @@ def decide(request, article_id: int, decision: str):
         },
         status=400 if error else 200,
     )
-
-
-def _make(request, article: Article, decision: str) -> None:
-    user, data = request.user, request.POST
-    if decision == "publish":
-        workflow.publish(article, actor=user)
-    elif decision == "schedule":
-        workflow.schedule(article, actor=user, at=local_time(data.get("at", "")))
-    elif decision == "cancel_schedule":
-        workflow.cancel_schedule(article, actor=user)
-    elif decision == "return":
-        workflow.return_for_changes(article, actor=user, note=data.get("note", ""))
-    elif decision == "unpublish":
-        workflow.unpublish(
-            article,
-            actor=user,
-            reason=data.get("note", ""),
-            public_note=data.get("public_note", ""),
-        )
-    elif decision == "schedule_unpublish":
-        workflow.schedule_unpublish(article, actor=user, at=local_time(data.get("at", "")))
-    elif decision == "cancel_unpublish":
-        workflow.schedule_unpublish(article, actor=user, at=None)
-    elif decision == "republish":
-        workflow.republish(article, actor=user)

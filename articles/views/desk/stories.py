@@ -21,10 +21,10 @@ from accounts.models import StaffProfile
 from accounts.permissions import desk_view
 from accounts.roles import Role, roles_of
 from articles import permissions, selectors, workflow
-from articles.errors import IllegalTransition, NoteRequired, StaleVersion
+from articles.errors import StaleVersion, StoryRefused
 from articles.forms import StoryForm, initial_from
 from articles.models import Article, AutosaveDraft, CommentMode
-from articles.views.desk import DONE_MESSAGES, local_time, story_for
+from articles.views.desk import DONE_MESSAGES, story_for
 from articles.views.desk import preview_links as preview_link_views
 from articles.views.desk import sharing as sharing_views
 from articles.views.public import story_page
@@ -152,8 +152,8 @@ def story_new(request):
                         **{k: v for k, v in content.items() if k != "section"},
                     )
                     if action == "submit":
-                        workflow.submit(article, actor=request.user)
-            except (NotAllowed, IllegalTransition, ValueError) as error:
+                        workflow.take_step(article, "submit", actor=request.user)
+            except (NotAllowed, StoryRefused) as error:
                 messages.error(request, str(error))
             else:
                 _remember_draft(request, form.cleaned_data["draft_key"], article)
@@ -205,7 +205,7 @@ def story_edit(request, article_id: int):
         if not editable:
             if request.POST.get("action") == "submit":
                 # A second click on "submit": the workflow knows a repeat and does nothing.
-                workflow.submit(article, actor=request.user)
+                workflow.take_step(article, "submit", actor=request.user)
                 return redirect("story_desk:dashboard")
             raise NotAllowed(_("This story cannot be changed in its present state."))
         if request.POST.get("action") == "discard_autosave":
@@ -234,20 +234,17 @@ def _save(request, article: Article):
         action = "save"
     if not form.is_valid():
         return _editor(request, form, article=article, rows=form.photo_rows, status=400)
-    content = form.content()
-    note = request.POST.get(f"{action}_note", "").strip()
     try:
-        with transaction.atomic():
-            article = workflow.save(
-                article,
-                actor=request.user,
-                base_version=form.cleaned_data["base_version"],
-                content=content,
-                correction_note=note if action == "correct" else "",
-            )
-            if action == "correct" and not note:
-                raise NoteRequired(_("Write the correction readers will see."))
-            _step(request, article, action, note)
+        article = workflow.take_step(
+            article,
+            action,
+            actor=request.user,
+            content=form.content(),
+            base_version=form.cleaned_data["base_version"],
+            note=request.POST.get(f"{action}_note", "").strip(),
+            public_note=request.POST.get("public_note", ""),
+            at=inputs.local_datetime(request.POST.get("publish_at", "")),
+        )
     except StaleVersion as conflict:
         # The writer has now seen the other version: their next save may replace it.
         data = request.POST.copy()
@@ -260,7 +257,7 @@ def _save(request, article: Article):
         return _editor(
             request, form, article=article, rows=form.photo_rows, conflict=True, status=409
         )
-    except (NotAllowed, IllegalTransition, NoteRequired, ValueError) as error:
+    except (NotAllowed, StoryRefused) as error:
         messages.error(request, str(error))
         return _editor(request, form, article=article, rows=form.photo_rows, status=400)
     # Whatever comes next, the writer is done with this page: the editor page they land on
@@ -270,26 +267,6 @@ def _save(request, article: Article):
     if action == "submit" or not permissions.can_view(request.user, article):
         return redirect("story_desk:dashboard")  # the writer's part is done
     return redirect("story_desk:edit", article.pk)
-
-
-def _step(request, article: Article, action: str, note: str) -> None:
-    user = request.user
-    if action == "submit":
-        workflow.submit(article, actor=user)
-    elif action == "publish":
-        workflow.publish(article, actor=user)
-    elif action == "schedule":
-        workflow.schedule(article, actor=user, at=local_time(request.POST.get("publish_at", "")))
-    elif action == "cancel_schedule":
-        workflow.cancel_schedule(article, actor=user)
-    elif action == "return":
-        workflow.return_for_changes(article, actor=user, note=note)
-    elif action == "unpublish":
-        workflow.unpublish(
-            article, actor=user, reason=note, public_note=request.POST.get("public_note", "")
-        )
-    elif action == "republish":
-        workflow.republish(article, actor=user)
 
 
 @desk_view("articles.view_article")
