@@ -229,8 +229,9 @@ def _mapped(text: str, mode: str) -> list[tuple[str, bool]]:
         elif mode == "qwerty" and char.isascii() and char.isalpha():
             out.append((QWERTY.get(char.lower(), char), False))
         elif mode == "lookalike" and hangul_words[index]:
-            following = text[index + 1] if index + 1 < len(text) else ""
-            if char in SAID_LIKE and (is_hangul(following) or following in LOOKALIKES):
+            following = text[index + 1 : index + 2]  # "" at the end of the text
+            said_like = following and (is_hangul(following) or following in LOOKALIKES)
+            if char in SAID_LIKE and said_like:
                 out.append((SAID_LIKE[char], False))
             elif char in LOOKALIKES:
                 out.append((LOOKALIKES[char], False))

@@ -202,6 +202,12 @@ def test_the_skeleton_composes_jamo_like_a_keyboard():
     assert wordrules.skeleton("dkssud", "qwerty").text == "안녕"
 
 
+@pytest.mark.parametrize("text", ["0C", "ㅇc", "가0C"])
+def test_a_said_like_letter_ending_the_text_is_checked_without_error(text):
+    # Hypothesis found "0C": a "c" last in a Hangul-looking word has nothing after it.
+    assert RULES.check(text).banned is None
+
+
 @given(st.text(max_size=400))
 @settings(max_examples=200, deadline=None)
 def test_any_text_is_checked_without_error(text):
