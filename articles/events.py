@@ -1,16 +1,9 @@
 """A story's history: the one recorder of ArticleEvent rows, used by the workflow and the
-share fan-out alike, and the name an actor is shown under in them."""
+share fan-out alike. The actor's name is accounts.names.display_name's."""
 
-from accounts.models import StaffProfile, User
+from accounts.models import User
+from accounts.names import display_name
 from articles.models import Article, ArticleEvent
-
-
-def actor_name(user: User | None) -> str:
-    """The name history keeps for who did something (a snapshot: it outlives the account)."""
-    if user is None:
-        return "system"
-    profile = StaffProfile.objects.filter(user=user).first()
-    return profile.byline_name if profile else user.email
 
 
 def record(
@@ -30,7 +23,7 @@ def record(
         from_status=from_status,
         to_status=to_status,
         actor=actor,
-        actor_name=actor_name(actor),
+        actor_name=display_name(actor),
         note=note,
         data=data or {},
     )

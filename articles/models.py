@@ -390,6 +390,23 @@ class ArticleEvent(HistoryEntry):
         ]
 
 
+class EventMail(models.Model):
+    """An e-mail sent about a story event (a return, to its staff), kept apart from the
+    event: history rows are written once, and this row is what makes a task run twice (tasks
+    are at-least-once) send the mail once."""
+
+    event = models.OneToOneField(ArticleEvent, on_delete=models.CASCADE, related_name="mail")
+    recipients = models.JSONField(_("recipients"), default=list)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("story event e-mail")
+        verbose_name_plural = _("story event e-mails")
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {', '.join(self.recipients)}"
+
+
 class Revision(models.Model):
     """A snapshot of a story's content at one saved version."""
 
@@ -492,25 +509,21 @@ class FrontSlot(models.Model):
         return f"{self.section or '-'} #{self.position}: {self.article_id}"
 
 
-class FrontChange(models.Model):
-    """History of front-page curation: the stories in order before and after, and who."""
+class FrontChange(HistoryEntry):
+    """History of front-page curation: who changed which page, with the story ids in order
+    before and after in `data` ({"before": [...], "after": [...]})."""
+
+    class Action(models.TextChoices):
+        CURATED = "curated", _("Front page changed")
 
     section = models.ForeignKey(
         Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     page_name = models.CharField(_("page"), max_length=60)
-    before = models.JSONField(_("before"), default=list)
-    after = models.JSONField(_("after"), default=list)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    actor_name = models.CharField(_("by"), max_length=254)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
+    class Meta(HistoryEntry.Meta):
         verbose_name = _("front-page change")
         verbose_name_plural = _("front-page changes")
-        ordering = ["-created_at", "-pk"]
         indexes = [
             # The curation page's recent changes, newest first.
             models.Index(fields=["-created_at"], name="frontchange_recent_idx"),
@@ -518,6 +531,14 @@ class FrontChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page_name} ({self.actor_name})"
+
+    @property
+    def before(self) -> list[int]:
+        return self.data.get("before", [])
+
+    @property
+    def after(self) -> list[int]:
+        return self.data.get("after", [])
 
 
 class PreviewLink(models.Model):

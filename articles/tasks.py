@@ -4,7 +4,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from articles import popularity, workflow
-from articles.models import Article, ArticleEvent
+from articles.models import Article, ArticleEvent, EventMail
 from articles.sharing import fanout
 from newsroom.tasks import task
 
@@ -22,9 +22,9 @@ def flush_views() -> int:
 @task("articles.notify_returned")
 def notify_returned(article_id: int, event_id: int) -> int:
     """E-mail the story's staff that an editor returned it, with the editor's note. Sent
-    once: the event remembers it."""
+    once: its EventMail row remembers it (the event itself is never rewritten)."""
     event = ArticleEvent.objects.filter(pk=event_id, article_id=article_id).first()
-    if event is None or event.data.get("notified"):
+    if event is None or EventMail.objects.filter(event=event).exists():
         return 0
     article = Article.objects.prefetch_related("bylines__profile__user").get(pk=article_id)
     recipients = sorted(
@@ -40,8 +40,7 @@ def notify_returned(article_id: int, event_id: int) -> int:
             {"article": article, "event": event, "site_url": settings.SITE_URL},
         )
     send_mail(subject, body, None, recipients)
-    event.data["notified"] = recipients
-    event.save(update_fields=["data"])
+    EventMail.objects.create(event=event, recipients=recipients)
     return len(recipients)
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import require
 from accounts.models import StaffProfile, User
+from accounts.names import display_name
 from articles import permissions, sanitize
 from articles.errors import (
     ForeignRevision,
@@ -32,7 +33,7 @@ from articles.errors import (
     TimeRequired,
     UnknownSeries,
 )
-from articles.events import actor_name, record
+from articles.events import record
 from articles.models import (
     Article,
     ArticleEvent,
@@ -167,7 +168,7 @@ def _save(
         if _same_content(article, content):
             return article
         raise StaleVersion(
-            saved_by=actor_name(article.last_saved_by),
+            saved_by=display_name(article.last_saved_by),
             saved_at=article.last_saved_at,
             submitted=content,
         )
@@ -555,10 +556,10 @@ def curate(
     FrontChange.objects.create(
         section=section,
         page_name=section.name if section else str(_("Home page")),
-        before=before,
-        after=wanted,
+        action=FrontChange.Action.CURATED,
         actor=actor,
-        actor_name=actor_name(actor),
+        actor_name=display_name(actor),
+        data={"before": before, "after": wanted},
     )
     return True
 
@@ -582,7 +583,7 @@ def create_preview_link(
         article=article,
         note=note.strip()[:120],
         created_by=actor,
-        created_by_name=actor_name(actor),
+        created_by_name=display_name(actor),
         created_at=now,
         expires_at=now + timedelta(hours=hours),
     )
@@ -870,6 +871,6 @@ def _revise(article: Article, actor: User | None, *, reason: str) -> Revision:
         number=article.version,
         content=snapshot(article),
         created_by=actor,
-        created_by_name=actor_name(actor),
+        created_by_name=display_name(actor),
         reason=reason,
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import roles, selectors
 from accounts.errors import NotAllowed
 from accounts.models import RoleChange, User
+from accounts.names import display_name
 from accounts.permissions import desk_view
 from accounts.roles import Role
 
@@ -153,6 +154,6 @@ def _byline(user: User) -> str:
 
 def _actor_name(change: RoleChange) -> str:
     if change.actor is not None:
-        return _byline(change.actor) or change.actor.email
+        return display_name(change.actor)
     # The snapshot: the actor's address at the time, or "system" for commands and loads.
     return _("the system") if change.actor_name == "system" else change.actor_name

@@ -5,11 +5,12 @@ that the desk shows, while a programming error stays a server error."""
 import inspect
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from accounts.errors import NotAllowed
-from articles import errors, workflow
-from articles.models import Article, Correction
+from articles import errors, tasks, workflow
+from articles.models import Article, ArticleEvent, Correction
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,18 @@ def test_a_programming_error_in_a_step_is_a_server_error_not_a_message(
 
     assert response.status_code == 500
     assert "a bug, not a refusal" not in response.text
+
+
+def test_the_return_email_task_records_its_mail_apart_and_never_rewrites_the_event(
+    editor, reporter, story_in, django_capture_on_commit_callbacks
+):
+    story = story_in(Status.SUBMITTED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.take_step(story, "return", actor=editor, note="출처를 밝혀 주세요.")
+
+    event = ArticleEvent.objects.get(article=story, action="return")
+    assert event.data == {}
+    assert event.mail.recipients == [reporter.email]
+    assert tasks.notify_returned(story.pk, event.pk) == 0  # a redelivery sends nothing
+    assert len(mail.outbox) == 1

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.errors import NotAllowed
 from accounts.models import StaffProfile
+from accounts.names import display_name
 from accounts.permissions import desk_view
 from accounts.roles import Role, roles_of
 from articles import permissions, selectors, workflow
@@ -331,14 +332,13 @@ def _newer_autosave(article: Article, user) -> AutosaveDraft | None:
 def _lock_message(lock) -> str:
     if lock is None or lock.holder is None:
         return ""
-    profile = StaffProfile.objects.filter(user=lock.holder).first()
     return str(
         _(
             "%(who)s has been editing this story since %(when)s. You may go on, but save "
             "with care: the later save will be refused until you compare."
         )
         % {
-            "who": profile.byline_name if profile else lock.holder.email,
+            "who": display_name(lock.holder),
             "when": formats.time_format(timezone.localtime(lock.since), "H:i"),
         }
     )
