@@ -543,6 +543,8 @@ def add_word_rule(
     """Add an entry to the banned, suspect or exception list. A word already on that list
     is refused. History: one ModerationAction "word_added"."""
     require(permissions.can_edit_word_rules(actor))
+    if kind not in WordRule.Kind.values:
+        raise errors.NotModeratable(_("Choose the list the word goes on."))
     kind = WordRule.Kind(kind)
     word = " ".join(word.split())[:40]
     if not wordrules.skeleton(word).text and not wordrules.skeleton(word, "latin").text:

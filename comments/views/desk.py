@@ -216,7 +216,7 @@ def comment_detail(request, comment_id: int):
     if request.method == "POST":
         try:
             message = _act_on_comment(request, comment)
-        except (errors.CommentRefused, NotAllowed, ValueError) as refusal:
+        except (errors.CommentRefused, NotAllowed) as refusal:
             error = _refusal(refusal)
         else:
             messages.success(request, message)
@@ -283,7 +283,7 @@ def reader_detail(request, user_id: int):
     if request.method == "POST":
         try:
             message = _act_on_reader(request, reader)
-        except (errors.CommentRefused, NotAllowed, ValueError) as refusal:
+        except (errors.CommentRefused, NotAllowed) as refusal:
             error = _refusal(refusal)
         else:
             messages.success(request, message)
@@ -368,7 +368,7 @@ def words(request):
                     _("“%(word)s” is on the %(list)s list.")
                     % {"word": rule.word, "list": rule.get_kind_display()},
                 )
-        except (errors.CommentRefused, ValueError) as refusal:
+        except errors.CommentRefused as refusal:
             error = _refusal(refusal)
         else:
             return redirect("comment_desk:words")
