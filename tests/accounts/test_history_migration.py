@@ -2,32 +2,16 @@
 row made before, with its values; AccountEvents gain their actor, copied from the member."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone, translation
 
 from accounts import names
 from accounts.models import AccountEvent, RoleChange, User
+from tests.migrations import migrate, to_the_latest
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 BEFORE = [("accounts", "0005_manage_roles_permission")]
 AFTER = [("accounts", "0006_history_entry_shape")]
-
-
-def migrate(targets):
-    """Migrate the app to `targets`, the other apps staying at their latest; returns the
-    models as they were then."""
-    executor = MigrationExecutor(connection)
-    (app, _name), *_ = targets
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != app]
-    executor.migrate(targets)
-    return executor.loader.project_state([*targets, *others]).apps
-
-
-def to_the_latest():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def in_the_sites_language(label) -> str:

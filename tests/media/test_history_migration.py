@@ -2,32 +2,16 @@
 former `changes`, now `data`) stay, and going back gives them back."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from media.models import PhotoEvent
+from tests.migrations import migrate, to_the_latest
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 BEFORE = [("media", "0001_initial")]
 AFTER = [("media", "0002_history_entry_shape")]
 EDIT = {"caption": {"old": "", "new": "반도체 공장 ▲"}, "tags": {"old": [], "new": ["반도체"]}}
-
-
-def migrate(targets):
-    """Migrate the app to `targets`, the other apps staying at their latest; returns the
-    models as they were then."""
-    executor = MigrationExecutor(connection)
-    (app, _name), *_ = targets
-    others = [node for node in executor.loader.graph.leaf_nodes() if node[0] != app]
-    executor.migrate(targets)
-    return executor.loader.project_state([*targets, *others]).apps
-
-
-def to_the_latest():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_photo_events_made_before_keep_their_rows_and_details_both_ways():
