@@ -1,16 +1,21 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
-from django.urls import reverse
+from django.shortcuts import resolve_url
 
 from accounts.forms import SignupForm
 from accounts.permissions import can_use_desk
+from accounts.roles import roles_of
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
-        # Staff start their day at the desk; readers go back to the news.
+        # Staff start their day where their work is (LOGIN_REDIRECT_BY_ROLE); readers go
+        # back to the news.
         if can_use_desk(request.user):
-            return reverse("story_desk:dashboard")
+            held = roles_of(request.user)
+            for role, page in settings.LOGIN_REDIRECT_BY_ROLE.items():
+                if role in held:
+                    return resolve_url(page)
         return super().get_login_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):

@@ -179,7 +179,7 @@ def choose_portrait(request):
     photo = get_object_or_404(Photo, pk=photo_id)
     library.set_portrait(profile, photo, actor=request.user)
     messages.success(request, _("Your portrait was changed."))
-    return redirect("desk-profile")
+    return redirect(settings.STAFF_PROFILE_URL)
 
 
 def public_file(request, path: str):

@@ -245,6 +245,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
+# Where each staff role lands after logging in: the first role of this order that the
+# person holds wins; readers (no role) go to LOGIN_REDIRECT_URL or where they came from.
+# URL names or paths. Accounts reads them from here, so it never names a higher app's page.
+LOGIN_REDIRECT_BY_ROLE = {
+    "editor": "story_desk:dashboard",
+    "moderator": "story_desk:dashboard",
+    "reporter": "story_desk:dashboard",
+}
+# The staff member's own profile page (the wiring's), where the portrait picker returns.
+STAFF_PROFILE_URL = "desk-profile"
+# Sections that higher apps add to the reader's own page (accounts/me.html), in order:
+# templates included there, so accounts names none of them.
+MEMBER_PAGE_SECTIONS = ["comments/member_section.html"]
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

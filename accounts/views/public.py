@@ -1,6 +1,7 @@
 """A reader's own pages (my page, deleting the account) and the texts agreed to at sign-up."""
 
 from allauth.decorators import rate_limit
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -39,6 +40,7 @@ def me(request):
             "form": form,
             "consents": consents_of(request.user),
             "can_delete": can_delete_own_account(request.user),
+            "member_sections": settings.MEMBER_PAGE_SECTIONS,
         },
     )
 
