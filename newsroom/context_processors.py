@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import reverse_lazy, translate_url
 
 
 def site(request):
@@ -9,7 +9,8 @@ def site(request):
         "SITE_CONTACT_EMAIL": settings.SITE_CONTACT_EMAIL,
         "SITE_LEGAL": settings.SITE_LEGAL,
         # The front page, for the apps below articles that link to it (accounts' pages).
-        "home_url": reverse("articles:home"),
+        # Lazy: reversed only by a page that shows it, in that page's language.
+        "home_url": reverse_lazy("articles:home"),
         # Templates call this only where a language switch is shown.
         "language_url": lambda: {
             code: translate_url(request.get_full_path(), code) for code, _name in settings.LANGUAGES
