@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-services install lint format lock messages
+.PHONY: run test test-services bench install lint format lock messages
 
 $(INSTALLED): requirements.lock
 	@echo "==> Creating the virtualenv in $(VENV)"
@@ -46,6 +46,14 @@ test-services: install
 	  REDIS_URL=$${CI_REDIS_URL:-redis://127.0.0.1:6379/10} \
 	  CELERY_BROKER_URL=$${CI_BROKER_URL:-redis://127.0.0.1:6379/11} \
 	  $(BIN)/pytest -m "postgres or integration" --create-db
+
+# The reader pages under load against a floor (benchmarks/pages.py, docs/benchmarks.md):
+# about 12 minutes. Options go through BENCH_ARGS: make bench BENCH_ARGS="--seconds 3 --rounds 1".
+bench: install
+	@command -v wrk >/dev/null || { echo "==> Installing wrk"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@echo "==> Reader pages under load: benchmarks/pages.py $(BENCH_ARGS)"
+	@$(BIN)/python benchmarks/pages.py $(BENCH_ARGS)
 
 format: install
 	@$(BIN)/ruff check --fix .
