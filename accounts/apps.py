@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -20,3 +21,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="accounts.sync_roles")
+        from accounts import markers
+
+        user_logged_in.connect(markers.logged_in, dispatch_uid="accounts.markers.in")
+        user_logged_out.connect(markers.logged_out, dispatch_uid="accounts.markers.out")

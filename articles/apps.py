@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Stories")
+
+    def ready(self):
+        from articles import dependencies  # noqa: F401  (connects its receivers)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.errors import require
 from accounts.models import StaffProfile, User
 from accounts.names import display_name
-from articles import permissions, sanitize
+from articles import dependencies, permissions, sanitize
 from articles.errors import (
     ForeignRevision,
     FrontPageChanged,
@@ -172,6 +172,7 @@ def _save(
             saved_at=article.last_saved_at,
             submitted=content,
         )
+    shown_before = dependencies.of_story(article) if article.status == Status.PUBLISHED else set()
     changed = _apply(article, content)
     if not changed and not correction_note:
         return article
@@ -187,6 +188,7 @@ def _save(
     article.save()
     if article.status == Status.PUBLISHED:
         search.index_story(article)  # readers search what they read: in this transaction
+        dependencies.story_changed(article, before=shown_before)
     # The networks' card, when a shared field (headline, share title or description,
     # summary, lead photo) changed.
     fanout.trigger(article, reason=action)
@@ -313,6 +315,7 @@ def publish(article: Article, *, actor: User | None) -> Article:
         scheduled_publish_at=None,
     )
     search.index_story(article)
+    dependencies.story_changed(article)
     fanout.trigger(article, reason="published" if actor else "scheduled")
     return article
 
@@ -372,6 +375,7 @@ def unpublish(
         scheduled_unpublish_at=None,
     )
     search.drop_story(article)
+    dependencies.story_changed(article)
     fanout.trigger(article, reason="unpublished")  # the networks should drop the card
     return article
 
@@ -387,6 +391,7 @@ def republish(article: Article, *, actor: User) -> Article:
         unpublished_note="",
     )
     search.index_story(article)  # back in search, with the text it has now
+    dependencies.story_changed(article)
     fanout.trigger(article, reason="republished")
     return article
 
@@ -561,6 +566,7 @@ def curate(
         actor_name=display_name(actor),
         data={"before": before, "after": wanted},
     )
+    dependencies.front_changed(section)
     return True
 
 

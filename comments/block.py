@@ -32,15 +32,26 @@ def position(request) -> tuple[str, int]:
     return sort, max(inputs.number(page, 1), 1)
 
 
-def address(story: Article, *, sort: str = "", page: int = 1, anchor: str = "comments") -> str:
-    """The article page showing this sort and page of its comments."""
+def _query(sort: str, page: int) -> str:
     params = {}
     if sort and sort != selectors.DEFAULT_SORT:
         params[SORT] = sort
     if page > 1:
         params[PAGE] = page
-    query = f"?{urlencode(params)}" if params else ""
-    return f"{story.get_absolute_url()}{query}#{anchor}"
+    return f"?{urlencode(params)}" if params else ""
+
+
+def address(story: Article, *, sort: str = "", page: int = 1, anchor: str = "comments") -> str:
+    """The article page showing this sort and page of its comments."""
+    return f"{story.get_absolute_url()}{_query(sort, page)}#{anchor}"
+
+
+def own_page(story: Article, *, sort: str = "", page: int = 1, anchor: str = "comments") -> str:
+    """The story's comments on a page of their own, drawn for the reader who asks: where
+    a reader without script writes, and comes back to after posting (the article page is
+    the same for everyone and carries no form)."""
+    path = reverse("comments:block", args=[story.pk])
+    return f"{path}{_query(sort, page)}#{anchor}"
 
 
 def context(request, story: Article, *, form: CommentForm | None = None, notice=None) -> dict:
@@ -52,7 +63,7 @@ def context(request, story: Article, *, form: CommentForm | None = None, notice=
     data = selectors.block(story.pk, viewer=viewer, sort=sort, page=page)
     reply_form = form if form is not None and form.parent_id else None
     top_form = form if form is not None and reply_form is None else CommentForm()
-    login = redirect_to_login(address(story)).url if not viewer.is_authenticated else ""
+    login = redirect_to_login(own_page(story)).url if not viewer.is_authenticated else ""
     return {
         "story": story,
         "block": data,

@@ -24,6 +24,7 @@ from accounts.errors import NotAllowed, require
 from accounts.models import RoleChange, User
 from accounts.names import display_name
 from accounts.roles import Role, role_can
+from articles import dependencies
 from articles.models import Article, Section
 from comments import errors, permissions, rules, throttles, wordrules
 from comments.models import (
@@ -702,6 +703,8 @@ def _record(
     data: dict | None = None,
 ) -> ModerationAction:
     author = comment.author if comment.author_id else None
+    # Every recorded change may alter what the story's comment block shows.
+    dependencies.comments_changed(comment.story_id)
     return ModerationAction.objects.create(
         comment=comment,
         story_id=comment.story_id,

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "newsroom.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session: a cached reader page needs none of what follows.
+    "newsroom.cached_pages.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -181,6 +183,20 @@ else:
             "KEY_PREFIX": "newsroom",
         }
     }
+
+# The reader pages' cache (newsroom.pagecache): whole pages, and the fragments many pages
+# share. PAGE_CACHE=off renders every page (a page is still built as for anyone);
+# PAGE_CACHE_LOCAL_ENTRIES is each process's own tier in front of the shared cache (0: none).
+PAGE_CACHE_ENABLED = env.boolean("PAGE_CACHE", True)
+PAGE_CACHE_LOCAL_ENTRIES = env.integer("PAGE_CACHE_LOCAL_ENTRIES", 500, minimum=0)
+FRAGMENT_CACHE_ENABLED = env.boolean("FRAGMENT_CACHE", True)
+# Set at log-in (see newsroom.cached_pages): for staff, whose requests skip the page cache,
+# and for everyone, telling the page's script to fetch the reader's own parts.
+PAGE_CACHE_BYPASS_COOKIE = "newsroom_desk"
+PAGE_CACHE_MEMBER_COOKIE = "newsroom_member"
+# The personal request's parts beside the header and messages: {name: view function}, each
+# giving the HTML that replaces the page's element marked data-personal="name".
+PERSONAL_PARTS = {"comments": "comments.personal.comment_block"}
 
 # Sessions stay in the database: allauth's rate limits live in the cache, and a cache outage
 # must not log everybody out as well.

@@ -4,11 +4,14 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
 from accounts import roles
+from accounts.permissions import can_use_desk
 from media import library
+from newsroom import pagecache
 from tests.factories import SectionFactory, SeriesFactory, UserFactory
 from tests.media.conftest import as_upload, encode, picture
 from tests.stories import Desk, Newsroom
@@ -48,10 +51,23 @@ def _site_language():
 def _private_cache(settings):
     # allauth counts failed log-ins in the cache. The local file cache under var/ is shared
     # with the dev server and other test runs, so each test gets an empty in-process one.
+    # The page cache's own tier and remembered generations live in the process: forgotten too.
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     }
     cache.clear()
+    pagecache.clear()
+
+
+@pytest.fixture
+def page_cache(settings, transactional_db, monkeypatch):
+    """The page and fragment caches switched on, for the tests about what readers see
+    through them. Their database commits for real: the invalidation follows the commit.
+    One process has one clock: a page built right after a change may be kept (servers
+    allow a second for each other's clocks)."""
+    settings.PAGE_CACHE_ENABLED = True
+    settings.FRAGMENT_CACHE_ENABLED = True
+    monkeypatch.setattr(pagecache, "CLOCK_MARGIN", 0.0)
 
 
 # The comment throttles and the trust rules, off unless a test asks for them (the fixture
@@ -183,6 +199,15 @@ def library_photo(reporter, django_capture_on_commit_callbacks):
         return result.photo
 
     return make
+
+
+def sign_in_as(client, user):
+    """`client.force_login(user)` with the marker cookies a real log-in sets
+    (accounts.markers): the reader's, and for staff the one that skips the page cache."""
+    client.force_login(user)
+    client.cookies[settings.PAGE_CACHE_MEMBER_COOKIE] = "1"
+    if can_use_desk(user):
+        client.cookies[settings.PAGE_CACHE_BYPASS_COOKIE] = "1"
 
 
 def running_in_ci() -> bool:

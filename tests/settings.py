@@ -17,3 +17,10 @@ from newsroom.settings import *  # noqa: F403
 # allauth's test provider: a log-in form standing in for Kakao, Naver or Google, so the
 # tests can walk a social sign-up whose provider returns no e-mail address.
 INSTALLED_APPS = [*INSTALLED_APPS, "allauth.socialaccount.providers.dummy"]  # noqa: F405
+
+# Most tests change rows and read the pages again inside one transaction, whose commit
+# (and so the cache's invalidation after it) never comes. The page and fragment caches
+# are on only in the tests about them: the fixture `page_cache` (tests/conftest.py), whose
+# database commits for real. Reader pages are built as for anyone either way.
+PAGE_CACHE_ENABLED = False
+FRAGMENT_CACHE_ENABLED = False

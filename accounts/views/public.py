@@ -6,15 +6,19 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import legal, membership
 from accounts.forms import DeleteAccountForm, NicknameForm
 from accounts.permissions import can_delete_own_account
 from accounts.selectors import consents_of
+from newsroom import cached_pages
 
 
 @never_cache
@@ -78,4 +82,30 @@ def legal_text(request, kind: str):
         request,
         legal.TEMPLATES[kind],
         {"version": legal.CURRENT_VERSIONS[kind], "kind": kind},
+    )
+
+
+@never_cache
+@require_safe
+def personal(request):
+    """A cached page's personal parts, asked for by its script when the reader is signed
+    in: the header's name and log-out form (with its CSRF token), the messages waiting
+    (shown once, here), and each of PERSONAL_PARTS, such as the story's comment block
+    with the reader's own form and votes. A session that has ended says so and clears
+    the marker cookie, so the script stops asking."""
+    if not request.user.is_authenticated:
+        cached_pages.signed_out(request)
+        return JsonResponse({"signed_in": False})
+    parts = {}
+    for name, path in settings.PERSONAL_PARTS.items():
+        html = import_string(path)(request)
+        if html is not None:
+            parts[name] = html
+    return JsonResponse(
+        {
+            "signed_in": True,
+            "account": render_to_string("accounts/account_links.html", request=request),
+            "messages": render_to_string("accounts/messages.html", request=request),
+            "parts": parts,
+        }
     )

@@ -8,21 +8,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import StaffProfile
-from articles import popularity, preview_links, selectors, structured_data, workflow
+from articles import dependencies, popularity, preview_links, selectors, structured_data, workflow
 from articles.forms import SearchForm
 from articles.models import Article, Section, Series, Tag
 from articles.pagination import paginate
 from articles.search import text as search_text
 from articles.sharing import card as share_card
 from articles.sharing import fanout
+from newsroom.cached_pages import cacheable, depends_on
 
 Status = Article.Status
 
 
-@require_GET
+# Comments come in with the page: its own sort and page of them are part of its address.
+@cacheable(params=("csort", "cpage"), timeout=120)
+@require_safe
 def article_detail(request, article_id: int, slug: str = ""):
     try:
         article = selectors.story_for_reader(article_id)
@@ -34,7 +37,7 @@ def article_detail(request, article_id: int, slug: str = ""):
         raise Http404
     if slug != article.slug:
         return redirect(article, permanent=True)
-    return story_page(request, article)
+    return depends_on(story_page(request, article), dependencies.article_page(article))
 
 
 def story_page(
@@ -106,12 +109,17 @@ def article_read(request, article_id: int):
     return HttpResponse(status=204)
 
 
-@require_GET
+# Lists show comment counts and read counts: they may lag by the page's lifetime.
+@cacheable(timeout=60)
+@require_safe
 def home(request):
-    return render(request, "articles/home.html", selectors.front_page())
+    return depends_on(
+        render(request, "articles/home.html", selectors.front_page()), dependencies.home_page()
+    )
 
 
-@require_GET
+@cacheable(params=("page", "before"), timeout=60)
+@require_safe
 def section(request, slug: str, parent: str | None = None):
     found = get_object_or_404(Section.objects.select_related("parent"), slug=slug, is_active=True)
     if (found.parent.slug if found.parent_id else None) != parent:
@@ -119,7 +127,7 @@ def section(request, slug: str, parent: str | None = None):
     stories = selectors.in_section(found)
     page = paginate(request, stories)
     lead, top = selectors.section_front(found, stories) if page.number == 1 else (None, [])
-    return render(
+    response = render(
         request,
         "articles/section.html",
         {
@@ -131,31 +139,37 @@ def section(request, slug: str, parent: str | None = None):
             "page": page,
         },
     )
+    return depends_on(response, dependencies.section_page(found))
 
 
-@require_GET
+@cacheable(params=("page", "before"), timeout=60)
+@require_safe
 def reporter(request, slug: str):
     profile = get_object_or_404(StaffProfile, slug=slug)
     stories = selectors.with_lead_photo(
         selectors.for_lists(selectors.published().filter(bylines__profile=profile).distinct())
     )
-    return render(
+    response = render(
         request,
         "articles/reporter.html",
         {"profile": profile, "page": paginate(request, stories)},
     )
+    return depends_on(response, dependencies.reporter_page(profile))
 
 
-@require_GET
+@cacheable(timeout=300)
+@require_safe
 def series(request, slug: str):
     found = get_object_or_404(Series, slug=slug, is_active=True)
     parts = selectors.series_parts(found.pk)
     if not parts:  # nothing public yet: a planned series is not announced
         raise Http404
-    return render(request, "articles/series.html", {"series": found, "parts": parts})
+    response = render(request, "articles/series.html", {"series": found, "parts": parts})
+    return depends_on(response, dependencies.series_page(found))
 
 
-@require_GET
+@cacheable(params=("page", "before"), timeout=60)
+@require_safe
 def tag(request, slug: str):
     # A tag used only on unpublished stories does not exist for readers.
     found = get_object_or_404(
@@ -164,20 +178,25 @@ def tag(request, slug: str):
     stories = selectors.with_lead_photo(
         selectors.for_lists(selectors.published().filter(tags=found))
     )
-    return render(request, "articles/tag.html", {"tag": found, "page": paginate(request, stories)})
+    response = render(
+        request, "articles/tag.html", {"tag": found, "page": paginate(request, stories)}
+    )
+    return depends_on(response, dependencies.tag_page(found))
 
 
-@require_GET
+@cacheable(params=("page",), timeout=300)
+@require_safe
 def corrections(request):
-    return render(
+    response = render(
         request,
         "articles/corrections.html",
         {"page": paginate(request, selectors.public_corrections(), keyset=False)},
     )
+    return depends_on(response, dependencies.corrections_page())
 
 
 @never_cache
-@require_GET
+@require_safe
 def shared_preview(request, token: str):
     """A story shown through an editor's preview link to someone without an account:
     the reader page marked as a preview, never cached, never indexed, and the same 404
@@ -192,7 +211,9 @@ def shared_preview(request, token: str):
     return response
 
 
-@require_GET
+# Readers make up the addresses: a short lifetime, in a fixed number of slots.
+@cacheable(params=("q", "section", "since", "until", "page"), timeout=30, slots=1000)
+@require_safe
 def search(request):
     """/search/?q=삼성 금리&section=&since=&until=: stories holding every word. The first
     visit (no q at all) shows the form; a bad query or filter shows what to fix."""
@@ -215,7 +236,7 @@ def search(request):
             story.snippet_parts = search_text.snippet(
                 f"{story.summary} {search_text.plain_text(story.body)}", query.terms
             )
-    return render(
+    response = render(
         request,
         "articles/search.html",
         {
@@ -225,3 +246,6 @@ def search(request):
             "max_length": search_text.MAX_QUERY_LENGTH,
         },
     )
+    if form.errors:
+        return response  # a form error is the reader's own: never kept
+    return depends_on(response, dependencies.search_page())

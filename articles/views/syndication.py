@@ -7,26 +7,42 @@ Host header), times are Korean (+09:00), and feed text passes without control ch
 which XML 1.0 cannot carry: a pasted headline must not break the feed for every reader.
 """
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Enclosure
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
-from articles import selectors
+from articles import dependencies, selectors
 from articles.models import Section
 from articles.search.text import without_control_characters as clean
 from articles.sharing.card import absolute
+from newsroom.cached_pages import cacheable, depends_on
 
 XML = "application/xml; charset=utf-8"
 
 
-@require_GET
+def syndicated(view):
+    """A page of this module: GET or HEAD, kept in the page cache until a published story
+    changes."""
+
+    @cacheable(timeout=300)
+    @require_safe
+    @wraps(view)
+    def serve(request, *args, **kwargs):
+        return depends_on(view(request, *args, **kwargs), dependencies.syndication())
+
+    return serve
+
+
+@syndicated
 def sitemap_index(request):
     months = [
         {
@@ -43,7 +59,7 @@ def sitemap_index(request):
     return render(request, "articles/sitemaps/index.xml", {"months": months}, content_type=XML)
 
 
-@require_GET
+@syndicated
 def sitemap_month(request, year: str, month: str):
     # Beyond these, a month has no stories and its dates no place in the database.
     if not (1 <= int(month) <= 12 and 1900 <= int(year) <= 9998):
@@ -58,7 +74,7 @@ def sitemap_month(request, year: str, month: str):
     return render(request, "articles/sitemaps/month.xml", {"urls": urls}, content_type=XML)
 
 
-@require_GET
+@syndicated
 def news_sitemap(request):
     return render(
         request,
@@ -78,7 +94,7 @@ def news_sitemap(request):
     )
 
 
-@require_GET
+@syndicated
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -102,8 +118,14 @@ def robots_txt(request):
 ENCLOSURE_SPECS = ("w960", "w640", "w320")
 
 
+@cacheable(timeout=300)
 class LatestStories(Feed):
     language = "ko"
+
+    def __call__(self, request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return depends_on(super().__call__(request, *args, **kwargs), dependencies.syndication())
 
     def title(self, obj=None) -> str:
         return settings.SITE_NAME

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -67,7 +67,7 @@ def _done(request, story: Article, message: str, anchor: str = "comments") -> Ht
         return _fragment(request, story, notice=message)
     messages.success(request, message)
     sort, page = block.position(request)
-    return HttpResponseRedirect(block.address(story, sort=sort, page=page, anchor=anchor))
+    return HttpResponseRedirect(block.own_page(story, sort=sort, page=page, anchor=anchor))
 
 
 def _refused(request, story: Article, error) -> HttpResponse:
@@ -78,14 +78,22 @@ def _refused(request, story: Article, error) -> HttpResponse:
         return _fragment(request, story, status=status, notice=message)
     messages.error(request, message)
     sort, page = block.position(request)
-    return HttpResponseRedirect(block.address(story, sort=sort, page=page))
+    return HttpResponseRedirect(block.own_page(story, sort=sort, page=page))
 
 
+@never_cache
 @require_GET
 def comment_block(request, article_id: int):
-    """The block alone, for the script's sort and page links. Like the article page, the
-    same for every anonymous reader."""
-    return _fragment(request, _story(article_id))
+    """The block alone for the script's sort and page links; without script, a page of
+    the story's comments drawn for the reader (block.own_page)."""
+    story = _story(article_id)
+    if _is_script(request):
+        return _fragment(request, story)
+    return render(
+        request,
+        "comments/page.html",
+        {"story": story, "block_html": block.render(request, story)},
+    )
 
 
 @never_cache

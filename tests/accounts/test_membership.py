@@ -13,11 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import legal, membership, nicknames
 from accounts.errors import NotAllowed, WrongPassword
 from accounts.models import AccountEvent, Consent, User
+from tests.conftest import sign_in_as
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -231,9 +233,9 @@ def test_accounts_without_a_nickname_do_not_clash(reader, reporter, editor):
 # --- the header -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/", "/corrections/", "/terms/", "/privacy/", ME])
+@pytest.mark.parametrize("path", ["/terms/", "/privacy/", ME])
 def test_header_shows_the_nickname_and_never_the_readers_email(client, member, path):
-    client.force_login(member)
+    sign_in_as(client, member)
 
     page = client.get(path).content.decode()
 
@@ -242,13 +244,25 @@ def test_header_shows_the_nickname_and_never_the_readers_email(client, member, p
         assert "reader@example.com" not in page
 
 
+@pytest.mark.parametrize("path", ["/", "/corrections/"])
+def test_on_cached_pages_the_header_comes_from_the_personal_request(client, member, path):
+    sign_in_as(client, member)
+
+    page = client.get(path).content.decode()
+    personal = client.get(reverse("accounts:personal")).json()
+
+    assert "솔빛독자" not in page  # the page everyone gets
+    assert '<a href="/accounts/me/">솔빛독자</a>' in personal["account"]
+    assert "reader@example.com" not in str(personal)
+
+
 def test_header_of_an_account_without_a_nickname_shows_my_page_not_the_email(client, reader):
-    client.force_login(reader)
+    sign_in_as(client, reader)
 
-    page = client.get("/").content.decode()
+    personal = client.get(reverse("accounts:personal")).json()
 
-    assert '<a href="/accounts/me/">내 정보</a>' in account_links(page)
-    assert "reader@example.com" not in page
+    assert '<a href="/accounts/me/">내 정보</a>' in personal["account"]
+    assert "reader@example.com" not in str(personal)
 
 
 # --- the texts ------------------------------------------------------------------------------

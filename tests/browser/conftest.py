@@ -4,13 +4,16 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 
+from accounts.permissions import can_use_desk
 from tests.conftest import skip_or_fail
 
 # Playwright's sync API runs an event loop in this thread; the test's own database calls
 # are still plain synchronous Django.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+MEMBER, DESK = settings.PAGE_CACHE_MEMBER_COOKIE, settings.PAGE_CACHE_BYPASS_COOKIE
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -45,13 +48,15 @@ def signed_in_page(browser, live_server, client):
         context = browser.new_context(
             viewport=viewport or {"width": 1280, "height": 900}, **options
         )
+        # The session, and the markers a real log-in sets (accounts.markers): the
+        # reader's, which makes the page ask for its personal parts, and staff's.
+        cookies = {"sessionid": client.cookies["sessionid"].value, MEMBER: "1"}
+        if can_use_desk(user):
+            cookies[DESK] = "1"
         context.add_cookies(
             [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
+                {"name": name, "value": value, "url": live_server.url}
+                for name, value in cookies.items()
             ]
         )
         contexts.append(context)

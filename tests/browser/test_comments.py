@@ -146,6 +146,9 @@ def test_without_script_a_comment_is_a_plain_post_that_comes_back_to_the_page(
     open_story, commenter, story
 ):
     page = open_story(commenter, java_script_enabled=False)
+    # The article page is the one everyone gets: its link leads a signed-in reader to
+    # the comments drawn for them.
+    page.locator(".comments-login a").click()
 
     page.locator("#comment-body-new").fill("스크립트 없이 씁니다.")
     page.get_by_role("button", name="등록", exact=True).click()

@@ -1,0 +1,142 @@
+"""Two server processes sharing a database and a cache, as app servers behind a balancer do:
+an editor publishes through one, and the page the other serves from its own in-process tier
+changes within a second of the publish's answer."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+HEADLINE = "속보 반도체 수출 사상 최대"
+
+SEED = f"""
+import json
+from django.test import Client
+from accounts import roles
+from tests.factories import SectionFactory, UserFactory
+from tests.stories import Desk
+
+reporter = UserFactory(email="reporter@example.com")
+editor = UserFactory(email="editor@example.com")
+roles.grant_role(reporter, roles.Role.REPORTER, actor=None)
+roles.grant_role(editor, roles.Role.EDITOR, actor=None)
+desk = Desk(reporter, editor, SectionFactory(name="기업과산업", slug="industry"))
+desk.story("어제의 기사")
+waiting = desk.story({HEADLINE!r}, state="submitted")
+client = Client()
+client.force_login(editor)
+print(json.dumps({{"session": client.cookies["sessionid"].value, "story": waiting.pk}}))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str, *, data: bytes | None = None, cookies: str = "", headers=None):
+    request = urllib.request.Request(url, data=data, headers={"Cookie": cookies, **(headers or {})})
+    opener = urllib.request.build_opener(NoRedirects)
+    with opener.open(request, timeout=10) as response:
+        return response.status, dict(response.headers), response.read().decode()
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+    def http_error_302(self, request, response, code, message, headers):
+        return response
+
+
+def wait_for(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server stopped: {process.stdout.read()}")
+        try:
+            fetch(url)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer")
+
+
+@pytest.fixture
+def two_servers(tmp_path):
+    env = {
+        **os.environ,
+        "NEWSROOM_VAR_DIR": str(tmp_path),
+        "NEWSROOM_READ_DOTENV": "false",
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "false",
+        "PAGE_CACHE": "on",
+        "FRAGMENT_CACHE": "on",
+    }
+    for name in ("REDIS_URL", "CELERY_BROKER_URL", "DATABASE_URL", "NEWSROOM_TEST_VAR_DIR"):
+        env.pop(name, None)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+    seeded = subprocess.run(
+        [*manage, "shell", "-c", SEED], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    seed = json.loads(seeded.stdout.decode().strip().splitlines()[-1])
+    servers, processes = [], []
+    try:
+        for _ in range(2):
+            port = free_port()
+            process = subprocess.Popen(
+                [str(GUNICORN), "--workers", "1", "--bind", f"127.0.0.1:{port}", "newsroom.wsgi"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            processes.append(process)
+            wait_for(f"http://127.0.0.1:{port}/healthz", process)
+            servers.append(f"http://127.0.0.1:{port}")
+        yield servers, seed
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+
+
+def test_a_publish_in_one_process_changes_the_page_the_other_serves_within_a_second(
+    two_servers,
+):
+    (publisher, reader), seed = two_servers
+    for _ in range(2):
+        _status, headers, home = fetch(reader + "/")
+    assert headers["X-Page-Cache"] == "hit"
+    assert HEADLINE not in home
+
+    session = f"sessionid={seed['session']}; newsroom_desk=1"
+    decide = f"{publisher}/desk/articles/{seed['story']}/decide/publish/"
+    _status, headers, form = fetch(decide, cookies=session)
+    token = form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    csrf = headers["Set-Cookie"].split("csrftoken=", 1)[1].split(";", 1)[0]
+    status, _headers, _body = fetch(
+        decide,
+        data=f"csrfmiddlewaretoken={token}".encode(),
+        cookies=f"{session}; csrftoken={csrf}",
+        headers={"Referer": decide, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    published = time.monotonic()
+    assert status == 302
+
+    while HEADLINE not in (home := fetch(reader + "/")[2]):
+        assert time.monotonic() - published < 1.0, "the other process still serves the old page"
+        time.sleep(0.05)
+    assert HEADLINE in home
