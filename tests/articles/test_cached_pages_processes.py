@@ -12,6 +12,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import redis
+
+from tests.conftest import skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -71,8 +74,20 @@ def wait_for(url: str, process: subprocess.Popen) -> None:
     raise AssertionError(f"{url} did not answer")
 
 
-@pytest.fixture
-def two_servers(tmp_path):
+def redis_for_pages() -> str:
+    """A Redis database of this test's own (the services' cache database number + 3),
+    emptied first: entries of an earlier run would be served as hits."""
+    base = os.environ.get("REDIS_URL")
+    if not base:
+        skip_or_fail("REDIS_URL is not set (make test-services sets it)")
+    url = base.rsplit("/", 1)[0] + f"/{int(base.rsplit('/', 1)[1] or 0) + 3}"
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
+@pytest.fixture(params=["file", pytest.param("redis", marks=pytest.mark.integration)])
+def two_servers(request, tmp_path):
+    """Two gunicorn processes on one SQLite database, sharing the file cache or Redis."""
     env = {
         **os.environ,
         "NEWSROOM_VAR_DIR": str(tmp_path),
@@ -84,6 +99,8 @@ def two_servers(tmp_path):
     }
     for name in ("REDIS_URL", "CELERY_BROKER_URL", "DATABASE_URL", "NEWSROOM_TEST_VAR_DIR"):
         env.pop(name, None)
+    if request.param == "redis":
+        env["REDIS_URL"] = redis_for_pages()
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
     seeded = subprocess.run(
