@@ -6,10 +6,11 @@ Readers take part once verified, with a nickname, and not suspended. Moderators 
 theirs only (a top section includes its subsections)."""
 
 from allauth.account.models import EmailAddress
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.roles import role_can
 from articles.models import Section
 from comments.models import Comment, ModeratorScope, ReaderStanding
@@ -22,7 +23,10 @@ _SCOPE_CACHE = "_comment_sections"
 
 def suspension(user, now=None) -> str | None:
     """Why a suspended or banned reader may not take part, or None."""
-    standing = ReaderStanding.objects.filter(user=user).first()
+    return _suspension_in(ReaderStanding.objects.filter(user=user).first(), now)
+
+
+def _suspension_in(standing: ReaderStanding | None, now=None) -> str | None:
     now = now or timezone.now()
     if standing is None or not standing.suspended_at(now):
         return None
@@ -34,16 +38,28 @@ def suspension(user, now=None) -> str | None:
 
 def refusal(user):
     """Why `user` may not comment, vote or report (a message to show), or None if they may.
-    Comments go out under the nickname, so an account needs one, and a verified e-mail."""
+    Comments go out under the nickname, so an account needs one, and a verified e-mail.
+    One query: the verified address and the reader's standing together."""
     if not user.is_authenticated:
         return _("Log in to take part in the comments.")
     if not user.is_active:
         return _("This account is switched off.")
-    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+    verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(verified=Exists(verified))
+        .select_related("comment_standing")
+        .first()
+    )
+    if row is None or not row.verified:
         return _("Verify your e-mail address to take part in the comments.")
     if not user.nickname:
         return _("Choose a nickname on My page to take part in the comments.")
-    return suspension(user)
+    try:
+        standing = row.comment_standing
+    except ReaderStanding.DoesNotExist:
+        standing = None
+    return _suspension_in(standing)
 
 
 def can_take_part(user) -> bool:

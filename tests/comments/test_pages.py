@@ -434,9 +434,9 @@ def test_the_fragment_is_the_block_alone_for_sorting_and_paging(client, reader, 
 # the page of comments with their replies and the viewer's votes; and the stored share card.
 ANONYMOUS_PAGE_QUERIES = 15
 # A signed-in reader gets the same page; their personal request draws the block for them:
-# the session, the user, the story, the block's two, and its checks of the reader (a
-# verified e-mail, and no suspension).
-PERSONAL_REQUEST_QUERIES = 7
+# the session, the user, the story, the block's two, and its check of the reader (a
+# verified e-mail and no suspension, together).
+PERSONAL_REQUEST_QUERIES = 6
 
 
 def fill(story, count: int):
