@@ -161,7 +161,6 @@ def _public_headers(response, etag: str, last_modified: float) -> None:
     # The page is the same for everyone: the session and language middleware's Vary would
     # only make shared caches keep one copy per cookie.
     response.headers.pop("Vary", None)
-    response.headers.pop("Set-Cookie", None)
     patch_cache_control(
         response,
         public=True,
