@@ -239,7 +239,6 @@ def targets(archive: int) -> dict:
     from django.urls import reverse
 
     from accounts.models import User
-    from articles import selectors
     from articles.models import Article, Section
     from articles.pagination import NUMBERED_PAGES, PAGE_SIZE
     from comments import permissions
@@ -258,9 +257,19 @@ def targets(archive: int) -> dict:
         if comment_window(story).is_open
     ]
     article, commented = stories[0], stories[1]
-    # The top section with the most stories, and its last numbered page.
+    # The top section with the most stories (filed in it, below it or also shown in it, as
+    # its page lists them), and its last numbered page.
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
     sections = [
-        (selectors.in_section(section).count(), section)
+        (
+            published.filter(
+                Q(section__in=Section.objects.descendants(section, include_self=True))
+                | Q(extra_sections=section)
+            )
+            .distinct()
+            .count(),
+            section,
+        )
         for section in Section.objects.filter(parent=None, is_active=True)
     ]
     count, section = max(sections, key=lambda pair: pair[0])
@@ -277,7 +286,7 @@ def targets(archive: int) -> dict:
             poster = user
             break
     return {
-        "stories": Article.objects.filter(status=Article.Status.PUBLISHED).count(),
+        "stories": published.count(),
         "archive": archive,
         "article": {
             "id": article.pk,
@@ -869,6 +878,7 @@ def summarise(rows: list[Row]) -> None:
                 "failed": sum(run["failed"] for run in runs),
                 "socket_errors": sum(run["socket_errors"] for run in runs),
                 "requests": sum(run["wrk"]["requests"] for run in runs),
+                "other_cpu": [run["other_cpu"] for run in runs],
             }
 
 
@@ -958,6 +968,9 @@ def markdown(rows: list[Row], report: dict) -> str:
                 )
     data = report["data"]
     command = " ".join(["benchmarks/pages.py", *report["argv"]])
+    others = sorted(
+        share for row in rows for cell in row.cells.values() for share in cell["other_cpu"]
+    )
     header = [
         f"Measured {report['measured_at']}: `{command}`",
         "",
@@ -983,6 +996,11 @@ def markdown(rows: list[Row], report: dict) -> str:
         f"{report['machine']['python']}, Django {report['machine']['django']}, gunicorn "
         f"{report['machine']['gunicorn']}, SQLite {report['machine']['sqlite']}, "
         f"{report['machine']['wrk']}",
+        f"- other work on the machine during the cells (CPU not used by the benchmark's "
+        f"processes or Redis): median {statistics.median(others):.0%}, at most "
+        f"{others[-1]:.0%} of its {report['machine']['cores']} cores"
+        if others
+        else "- other work on the machine: not measured",
         "",
     ]
     return "\n".join(header + lines + ([""] + [f"- {note}" for note in notes] if notes else []))
@@ -1193,7 +1211,9 @@ def benchmark(argv: list[str]) -> None:
 
 def run_rounds(rows: list[Row], servers: dict, args) -> None:
     """Every available row in round 1, then in round 2, ...: a change in the machine's load
-    touches every row alike. A row is warmed up (each worker serves it) before its cells."""
+    touches every row alike. A row is warmed up (each worker serves it) before its cells.
+    Each cell also records how busy the machine was with other work meanwhile."""
+    groups = {server.process.pid for server in servers.values()}
     for number in range(1, args.rounds + 1):
         for row in rows:
             if not row.available:
@@ -1201,14 +1221,48 @@ def run_rounds(rows: list[Row], servers: dict, args) -> None:
             if args.warmup:
                 row.run(servers, connections=WORKERS, seconds=args.warmup)
             for c in CONNECTIONS:
+                before = cpu_use(groups)
                 found = row.run(servers, connections=c, seconds=args.seconds)
+                found["other_cpu"] = other_cpu(before, cpu_use(groups))
                 row.rounds[c].append(found)
                 unit = "pairs/s" if row.kind == "pair" else "req/s"
                 failed = f", {found['failed']:,} non-2xx/3xx" if found["failed"] else ""
                 say(
                     f"[round {number}/{args.rounds}] {row.key} c={c} ... "
-                    f"{rate_text(found['rate'])} {unit}{failed}"
+                    f"{rate_text(found['rate'])} {unit}{failed} (other work "
+                    f"{found['other_cpu']:.0%} of the machine)"
                 )
+
+
+def cpu_use(groups: set[int]) -> tuple[float, int, int]:
+    """(when, the machine's busy CPU ticks, the ticks of the benchmark's own processes):
+    this process with its finished children (wrk), the servers' process groups and Redis."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal: all but idle and iowait.
+    busy = sum(fields[:8]) - fields[3] - fields[4]
+    ours = 0
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = path.read_text()
+        except OSError:
+            continue
+        name, _, rest = text.partition(" (")[2].rpartition(") ")
+        values = rest.split()
+        # After the name: state, ppid, pgrp, ..., utime (12th), stime, cutime, cstime.
+        if int(path.parent.name) == os.getpid():
+            ours += sum(int(value) for value in values[11:15])
+        elif int(values[2]) in groups or name == "redis-server":
+            ours += int(values[11]) + int(values[12])
+    return time.monotonic(), busy, ours
+
+
+def other_cpu(before: tuple, after: tuple) -> float:
+    """The share of the machine's CPU that other work took between two cpu_use() readings."""
+    seconds = after[0] - before[0]
+    ticks = os.sysconf("SC_CLK_TCK") * seconds * (os.cpu_count() or 1)
+    others = (after[1] - before[1]) - (after[2] - before[2])
+    return max(0.0, others / ticks) if ticks else 0.0
 
 
 def report_data(args, argv, rows, servers, plan, cache_text, floor_bytes) -> dict:
