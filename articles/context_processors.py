@@ -1,24 +1,15 @@
 from functools import partial
 
-from django.db.models import Prefetch
 from django.utils.functional import SimpleLazyObject
 
-from articles.models import Section
+from articles import fragments
 from articles.permissions import can_create, is_editor
 
 
-def _top_sections() -> list[Section]:
-    active = Section.objects.filter(is_active=True).order_by("order", "name")
-    return list(
-        active.filter(parent__isnull=True).prefetch_related(
-            Prefetch("children", queryset=active, to_attr="active_children")
-        )
-    )
-
-
 def navigation(request):
-    # Read once, and only on pages that draw the section menu.
-    return {"top_sections": SimpleLazyObject(_top_sections)}
+    # Read only on pages that draw the section menu, from the section tree the page
+    # itself reads (articles.fragments: kept until a section is saved).
+    return {"top_sections": SimpleLazyObject(lambda: fragments.section_tree(request).top)}
 
 
 def desk(request):

@@ -1,5 +1,7 @@
 """Read paths of stories, with their joins and prefetches."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
@@ -21,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
+from accounts.models import StaffProfile
 from articles.models import (
     Article,
     ArticleEvent,
@@ -32,9 +35,12 @@ from articles.models import (
     Section,
     ShareDelivery,
     ShareFanout,
+    Tag,
 )
 from articles.search import index as search
 from articles.search.text import Query
+from media import selectors as media_selectors
+from newsroom import jsonrows
 
 
 def stories_for_staff() -> QuerySet[Article]:
@@ -164,59 +170,105 @@ def for_lists(stories: QuerySet[Article]) -> QuerySet[Article]:
     return stories.select_related("series").defer("body")
 
 
-def with_lead_photo(stories: QuerySet[Article]) -> QuerySet[Article]:
-    """Lists that show a picture: the lead photo use, its photo and renditions, in a fixed
-    number of queries. Read it as `story.lead_uses[0]` (empty when there is none)."""
-    return stories.prefetch_related(
-        Prefetch(
-            "photo_uses",
-            queryset=PhotoUse.objects.filter(is_lead=True)
-            .select_related("photo")
-            .prefetch_related("photo__renditions"),
-            to_attr="lead_uses",
-        )
+def with_photo_flag(stories: QuerySet[Article]) -> QuerySet[Article]:
+    """`has_lead_photo` on each story, in the same query (the unpublished lead is chosen
+    among the newest stories with one)."""
+    return stories.annotate(
+        has_lead_photo=Exists(PhotoUse.objects.filter(article=OuterRef("pk"), is_lead=True))
     )
+
+
+def attach_lead_photos(*story_lists: Iterable[Article | None]) -> None:
+    """Set `story.lead_uses` (the lead photo use with its photo and renditions, or an empty
+    list) on every story of a page's lists, in one query for all of them, whatever their
+    number: read it as `story.lead_uses.0` in a template."""
+    stories = [story for stories in story_lists for story in stories if story is not None]
+    if not stories:
+        return
+    uses = PhotoUse.objects.filter(
+        article__in={story.pk for story in stories}, is_lead=True
+    ).select_related("photo")
+    by_story = {use.article_id: use for use in media_selectors.with_renditions(uses)}
+    for story in stories:
+        story.lead_uses = [by_story[story.pk]] if story.pk in by_story else []
 
 
 def story_for_reader(article_id: int) -> Article:
-    """The article page: the story with everything it shows, in a fixed number of queries,
-    whatever the number of bylines, photos, tags or corrections. Any status: the view
-    decides what a reader may see."""
-    return (
+    """The article page's story with everything it shows, in two queries whatever the
+    number of bylines, photos, tags or corrections: the story with its section, series,
+    share photo and their renditions, its tags, corrections and bylines with their
+    profiles (folded into its row as JSON, newsroom.jsonrows); then its photo uses with
+    their photos and renditions. Any status: the view decides what a reader may see."""
+    story = (
         Article.objects.select_related("section__parent", "series", "share_photo")
-        .prefetch_related(
-            "tags",
-            "corrections",
-            Prefetch(
-                "bylines",
-                queryset=Byline.objects.select_related("profile"),
+        .annotate(
+            tag_rows=jsonrows.rows(Tag.objects.all(), "articles", jsonrows.fields(Tag)),
+            correction_rows=jsonrows.rows(
+                Correction.objects.all(), "article", jsonrows.fields(Correction)
             ),
-            Prefetch(
-                "photo_uses",
-                queryset=PhotoUse.objects.select_related("photo").prefetch_related(
-                    "photo__renditions"
-                ),
+            byline_rows=jsonrows.rows(
+                Byline.objects.all(),
+                "article",
+                jsonrows.fields(Byline, profile=jsonrows.fields(StaffProfile, "profile")),
             ),
-            "share_photo__renditions",
+            share_renditions=media_selectors.renditions_json("share_photo_id"),
         )
         .get(pk=article_id)
     )
-
-
-def latest(count: int = 10, *, exclude: int | None = None) -> list[Article]:
-    stories = for_lists(published()).order_by("-published_at", "-id")
-    if exclude:
-        stories = stories.exclude(pk=exclude)
-    return list(stories[:count])
-
-
-def by_profile(profile_id: int, *, count: int = 5, exclude: int | None = None) -> list[Article]:
-    stories = for_lists(published().filter(bylines__profile_id=profile_id)).order_by(
-        "-published_at", "-id"
+    # In each model's own order (Meta.ordering): the database does not keep it in JSON.
+    tags = jsonrows.instances(Tag, story.tag_rows)
+    jsonrows.attach(story, "tags", sorted(tags, key=lambda tag: tag.name))
+    corrections = jsonrows.instances(Correction, story.correction_rows)
+    jsonrows.attach(
+        story, "corrections", sorted(corrections, key=lambda note: (note.created_at, note.pk))
     )
-    if exclude:
-        stories = stories.exclude(pk=exclude)
-    return list(stories.distinct()[:count])
+    bylines = jsonrows.instances(Byline, story.byline_rows, nested={"profile": StaffProfile})
+    jsonrows.attach(story, "bylines", sorted(bylines, key=lambda byline: (byline.order, byline.pk)))
+    if story.share_photo is not None:
+        media_selectors.attach_renditions(story.share_photo, story.share_renditions)
+    uses = PhotoUse.objects.filter(article=story).select_related("photo").order_by("order", "pk")
+    jsonrows.attach(story, "photo_uses", media_selectors.with_renditions(uses))
+    return story
+
+
+def latest(count: int = 10) -> list[Article]:
+    return list(for_lists(published()).order_by("-published_at", "-id")[:count])
+
+
+def related_lists(article: Article, profile_id: int | None, *, count: int = 5):
+    """The article page's boxes: the newest stories of its first staff byline's reporter
+    but this one, and every published part of its series in order; one query for both
+    (none when it has neither)."""
+    if profile_id is None and not article.series_id:
+        return [], []
+    by_reporter = Exists(Byline.objects.filter(article=OuterRef("pk"), profile_id=profile_id))
+    newest = published().filter(by_reporter).exclude(pk=article.pk).order_by("-published_at", "-id")
+    wanted = Q(pk__in=newest.values("pk")[:count]) if profile_id is not None else Q(pk__in=[])
+    if article.series_id:
+        wanted |= Q(series_id=article.series_id)
+    stories = list(
+        for_lists(published().filter(wanted)).annotate(
+            by_reporter=by_reporter if profile_id is not None else Value(False)
+        )
+    )
+    # Parts of the series by the same reporter come too: older than the newest `count`
+    # (the query's), so the newest of them all are those.
+    more = sorted(
+        (story for story in stories if story.by_reporter and story.pk != article.pk),
+        key=lambda story: (story.published_at, story.pk),
+        reverse=True,
+    )[:count]
+    parts = sorted(
+        (story for story in stories if article.series_id and story.series_id == article.series_id),
+        key=lambda story: story.series_ordinal,
+    )
+    return more, parts
+
+
+def reporter(slug: str) -> StaffProfile:
+    """A reporter's page: the profile with its portrait and the portrait's renditions, in
+    one query; StaffProfile.DoesNotExist for a slug nobody has."""
+    return media_selectors.profile_with_portrait(StaffProfile.objects.all(), slug=slug)
 
 
 def series_parts(series_id: int) -> list[Article]:
@@ -238,28 +290,107 @@ def most_read(count: int = 10, *, now=None) -> list[Article]:
     )
 
 
-def section_path(section) -> list[Section]:
-    """The section and its ancestors, top section first (the breadcrumb), at any depth."""
-    return list(Section.objects.ancestors(section, include_self=True).select_related("parent"))
+@dataclass
+class SectionTree:
+    """Every section, active or not, read in one query and linked in Python: the menu, the
+    breadcrumbs, a section's page and the sections below it all read it (articles.fragments
+    keeps it between requests). Each section's `parent` is set from the same rows."""
+
+    sections: list[Section]  # in the menu's order: order, then name
+
+    def __post_init__(self):
+        self.by_id = {section.pk: section for section in self.sections}
+        self._children: dict[int, list[Section]] = {}
+        for section in self.sections:
+            if section.parent_id:
+                section.parent = self.by_id[section.parent_id]
+                self._children.setdefault(section.parent_id, []).append(section)
+        self.top = [s for s in self.sections if s.parent_id is None and s.is_active]
+        for section in self.top:
+            section.active_children = self.children(section)
+
+    def by_slug(self, slug: str) -> Section | None:
+        return next((section for section in self.sections if section.slug == slug), None)
+
+    def path(self, section: Section) -> list[Section]:
+        """The section and its ancestors, top section first (the breadcrumb)."""
+        path, node = [], self.by_id.get(section.pk)
+        while node is not None:
+            path.append(node)
+            node = self.by_id.get(node.parent_id) if node.parent_id else None
+        return path[::-1]
+
+    def top_of(self, section_id: int) -> int:
+        while self.by_id[section_id].parent_id:
+            section_id = self.by_id[section_id].parent_id
+        return section_id
+
+    def children(self, section: Section) -> list[Section]:
+        """The section's active subsections, in order."""
+        return [child for child in self._children.get(section.pk, []) if child.is_active]
+
+    def below(self, section: Section) -> list[int]:
+        """The ids of the section and of every section under it, active or not."""
+        found, waiting = [], [section.pk]
+        while waiting:
+            pk = waiting.pop()
+            found.append(pk)
+            waiting.extend(child.pk for child in self._children.get(pk, []))
+        return found
 
 
-def in_section(section) -> QuerySet[Article]:
+def section_tree() -> SectionTree:
+    return SectionTree(list(Section.objects.order_by("order", "name", "pk")))
+
+
+def in_section(section: Section, tree: SectionTree) -> QuerySet[Article]:
     """A section's stories: filed in it or in any section below it, or also shown in it."""
-    below = list(
-        Section.objects.descendants(section, include_self=True).values_list("pk", flat=True)
-    )
-    return with_lead_photo(
-        for_lists(published().filter(Q(section__in=below) | Q(extra_sections=section)).distinct())
+    return with_photo_flag(
+        for_lists(
+            published()
+            .filter(Q(section__in=tree.below(section)) | Q(extra_sections=section))
+            .distinct()
+        )
     )
 
 
-def _curated_front(section, newest: list[Article], *, top_count: int, within=None):
+@dataclass
+class Curation:
+    """What editors placed on a page (articles.workflow.curate)."""
+
+    any: bool  # there are slots, whatever became of their stories
+    stories: list[Article]  # the placed stories still public (and in the section), in order
+
+
+def curation(section: Section | None, within: QuerySet[Article] | None = None) -> Curation:
+    """The page's curated stories that are still public (and, for a section's page, still
+    in `within`, its stories: one moved to another section leaves), in the editors' order,
+    with their series and sections; one query."""
+    slots = (
+        FrontSlot.objects.filter(section=section)
+        .select_related("article__series", "article__section")
+        .defer("article__body")
+        .order_by("position")
+    )
+    if within is not None:
+        slots = slots.annotate(listed=Exists(within.filter(pk=OuterRef("article_id"))))
+    slots = list(slots)
+    return Curation(
+        any=bool(slots),
+        stories=[
+            slot.article
+            for slot in slots
+            if slot.article.status == Article.Status.PUBLISHED and (within is None or slot.listed)
+        ],
+    )
+
+
+def _curated_front(curated: list[Article], newest: list[Article], *, top_count: int):
     """The lead and top stories of a page: the curated ones still public, in their order,
     then the newest stories not already placed. Before any curation, the newest story with
     a photo leads."""
-    curated = curated_stories(section, within)
     if not curated:
-        with_photo = [story for story in newest if story.lead_uses]
+        with_photo = [story for story in newest if story.has_lead_photo]
         lead = with_photo[0] if with_photo else (newest[0] if newest else None)
         return lead, [story for story in newest if story is not lead][:top_count]
     placed = {story.pk for story in curated}
@@ -267,28 +398,16 @@ def _curated_front(section, newest: list[Article], *, top_count: int, within=Non
     return stories[0], stories[1 : top_count + 1]
 
 
-def curated_stories(section, within: QuerySet[Article] | None = None) -> list[Article]:
-    """The page's curated stories that are still public (and, for a section's page, still
-    in `within`, its stories: one moved to another section leaves), in the editors' order."""
-    slots = list(
-        FrontSlot.objects.filter(section=section, article__status=Article.Status.PUBLISHED)
-        .order_by("position")
-        .values_list("article_id", flat=True)
-    )
-    if not slots:
-        return []
-    if within is None:
-        within = with_lead_photo(for_lists(published()).select_related("section"))
-    stories = within.in_bulk(slots)
-    return [stories[pk] for pk in slots if pk in stories]
-
-
-def section_front(section, stories: QuerySet[Article]) -> tuple[Article | None, list[Article]]:
-    """A top section's lead and top stories, once editors have curated it (else none)."""
-    if section.parent_id or not FrontSlot.objects.filter(section=section).exists():
+def section_front(
+    section: Section, curated: Curation, newest: list[Article]
+) -> tuple[Article | None, list[Article]]:
+    """A top section's lead and top stories, once editors have curated it (else none),
+    from its curation and its newest stories (the first page's, already read)."""
+    if section.parent_id or not curated.any:
         return None, []
-    newest = list(stories.order_by("-published_at", "-id")[: SECTION_TOP_STORIES + 1])
-    return _curated_front(section, newest, top_count=SECTION_TOP_STORIES, within=stories)
+    return _curated_front(
+        curated.stories, newest[: SECTION_TOP_STORIES + 1], top_count=SECTION_TOP_STORIES
+    )
 
 
 def public_corrections():
@@ -305,35 +424,30 @@ SECTION_TOP_STORIES = 4
 FRONT_WINDOW = 200
 
 
-def front_page(*, now=None) -> dict:
-    """The lead story, the next top stories, and the newest stories of each top section,
-    in a fixed number of queries. The lead and top stories are the editors' choice
+def front_page(tree: SectionTree) -> dict:
+    """The lead story, the next top stories (with their photos), the newest stories of
+    each top section and the ten newest, in three queries: the newest stories, the curated
+    ones, the photos. The lead and top stories are the editors' choice
     (articles.workflow.curate); an empty slot takes the newest story not shown yet."""
     recent = list(
-        with_lead_photo(for_lists(published()).select_related("section")).order_by(
+        with_photo_flag(for_lists(published()).select_related("section")).order_by(
             "-published_at", "-id"
         )[:FRONT_WINDOW]
     )
-    lead, top = _curated_front(None, recent, top_count=6)
-    parents = dict(Section.objects.values_list("pk", "parent_id"))
-    sections = list(
-        Section.objects.filter(parent__isnull=True, is_active=True).order_by("order", "name")
-    )
-    by_top = {section.pk: [] for section in sections}
+    lead, top = _curated_front(curation(None).stories, recent, top_count=6)
+    attach_lead_photos([lead], top)
+    by_top = {section.pk: [] for section in tree.top}
     for story in recent:
-        top_id = story.section_id
-        while parents.get(top_id):  # up to the top section, however deep
-            top_id = parents[top_id]
+        top_id = tree.top_of(story.section_id)  # up to the top section, however deep
         if top_id in by_top and len(by_top[top_id]) < FRONT_SECTION_STORIES:
             by_top[top_id].append(story)
     return {
         "lead": lead,
         "top": top,
         "section_boxes": [
-            (section, by_top[section.pk]) for section in sections if by_top[section.pk]
+            (section, by_top[section.pk]) for section in tree.top if by_top[section.pk]
         ],
         "latest": recent[:10],
-        "most_read": most_read(10, now=now),
     }
 
 
@@ -350,14 +464,17 @@ def search_results(
     section: Section | None = None,
     since: date | None = None,
     until: date | None = None,
+    tree: SectionTree | None = None,
 ) -> QuerySet[Article]:
-    """Published stories holding every term, in a section (and the sections below it) and
-    between two days (Korean dates, both included): headline matches first, then the
-    newest. The body stays: the result's snippet is cut from it."""
+    """Published stories holding every term, in a section (and the sections below it, from
+    the `tree` when the page has it) and between two days (Korean dates, both included):
+    headline matches first, then the newest. The body stays: the result's snippet is cut
+    from it. Their photos: attach_lead_photos, once the page's are known."""
     stories = published().filter(search.matching(query))
     if section is not None:
+        below = tree.below(section) if tree is not None else _section_and_below(section)
         stories = stories.filter(
-            Q(section__in=_section_and_below(section))
+            Q(section__in=below)
             | Q(
                 pk__in=Article.extra_sections.through.objects.filter(section=section).values(
                     "article_id"
@@ -371,7 +488,7 @@ def search_results(
     in_headline = Q()
     for term in query.terms:
         in_headline &= Q(search_entry__headline__contains=term)
-    return with_lead_photo(
+    return (
         stories.select_related("series", "section")
         .annotate(
             headline_match=Case(
@@ -403,16 +520,14 @@ def feed_stories(section: Section | None = None) -> list[Article]:
         stories = stories.filter(
             Q(section__in=_section_and_below(section)) | Q(extra_sections=section)
         ).distinct()
-    return list(
-        with_lead_photo(
-            stories.select_related("section", "series")
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("profile"))
-            )
-            .defer("body")
-            .order_by("-published_at", "-id")
-        )[:FEED_SIZE]
+    found = list(
+        stories.select_related("section", "series")
+        .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("profile")))
+        .defer("body")
+        .order_by("-published_at", "-id")[:FEED_SIZE]
     )
+    attach_lead_photos(found)
+    return found
 
 
 def last_modified():

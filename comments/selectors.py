@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from articles.models import Article
 from comments.models import Comment, CommentReport, CommentVote
@@ -74,29 +75,24 @@ class Block:
 
 def block(story_id: int, *, viewer=None, sort: str = DEFAULT_SORT, page: int = 1) -> Block:
     """One page of a story's comments with their replies, authors and the viewer's votes,
-    in two queries whatever their number (none, one or hundreds): the counts, then the
-    page's top-level comments and their replies together. A page past the end shows the
-    last one."""
+    in one query whatever their number (none, one or hundreds): the page's top-level
+    comments and their replies together, each row carrying the story's two counts. A page
+    past the end shows the last one (two more queries: the counts, then that page)."""
     sort = sort if sort in SORTS else DEFAULT_SORT
     threads = _threads(story_id, viewer)
-    totals = Comment.objects.filter(story_id=story_id).aggregate(
-        visible=Count("pk", filter=visible()),
-        threads=Count("pk", filter=threads),
-    )
+    page = max(1, page)
+    rows = _page_rows(story_id, threads, viewer, sort, page)
+    if rows:
+        totals = {"visible": rows[0].visible_total, "threads": rows[0].thread_total}
+    elif page == 1:
+        # No thread at all, so nothing visible either: a visible reply's parent is shown,
+        # or deleted with a shown reply, and listed either way.
+        totals = {"visible": 0, "threads": 0}
+    else:
+        totals = _totals(story_id, threads)
+        page = min(page, max(1, -(-totals["threads"] // PAGE_SIZE)))
+        rows = _page_rows(story_id, threads, viewer, sort, page)
     pages = max(1, -(-totals["threads"] // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    on_page = (
-        Comment.objects.filter(threads)
-        .order_by(*SORTS[sort])
-        .values("pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    )
-    rows = _with_viewer_state(
-        Comment.objects.filter(
-            Q(pk__in=on_page)
-            | (Q(parent__in=on_page) & (Q(status=Status.PUBLISHED) | _own_pending(viewer)))
-        ).select_related("author"),
-        viewer,
-    )
     # Ordered here rather than in SQL: one query returns both kinds of rows.
     rows = sorted(rows, key=lambda comment: (comment.created_at, comment.pk))
     top = [comment for comment in rows if comment.parent_id is None]
@@ -108,6 +104,47 @@ def block(story_id: int, *, viewer=None, sort: str = DEFAULT_SORT, page: int = 1
             by_parent[comment.parent_id].shown_replies.append(comment)
     top.sort(key=SORT_KEYS[sort], reverse=True)
     return Block(count=totals["visible"], threads=top, page=page, pages=pages, sort=sort)
+
+
+def _totals(story_id: int, threads: Q) -> dict[str, int]:
+    return Comment.objects.filter(story_id=story_id).aggregate(
+        visible=Count("pk", filter=visible()),
+        threads=Count("pk", filter=threads),
+    )
+
+
+def _count(story_id: int, condition: Q):
+    """The story's comments matching `condition`, counted once for the whole query."""
+    return Coalesce(
+        Subquery(
+            Comment.objects.filter(condition, story_id=story_id)
+            .order_by()
+            .values("story_id")
+            .annotate(total=Count("pk"))
+            .values("total")
+        ),
+        0,
+    )
+
+
+def _page_rows(story_id: int, threads: Q, viewer, sort: str, page: int) -> list[Comment]:
+    on_page = (
+        Comment.objects.filter(threads)
+        .order_by(*SORTS[sort])
+        .values("pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    )
+    rows = _with_viewer_state(
+        Comment.objects.filter(
+            Q(pk__in=on_page)
+            | (Q(parent__in=on_page) & (Q(status=Status.PUBLISHED) | _own_pending(viewer)))
+        )
+        .select_related("author")
+        .annotate(
+            visible_total=_count(story_id, visible()), thread_total=_count(story_id, threads)
+        ),
+        viewer,
+    )
+    return list(rows)
 
 
 def visible_counts(story_ids) -> dict[int, int]:

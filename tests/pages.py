@@ -1,16 +1,38 @@
 """Reading pages in tests: a small HTML parser (`parse(response)`, then `.select`, `.one`,
-`.text`), and what a Korean page shows for a message of the catalogue (`korean`)."""
+`.text`), what a Korean page shows for a message of the catalogue (`korean`), and a page
+asked for with every cache empty (`cold`)."""
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from django.core.cache import cache
 from django.utils import translation
+
+from newsroom import pagecache
 
 
 def korean(message: str) -> str:
     """What a Korean page shows for this message of the catalogue."""
     with translation.override("ko"):
         return translation.gettext(message)
+
+
+# --- caches -------------------------------------------------------------------------------
+
+
+def caches_on(settings) -> None:
+    """The page cache and the fragments on, as on the site (the tests run without them;
+    their invalidation, which follows a commit, needs the fixture `page_cache`)."""
+    settings.PAGE_CACHE_ENABLED = True
+    settings.FRAGMENT_CACHE_ENABLED = True
+
+
+def cold(client, path: str, data=None, **extra):
+    """`client.get` with every cache empty, the shared one and this process's tiers: what
+    a page costs when nothing it is built from has been kept."""
+    cache.clear()
+    pagecache.clear()
+    return client.get(path, data, **extra)
 
 
 # --- HTML -----------------------------------------------------------------------------------

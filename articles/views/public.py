@@ -6,14 +6,23 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import StaffProfile
-from articles import dependencies, popularity, preview_links, selectors, structured_data, workflow
+from articles import (
+    dependencies,
+    fragments,
+    popularity,
+    preview_links,
+    selectors,
+    structured_data,
+    workflow,
+)
 from articles.forms import SearchForm
-from articles.models import Article, Section, Series, Tag
+from articles.models import Article, Series, Tag
 from articles.pagination import paginate
 from articles.search import text as search_text
 from articles.sharing import card as share_card
@@ -68,7 +77,7 @@ def story_page(
         "articles/article.html",
         {
             "article": article,
-            "section_path": selectors.section_path(article.section),
+            "section_path": fragments.section_tree(request).path(article.section),
             "bylines": bylines,
             "primary": primary,
             "lead": lead,
@@ -78,12 +87,10 @@ def story_page(
             ),
             "share_x": share_x,
             "share_links": share_links,
-            "latest": selectors.latest(10, exclude=article.pk),
-            "most_read": selectors.most_read(10),
-            "more_by_reporter": (
-                selectors.by_profile(primary.pk, exclude=article.pk) if primary else []
-            ),
-            "series_parts": selectors.series_parts(article.series_id) if article.series_id else [],
+            # Read (and rendered) where the template draws them, as the rest of the page.
+            "latest": SimpleLazyObject(lambda: fragments.latest(exclude=article.pk)),
+            "most_read": SimpleLazyObject(fragments.most_read),
+            "related_boxes": SimpleLazyObject(lambda: fragments.related_boxes(article, primary)),
             "kakao_js_key": settings.KAKAO_JS_KEY,
             "kakao_sdk_url": settings.KAKAO_SDK_URL,
             "youtube_url": settings.SITE_YOUTUBE_URL,
@@ -113,20 +120,32 @@ def article_read(request, article_id: int):
 @cacheable(timeout=60)
 @require_safe
 def home(request):
-    return depends_on(
-        render(request, "articles/home.html", selectors.front_page()), dependencies.home_page()
-    )
+    front = selectors.front_page(fragments.section_tree(request))
+    recent = front["latest"]  # already read: not the fragment's
+    front["latest"] = SimpleLazyObject(lambda: fragments.headlines(recent))
+    front["most_read"] = SimpleLazyObject(fragments.most_read)
+    return depends_on(render(request, "articles/home.html", front), dependencies.home_page())
 
 
 @cacheable(params=("page", "before"), timeout=60)
 @require_safe
 def section(request, slug: str, parent: str | None = None):
-    found = get_object_or_404(Section.objects.select_related("parent"), slug=slug, is_active=True)
+    tree = fragments.section_tree(request)
+    found = tree.by_slug(slug)
+    if found is None or not found.is_active:
+        raise Http404
     if (found.parent.slug if found.parent_id else None) != parent:
         return redirect(found, permanent=True)
-    stories = selectors.in_section(found)
+    stories = selectors.in_section(found, tree)
     page = paginate(request, stories)
-    lead, top = selectors.section_front(found, stories) if page.number == 1 else (None, [])
+    # Only a top section's first page shows what editors placed on it.
+    curated = (
+        selectors.curation(found, within=stories)
+        if page.number == 1 and not found.parent_id
+        else None
+    )
+    selectors.attach_lead_photos(page.items, curated.stories if curated else [])
+    lead, top = selectors.section_front(found, curated, page.items) if curated else (None, [])
     response = render(
         request,
         "articles/section.html",
@@ -134,8 +153,8 @@ def section(request, slug: str, parent: str | None = None):
             "section": found,
             "lead": lead,
             "top": top,
-            "section_path": selectors.section_path(found),
-            "subsections": list(found.children.filter(is_active=True).order_by("order", "name")),
+            "section_path": tree.path(found),
+            "subsections": tree.children(found),
             "page": page,
         },
     )
@@ -145,15 +164,14 @@ def section(request, slug: str, parent: str | None = None):
 @cacheable(params=("page", "before"), timeout=60)
 @require_safe
 def reporter(request, slug: str):
-    profile = get_object_or_404(StaffProfile, slug=slug)
-    stories = selectors.with_lead_photo(
-        selectors.for_lists(selectors.published().filter(bylines__profile=profile).distinct())
-    )
-    response = render(
-        request,
-        "articles/reporter.html",
-        {"profile": profile, "page": paginate(request, stories)},
-    )
+    try:
+        profile = selectors.reporter(slug)
+    except StaffProfile.DoesNotExist:
+        raise Http404 from None
+    stories = selectors.for_lists(selectors.published().filter(bylines__profile=profile).distinct())
+    page = paginate(request, stories)
+    selectors.attach_lead_photos(page.items)
+    response = render(request, "articles/reporter.html", {"profile": profile, "page": page})
     return depends_on(response, dependencies.reporter_page(profile))
 
 
@@ -175,12 +193,9 @@ def tag(request, slug: str):
     found = get_object_or_404(
         Tag.objects.filter(articles__status=Status.PUBLISHED).distinct(), slug=slug
     )
-    stories = selectors.with_lead_photo(
-        selectors.for_lists(selectors.published().filter(tags=found))
-    )
-    response = render(
-        request, "articles/tag.html", {"tag": found, "page": paginate(request, stories)}
-    )
+    page = paginate(request, selectors.for_lists(selectors.published().filter(tags=found)))
+    selectors.attach_lead_photos(page.items)
+    response = render(request, "articles/tag.html", {"tag": found, "page": page})
     return depends_on(response, dependencies.tag_page(found))
 
 
@@ -228,9 +243,11 @@ def search(request):
                 section=form.cleaned_data["section"],
                 since=form.cleaned_data["since"],
                 until=form.cleaned_data["until"],
+                tree=fragments.section_tree(request),
             ),
             keyset=False,
         )
+        selectors.attach_lead_photos(page.items)
         for story in page.items:
             story.headline_parts = search_text.highlight(story.headline, query.terms)
             story.snippet_parts = search_text.snippet(

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 
-from comments import block, selectors
+from comments import block, fragments, selectors
 from newsroom import inputs
 
 register = template.Library()
@@ -25,8 +25,12 @@ REMOVALS_NOTICE_DAYS = 30
 @register.simple_tag(takes_context=True)
 def comment_block(context, story):
     """The block, or a form refused by the comment views and passed in the page's
-    context as `comment_form`, shown again with its text."""
-    return block.render(context["request"], story, form=context.get("comment_form"))
+    context as `comment_form`, shown again with its text. An anonymous reader's comes
+    from the fragment all of them share (comments.fragments)."""
+    request, form = context["request"], context.get("comment_form")
+    if form is None and not request.user.is_authenticated:
+        return fragments.anonymous_block(request, story)
+    return block.render(request, story, form=form)
 
 
 @register.simple_tag

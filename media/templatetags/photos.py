@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from media import selectors
 from media.imaging import WIDTH_SPECS
 from media.models import StaffPortrait
 from media.permissions import can_set_portrait
@@ -84,13 +85,17 @@ def portrait_block(context, profile):
 
 @register.simple_tag
 def staff_portrait(profile, sizes: str = "120px"):
-    """A staff member's portrait on reader pages, or nothing when there is none."""
-    portrait = (
-        StaffPortrait.objects.filter(profile=profile)
-        .select_related("photo")
-        .prefetch_related("photo__renditions")
-        .first()
-    )
+    """A staff member's portrait on reader pages, or nothing when there is none: the one
+    read with the profile (media.selectors.profile_with_portrait), else one query."""
+    if type(profile).portrait.is_cached(profile):
+        portrait = selectors.loaded_portrait(profile)
+    else:
+        portrait = (
+            StaffPortrait.objects.filter(profile=profile)
+            .select_related("photo")
+            .prefetch_related("photo__renditions")
+            .first()
+        )
     if portrait is None:
         return ""
     return picture(portrait.photo, sizes, alt=str(profile), css_class="portrait")

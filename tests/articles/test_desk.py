@@ -32,7 +32,7 @@ PROFILE = "/desk/profile/"
 DASHBOARD_QUERIES = 10
 # The preview of a draft: the desk's checks plus the reader's page (its stored share card
 # included), in a fixed number.
-PREVIEW_QUERIES = 17
+PREVIEW_QUERIES = 11
 
 
 def edit_url(story: Article) -> str:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles import selectors
 from articles.models import Article
-from tests.pages import parse
+from tests.pages import caches_on, cold, parse
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
@@ -172,8 +172,9 @@ def test_an_unknown_or_inactive_section_has_no_feed(client, desk, newsroom):
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_a_feed_runs_the_same_queries_with_one_or_thirty_stories(
-    client, desk, library_photo, count
+    client, desk, library_photo, count, settings
 ):
+    caches_on(settings)
     photo = library_photo(caption="사진")
     for number in range(count):
         desk.story(
@@ -181,13 +182,18 @@ def test_a_feed_runs_the_same_queries_with_one_or_thirty_stories(
             at=ago(minutes=60 - number),
             photo_uses=[{"photo": photo.pk, "is_lead": True}],
         )
-    client.get("/feeds/")  # the renditions' sizes are remembered after the first read
 
-    with CaptureQueriesContext(connection) as queries:
-        assert len(feed(client).findall("item")) == count
+    costs = {}
+    for path in ("/feeds/", "/feeds/sections/industry/"):
+        with CaptureQueriesContext(connection) as queries:
+            cold(client, path)
+        costs[path] = len(queries)
+        assert len(feed(client, path).findall("item")) == count
 
-    # stories with section and series; bylines with profiles; lead photo uses; renditions
-    assert len(queries) == 4
+    # With every cache empty: stories with section and series; bylines with profiles; lead
+    # photo uses with their photos and renditions. A section's feed also looks the section
+    # up, and the sections below it.
+    assert costs == {"/feeds/": 3, "/feeds/sections/industry/": 5}
 
 
 def test_every_public_page_offers_the_site_feed_and_sections_offer_their_own(

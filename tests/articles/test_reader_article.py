@@ -21,8 +21,8 @@ from PIL import Image
 from articles import popularity
 from articles.models import Article
 from media.models import Rendition
-from tests.factories import SectionFactory
-from tests.pages import korean, parse
+from tests.factories import CommentFactory, SectionFactory
+from tests.pages import caches_on, cold, korean, parse
 from tests.stories import Desk, Newsroom
 
 pytestmark = pytest.mark.django_db
@@ -669,44 +669,85 @@ def test_an_anonymous_reader_gets_no_csrf_token_and_no_cookie(client, scene):
 
 # --- a fixed number of queries ------------------------------------------------------------------
 
-# The story with its section path, series and share photo; its tags, corrections, bylines,
-# photo uses and their renditions; 최신기사, 많이 본 기사, the reporter's and the series'
-# other stories; the section menu and its subsections; the comment block's counts and its
-# page of comments with their replies (comments.selectors.block); the card the last share
-# fan-out stored (articles.selectors.stored_share).
-ARTICLE_PAGE_QUERIES = 17
+# With every cache empty: the story with its section, series and share photo, and its
+# tags, corrections and bylines folded into its row (newsroom.jsonrows); its photo uses with
+# their photos and renditions; the card the last share fan-out stored
+# (articles.selectors.stored_share); the section tree (the menu, the breadcrumb); the
+# reporter's and the series' other stories (one query); 최신기사; 많이 본 기사; the comment
+# block's page of comments with their replies and the story's counts
+# (comments.selectors.block).
+ARTICLE_PAGE_QUERIES = 8
+# The same page built again after a page-cache miss, its fragments kept (the section tree,
+# the sidebars, the related boxes, the comment block): the story, its photo uses, the
+# stored share card.
+ARTICLE_PAGE_WARM_QUERIES = 3
+
+
+@pytest.fixture
+def crowded(desk, newsroom, library_photo, reporter):
+    """`crowded(count)`: a story in a series with `count` photos, bylines (staff and guests),
+    tags, corrections and comments, read once."""
+
+    def make(count: int) -> Article:
+        photo = library_photo(caption="공용 사진", alt_text="공용 사진")
+        staff = [reporter] + [desk.staff(f"기자{number}") for number in range(1, count // 2)]
+        bylines = [{"profile": user.staff_profile.pk} for user in staff]
+        bylines += [{"guest": f"객원 {number}"} for number in range(count - len(bylines))]
+        story = desk.story(
+            "쿼리 수를 세는 기사",
+            section=newsroom.electronics,
+            series=newsroom.series.pk,
+            series_ordinal=1,
+            photo_uses=[{"photo": photo.pk, "is_lead": number == 0} for number in range(count)],
+            body="".join(f"<p>문단 {number}</p>[[photo:{number}]]" for number in range(count)),
+            bylines=bylines,
+            tags=[f"태그{number}" for number in range(count)],
+        )
+        for number in range(count):
+            story = desk.correct(story, f"정정 {number}")
+        for number in range(count):
+            CommentFactory(story=story, body=f"댓글 {number}")
+        desk.story("같은 기자의 다른 기사")
+        desk.story("연재 둘째 편", series=newsroom.series.pk, series_ordinal=2)
+        popularity.record_view(story.pk)
+        popularity.flush()
+        return story
+
+    return make
 
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_the_article_page_runs_the_same_queries_whatever_it_holds(
-    client, desk, newsroom, library_photo, reporter, count, django_assert_num_queries
+    client, crowded, count, settings, django_assert_num_queries
 ):
-    photo = library_photo(caption="공용 사진", alt_text="공용 사진")
-    staff = [reporter] + [desk.staff(f"기자{number}") for number in range(1, count // 2)]
-    bylines = [{"profile": user.staff_profile.pk} for user in staff]
-    bylines += [{"guest": f"객원 {number}"} for number in range(count - len(bylines))]
-    story = desk.story(
-        "쿼리 수를 세는 기사",
-        section=newsroom.electronics,
-        series=newsroom.series.pk,
-        series_ordinal=1,
-        photo_uses=[{"photo": photo.pk, "is_lead": number == 0} for number in range(count)],
-        body="".join(f"<p>문단 {number}</p>[[photo:{number}]]" for number in range(count)),
-        bylines=bylines,
-        tags=[f"태그{number}" for number in range(count)],
-    )
-    for number in range(count):
-        story = desk.correct(story, f"정정 {number}")
-    desk.story("같은 기자의 다른 기사")
-    desk.story("연재 둘째 편", series=newsroom.series.pk, series_ordinal=2)
-    popularity.record_view(story.pk)
-    popularity.flush()
+    caches_on(settings)
+    story = crowded(count)
     page = parse(client.get(story.get_absolute_url()))
     assert len(page.one("p", cls="bylines").select("span", cls="byline")) == count
     assert len(page.one("div", data_story_body=True).select("figure")) == count
     assert len(page.one("ul", cls="story-tags").select("li")) == count
     assert len(page.one("section", cls="story-corrections").select("p")) == count
+    assert len(page.one("ol", cls="comment-list").select("li", cls="comment-thread")) == min(
+        count, 20
+    )
+    assert page.select("section", cls="series-parts")
+    assert "같은 기자의 다른 기사" in page.one("article", cls="story").text
 
     with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
-        response = client.get(story.get_absolute_url())
+        response = cold(client, story.get_absolute_url())
     assert response.status_code == 200
+    assert response.content == client.get(story.get_absolute_url()).content
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_a_page_cache_miss_reads_only_the_story_when_its_fragments_are_kept(
+    client, crowded, count, settings, django_assert_num_queries
+):
+    caches_on(settings)
+    settings.PAGE_CACHE_ENABLED = False  # every request builds the page: a miss
+    story = crowded(count)
+    first = client.get(story.get_absolute_url())
+
+    with django_assert_num_queries(ARTICLE_PAGE_WARM_QUERIES):
+        again = client.get(story.get_absolute_url())
+    assert again.content == first.content

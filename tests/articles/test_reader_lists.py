@@ -15,7 +15,7 @@ from articles import pagination, popularity, workflow
 from articles.models import Article, ViewCount
 from media import library
 from tests.factories import SectionFactory
-from tests.pages import korean, parse
+from tests.pages import caches_on, cold, korean, parse
 from tests.stories import Desk, Newsroom
 
 pytestmark = pytest.mark.django_db
@@ -291,13 +291,16 @@ def test_beyond_the_numbered_pages_an_older_link_continues_without_gaps_or_repea
     assert "이전 기사" not in parse(response).text  # nothing older
 
 
-def test_a_keyset_page_costs_what_the_first_page_costs_however_deep(client, sixty, monkeypatch):
+def test_a_keyset_page_costs_what_the_first_page_costs_however_deep(
+    client, sixty, monkeypatch, settings
+):
+    caches_on(settings)
     # One numbered page, then two keyset pages: 21-40 and 41-60.
     monkeypatch.setattr(pagination, "NUMBERED_PAGES", 1)
     costs, path, seen = {}, "/sections/industry/electronics/", []
     for name in ("first", "keyset", "deeper keyset"):
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
+            response = cold(client, path)
         assert response.status_code == 200
         costs[name] = len(queries)
         page = parse(response)
@@ -306,13 +309,12 @@ def test_a_keyset_page_costs_what_the_first_page_costs_however_deep(client, sixt
         path = "/sections/industry/electronics/" + older[0].attrs["href"] if older else ""
     assert seen == newest_first(sixty, 1, 60)
     assert path == ""  # the last page has no older link
-    # The stories have no photos here (no renditions query). The last numbered page asks
-    # once whether anything is older; a keyset page skips the numbered pages' COUNT and
-    # nothing else, whatever its depth.
+    # The last numbered page asks once more whether anything is older; a keyset page skips
+    # the numbered pages' COUNT and that question, and nothing else, whatever its depth.
     assert costs == {
-        "first": SECTION_QUERIES,
-        "keyset": SECTION_QUERIES - 2,
-        "deeper keyset": SECTION_QUERIES - 2,
+        "first": SECTION_QUERIES + 1,
+        "keyset": SECTION_QUERIES - 1,
+        "deeper keyset": SECTION_QUERIES - 1,
     }
 
 
@@ -472,19 +474,21 @@ def test_the_read_beacon_takes_only_posts(client, desk):
 # --- a fixed number of queries ------------------------------------------------------------------
 
 # Each page's queries with 1 or with 30 stories (each with a lead photo, a tag, a series part
-# and a correction): the section menu and its subsections (2) come on every page.
-# The menu's two queries (top sections, their subsections) are in every count.
-# stories, lead photo uses, renditions, curated slots, section tree, top sections, most read
-FRONT_PAGE_QUERIES = 9
-# section, breadcrumb (2), sections below (2), subsections, page count, stories, lead photo
-# uses, renditions; a top section also asks whether editors curated it
-SECTION_QUERIES = 11
+# and a correction), with every cache empty. Every page reads the section tree (all the
+# sections at once: the menu, a section page's own section, breadcrumb, subsections and the
+# sections below it), and each lead photo use comes with its photo and its renditions.
+# the section tree, the newest stories, the curated slots with their stories, the lead and
+# top stories' photos, most read
+FRONT_PAGE_QUERIES = 5
+# the section tree, the page count, the stories, their photos; a top section's first page
+# also reads what editors placed on it (slots and stories in one)
+SECTION_QUERIES = 4
 TOP_SECTION_QUERIES = SECTION_QUERIES + 1
-# profile, portrait and its renditions, page count, stories, lead photo uses, renditions
-REPORTER_QUERIES = 9
-SERIES_QUERIES = 4  # series, parts
-TAG_QUERIES = 7  # tag, page count, stories, lead photo uses, renditions
-CORRECTIONS_QUERIES = 4  # page count, corrections with their stories
+# the section tree, the profile with its portrait, the page count, the stories, their photos
+REPORTER_QUERIES = 5
+SERIES_QUERIES = 3  # the section tree, the series, its parts
+TAG_QUERIES = 5  # the section tree, the tag, the page count, the stories, their photos
+CORRECTIONS_QUERIES = 3  # the section tree, the page count, corrections with their stories
 PINNED = {
     "front": FRONT_PAGE_QUERIES,
     "section": TOP_SECTION_QUERIES,
@@ -498,8 +502,9 @@ PINNED = {
 
 @pytest.mark.parametrize("count", [1, 30])
 def test_every_list_page_runs_the_same_queries_with_one_or_thirty_stories(
-    client, desk, newsroom, library_photo, reporter, count
+    client, desk, newsroom, library_photo, reporter, count, settings
 ):
+    caches_on(settings)
     photo = library_photo(caption="공용 사진", alt_text="공용 사진")
     library.set_portrait(reporter.staff_profile, photo, actor=reporter)
     start = ago(hours=1)
@@ -529,8 +534,9 @@ def test_every_list_page_runs_the_same_queries_with_one_or_thirty_stories(
 
     costs = {}
     for name, path in paths.items():
+        client.get(path)  # kept by the page cache and the fragments: forgotten by `cold`
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
+            response = cold(client, path)
         assert response.status_code == 200, name
         costs[name] = len(queries)
         page = parse(response)
