@@ -1,7 +1,7 @@
 """The comments' part of a cached page's personal request (settings.PERSONAL_PARTS)."""
 
 from articles.models import Article
-from comments import block
+from comments import block, selectors
 from newsroom import inputs
 
 
@@ -9,10 +9,8 @@ def comment_block(request) -> str | None:
     """The comment block of the story named by ?story= as this reader sees it (their
     form, their comments awaiting review, their votes), at the sort and page of the
     page's own address; None for a story readers cannot see."""
-    story_id = inputs.number(request.GET.get("story", ""), 0)
-    story = (
-        Article.objects.filter(pk=story_id, status=Article.Status.PUBLISHED)
-        .select_related("section")
-        .first()
-    )
-    return None if story is None else block.render(request, story)
+    try:
+        story = selectors.story_for_comments(inputs.number(request.GET.get("story", ""), 0))
+    except Article.DoesNotExist:
+        return None
+    return block.render(request, story)
