@@ -29,6 +29,19 @@ function common.merged(name)
   return all
 end
 
+-- Counts a 4xx or 5xx answer in this thread's client_errors or server_errors (globals the
+-- script's init sets to 0); true when the answer was one.
+function common.count_error(status)
+  if status >= 500 then
+    server_errors = server_errors + 1
+    return true
+  elseif status >= 400 then
+    client_errors = client_errors + 1
+    return true
+  end
+  return false
+end
+
 function common.percentile(sorted, share)
   if #sorted == 0 then
     return 0

@@ -25,11 +25,7 @@ function request()
 end
 
 function response(status, headers, body)
-  if status >= 500 then
-    server_errors = server_errors + 1
-  elseif status >= 400 then
-    client_errors = client_errors + 1
-  end
+  common.count_error(status)
   if page_next then
     page_next = false
   else

@@ -20,11 +20,10 @@ function request()
 end
 
 function response(status, headers, body)
-  if status >= 500 then
-    server_errors = server_errors + 1
-  elseif status >= 400 then
-    client_errors = client_errors + 1
-  elseif status >= 300 then
+  if common.count_error(status) then
+    return
+  end
+  if status >= 300 then
     local location = headers["Location"] or headers["location"] or ""
     if location:find("/accounts/login/", 1, true) then
       to_login = to_login + 1
