@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseNotModified
+from django.http.response import ResponseHeaders
 from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control
@@ -36,6 +37,9 @@ MAX_PARAMETER_LENGTH = 200
 # reader coming back from posting a comment must see it), which the ETag makes cheap.
 SHARED_MAX_AGE = 5
 STALE_WHILE_REVALIDATE = 30
+# Changed with what a kept Page holds, so that a deploy never replays the pages the
+# processes before it kept (2: its headers include the caching ones).
+KEY_PREFIX = "page2:"
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,18 @@ class Policy:
 class Page:
     address: str  # the normalised address, checked on a hit (slots are shared)
     status: int
-    headers: tuple[tuple[str, str], ...]
+    headers: tuple[tuple[str, str], ...]  # every header of a replay, its caching ones too
     body: bytes
     etag: str
     last_modified: float
+
+
+class _CheckedHeaders(ResponseHeaders):
+    """A replay's headers, checked for their encoding once, when the page was kept: a hit
+    copies them rather than checking each again (a tenth of a hit's time)."""
+
+    def __init__(self, headers: tuple[tuple[str, str], ...]):
+        self._store = {name.lower(): (name, value) for name, value in headers}
 
 
 def cacheable(*, params: tuple[str, ...] = (), timeout: int = 300, slots: int | None = None):
@@ -97,8 +109,7 @@ def _policy(request) -> Policy | None:
         return None
     if settings.PAGE_CACHE_BYPASS_COOKIE in request.COOKIES:
         return None
-    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
-    match = _route(language, request.path_info)
+    match = _route(request.path_info)
     policy = getattr(match.func, "page_cache", None) if match is not None else None
     if policy is not None:
         request.resolver_match = match  # the request log names the route of a hit too
@@ -107,7 +118,8 @@ def _policy(request) -> Policy | None:
 
 # Resolving is a fifth of a hit's time: the routes of the addresses seen last are kept.
 @lru_cache(maxsize=4096)
-def _route(language: str, path: str) -> ResolverMatch | None:
+def _route(path: str) -> ResolverMatch | None:
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
     with translation.override(language):
         try:
             return resolve(path)
@@ -122,6 +134,8 @@ def _urls_changed(setting, **kwargs):
 
 
 def _address(request, policy: Policy) -> str | None:
+    if not policy.params or not request.META.get("QUERY_STRING"):
+        return request.path
     values = []
     for name in policy.params:
         for value in request.GET.getlist(name):
@@ -137,8 +151,8 @@ def _key(address: str, policy: Policy) -> str:
     digest = hashlib.sha1(address.encode()).hexdigest()
     if policy.slots:
         path = hashlib.sha1(address.split("?", 1)[0].encode()).hexdigest()[:12]
-        return f"page:{path}:slot{int(digest, 16) % policy.slots}"
-    return f"page:{digest}"
+        return f"{KEY_PREFIX}{path}:slot{int(digest, 16) % policy.slots}"
+    return f"{KEY_PREFIX}{digest}"
 
 
 def _as_anyone(request) -> None:
@@ -172,16 +186,24 @@ def _public_headers(response, etag: str, last_modified: float) -> None:
     response["Last-Modified"] = http_date(last_modified)
 
 
+def _kept(address: str, response, body: bytes, etag: str, started: float) -> Page:
+    """The page as a hit replays it: the response's headers as they are now (their caching
+    ones included), its length, and the mark of a hit."""
+    headers = tuple(
+        (name, value) for name, value in response.items() if name.lower() != "content-length"
+    )
+    headers += (("Content-Length", str(len(body))), ("X-Page-Cache", "hit"))
+    return Page(address, response.status_code, headers, body, etag, started)
+
+
 def _replay(request, page: Page):
     if request.headers.get("If-None-Match") == page.etag:
         response = HttpResponseNotModified()
-    else:
-        response = HttpResponse(b"" if request.method == "HEAD" else page.body, status=page.status)
-        for name, value in page.headers:
-            response[name] = value
-        response["Content-Length"] = str(len(page.body))
-    _public_headers(response, page.etag, page.last_modified)
-    response["X-Page-Cache"] = "hit"
+        _public_headers(response, page.etag, page.last_modified)
+        response["X-Page-Cache"] = "hit"
+        return response
+    response = HttpResponse(b"" if request.method == "HEAD" else page.body, status=page.status)
+    response.headers = _CheckedHeaders(page.headers)
     return response
 
 
@@ -211,19 +233,14 @@ class PageCacheMiddleware:
             dependencies = response.page_dependencies
             built_from = pagecache.generations.current(dependencies)
             if not pagecache.changed_since(built_from, started):
-                headers = tuple(
-                    (name, value)
-                    for name, value in response.items()
-                    if name not in ("Content-Length", "ETag", "Last-Modified", "Cache-Control")
-                )
-                page = Page(address, response.status_code, headers, body, etag, started)
+                page = _kept(address, response, body, etag, started)
                 pagecache.store(key, dependencies, built_from, page, policy.timeout)
         response["X-Page-Cache"] = "miss"
         if request.method == "HEAD":
             response.content = b""
             response["Content-Length"] = str(len(body))
         elif request.headers.get("If-None-Match") == etag:
-            return _replay(request, Page(address, 200, (), body, etag, started))
+            return _replay(request, _kept(address, response, body, etag, started))
         return response
 
     @staticmethod

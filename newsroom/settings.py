@@ -4,6 +4,7 @@ NEWSROOM_ENV picks the mode: "local" (the default; `make run` and the tests) or 
 `.env.example` lists every variable. Integrations switch on when their settings are present.
 """
 
+import logging
 import re
 from pathlib import Path
 
@@ -482,12 +483,23 @@ if PRODUCTION:
 
 # --- Logging ----------------------------------------------------------------------------
 # Everything to stdout, each line with the request id it belongs to (see newsroom.requestlog).
+# Every request writes a line (newsroom.requestlog), a cached page's too, where it is a
+# sixth of the time: the format names no caller, thread or process, so they are not
+# collected (the "Optimization" section of Python's logging HOWTO).
+logging._srcfile = None
+logging.logThreads = False
+logging.logProcesses = False
+logging.logMultiprocessing = False
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "newsroom.requestlog.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+        "plain": {
+            "()": "newsroom.requestlog.LineFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        }
     },
     "handlers": {
         "console": {

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.views.defaults import server_error
 
 from newsroom import outbox
-from newsroom.requestlog import current_request_id
+from newsroom.requestlog import LineFormatter, current_request_id
 from tests.processes import run_manage
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,16 @@ def test_each_request_writes_one_line_with_its_id_user_status_and_duration(
     assert "status=200" in message
     assert f"user={reporter.pk}" in message
     assert "duration_ms=" in message
+
+
+@pytest.mark.parametrize("created", [1_764_720_000.25, 1_764_720_000.999, 1_764_720_001.0])
+def test_a_log_line_carries_the_same_date_and_time_as_pythons_own_format(created):
+    pattern = "%(asctime)s %(levelname)s %(message)s"
+    lean, plain = LineFormatter(pattern), logging.Formatter(pattern)
+    for moment in (created - 1, created):  # the second before, then this one (kept)
+        record = logging.makeLogRecord({"msg": "x", "levelname": "INFO", "created": moment})
+        record.msecs = (moment - int(moment)) * 1000
+        assert lean.format(record) == plain.format(record)
 
 
 def test_a_proxys_request_id_is_kept_only_behind_trusted_proxies(client, settings):
