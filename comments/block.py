@@ -54,13 +54,26 @@ def own_page(story: Article, *, sort: str = "", page: int = 1, anchor: str = "co
     return f"{path}{_query(sort, page)}#{anchor}"
 
 
-def context(request, story: Article, *, form: CommentForm | None = None, notice=None) -> dict:
+# context()'s refusal when the caller has not looked it up (None: the reader may take part).
+ASK = object()
+
+
+def context(
+    request,
+    story: Article,
+    *,
+    form: CommentForm | None = None,
+    notice=None,
+    refusal=ASK,
+) -> dict:
     """Everything block.html needs. `form` is a refused form to show again with its text
     (top-level or a reply, by its parent); `notice` a line for the reader (after a script's
-    post, which gets no messages)."""
+    post, which gets no messages); `refusal` when the caller has looked it up."""
     viewer = request.user
     sort, page = position(request)
     data = selectors.block(story.pk, viewer=viewer, sort=sort, page=page)
+    if refusal is ASK:
+        refusal = permissions.refusal(viewer) if viewer.is_authenticated else None
     reply_form = form if form is not None and form.parent_id else None
     top_form = form if form is not None and reply_form is None else CommentForm()
     login = redirect_to_login(own_page(story)).url if not viewer.is_authenticated else ""
@@ -68,7 +81,7 @@ def context(request, story: Article, *, form: CommentForm | None = None, notice=
         "story": story,
         "block": data,
         "window": moderation.comment_window(story),
-        "refusal": permissions.refusal(viewer) if viewer.is_authenticated else None,
+        "refusal": refusal,
         "form": top_form,
         "reply_form": reply_form,
         "notice": notice,
@@ -88,7 +101,10 @@ def context(request, story: Article, *, form: CommentForm | None = None, notice=
     }
 
 
-def render(request, story: Article, **options) -> str:
-    return render_to_string(
-        "comments/block.html", context(request, story, **options), request=request
-    )
+def render(request, story: Article, *, csrf_token=None, **options) -> str:
+    """block.html for this reader; with `csrf_token`, that stands in for theirs (a block
+    kept for every reader, each one's token put in when it is handed out)."""
+    values = context(request, story, **options)
+    if csrf_token is not None:
+        values["csrf_token"] = csrf_token
+    return render_to_string("comments/block.html", values, request=request)

@@ -147,6 +147,20 @@ def _page_rows(story_id: int, threads: Q, viewer, sort: str, page: int) -> list[
     return list(rows)
 
 
+def has_own_on(story_id: int, viewer) -> bool:
+    """Whether the story's comments hold anything of the viewer's: a comment (in any
+    state), a vote or a report. One query."""
+    return (
+        Comment.objects.filter(story_id=story_id)
+        .filter(
+            Q(author=viewer)
+            | Q(pk__in=CommentVote.objects.filter(voter=viewer).values("comment_id"))
+            | Q(pk__in=CommentReport.objects.filter(reporter=viewer).values("comment_id"))
+        )
+        .exists()
+    )
+
+
 def visible_counts(story_ids) -> dict[int, int]:
     """Visible comments per story, for a list of stories, in one query. Stories without
     any are left out (read them as 0)."""

@@ -4,6 +4,7 @@ recorded comment change; a signed-in reader's block, the views' answers and a re
 form are always drawn for their request."""
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from comments import moderation
 from tests.articles.test_reader_article import ARTICLE_PAGE_WARM_QUERIES
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, UserFactory
 from tests.pages import parse
 
 pytestmark = pytest.mark.usefixtures("page_cache")
@@ -113,3 +114,85 @@ def test_a_held_comment_and_a_refused_form_stay_their_authors(client, story, rea
     assert "검토 대기 댓글" not in anonymous.text
     assert "a" * 401 not in anonymous.text
     assert not anonymous.select("textarea")
+
+
+# --- a signed-in reader's block, from the personal request ---------------------------------
+
+
+def personal_block(client, story):
+    personal = client.get(reverse("accounts:personal"), {"story": story.pk}).json()
+    return parse(personal["parts"]["comments"]).one("section", id="comments")
+
+
+def token_of(block) -> str:
+    form = block.select("form", cls="comment-form")[0]  # the story's own, before the replies'
+    return form.one("input", name="csrfmiddlewaretoken").attrs["value"]
+
+
+def test_readers_with_nothing_of_their_own_share_one_block_each_with_their_token(
+    story, reader, other_reader, post
+):
+    post(other_reader, "먼저 단 댓글")
+    first, second = Client(), Client()
+    first.force_login(reader)
+    moderation.vote(story.comments.get(), voter=reader, value="like")
+    personal_block(first, story)  # the story and whether they may take part are kept now
+    second.force_login(other_reader)
+
+    with CaptureQueriesContext(connection) as queries:
+        mine = personal_block(first, story)
+    assert len(queries) == 3  # the session, the user, the page of comments
+    assert mine.one("button", cls="is-like").attrs["aria-pressed"] == "true"  # drawn for them
+
+    theirs = personal_block(second, story)  # their own comment: drawn for them
+    assert theirs.one("form", cls="comment-delete")
+    assert not theirs.select("button", cls="is-like")  # no voting on one's own
+
+    third = Client()
+    third.force_login(UserFactory(email="reader3@example.com", nickname="세번째독자"))
+    personal_block(third, story)  # whether they may take part, and have anything here
+    with CaptureQueriesContext(connection) as queries:
+        kept = personal_block(third, story)
+    assert len(queries) == 2  # the session and the user: the block is the kept one
+    token = token_of(kept)
+    assert token != "{reader-csrf-token}" and len(token) == 64
+    assert kept.one("button", cls="is-like").attrs["aria-pressed"] == "false"
+    answer = third.post(
+        reverse("comments:post", args=[story.pk]),
+        {"body": "토큰이 맞는 댓글", "csrfmiddlewaretoken": token},
+        **SCRIPT,
+    )
+    assert answer.status_code == 200
+    assert "토큰이 맞는 댓글" in block_of(answer).text
+
+
+def test_a_kept_member_block_is_retired_by_a_new_comment(client, story, reader, other_reader, post):
+    client.force_login(reader)
+    assert "새로 단 댓글" not in personal_block(client, story).text
+    post(other_reader, "새로 단 댓글")
+    assert "새로 단 댓글" in personal_block(client, story).text
+
+
+def test_a_suspension_or_a_lifted_one_shows_on_the_readers_next_personal_request(
+    client, story, reader, moderator
+):
+    client.force_login(reader)
+    assert personal_block(client, story).select("form", cls="comment-form")
+
+    moderation.suspend(reader, actor=moderator, days=3, reason="attack")
+    block = personal_block(client, story)
+    assert not block.select("form", cls="comment-form")
+    assert "댓글 이용이 정지되었습니다" in block.one("p", cls="comments-refusal").text
+
+    moderation.lift_suspension(reader, actor=moderator)
+    assert personal_block(client, story).select("form", cls="comment-form")
+
+
+def test_verifying_the_e_mail_address_opens_the_form_at_once(client, story, unverified_reader):
+    client.force_login(unverified_reader)
+    assert personal_block(client, story).select("p", cls="comments-refusal")
+
+    EmailAddress.objects.create(
+        user=unverified_reader, email=unverified_reader.email, primary=True, verified=True
+    )
+    assert personal_block(client, story).select("form", cls="comment-form")
