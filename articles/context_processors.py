@@ -7,9 +7,9 @@ from articles.permissions import can_create, is_editor
 
 
 def navigation(request):
-    # Read only on pages that draw the section menu, from the section tree the page
-    # itself reads (articles.fragments: kept until a section is saved).
-    return {"top_sections": SimpleLazyObject(lambda: fragments.section_tree(request).top)}
+    # Drawn only on pages that show the section menu (articles.fragments: kept rendered
+    # until a section is saved).
+    return {"section_nav": SimpleLazyObject(lambda: fragments.section_nav(request))}
 
 
 def desk(request):

@@ -2,12 +2,17 @@
 (newsroom.pagecache.fragment) and retired by the same dependencies (articles.dependencies):
 after a page-cache miss, a page is built from them instead of asking the database again.
 
-- the section tree, for the menu on every page, the breadcrumbs and a section's page:
-  until a section is saved (SECTIONS), five minutes at most;
+- the section tree, for the breadcrumbs and a section's page, and the section menu of
+  every page, rendered: until a section is saved (SECTIONS), five minutes at most;
 - 최신기사 and 많이 본 기사, rendered: until a published story changes (STORIES), a minute
   at most (reads are counted without any change);
 - a story's related boxes, rendered (more by its reporter, its series' parts): until the
-  story, the reporter's stories or the series change.
+  story, the reporter's stories or the series change;
+- a story as its page shows it (selectors.story_for_reader), and the parts of its page
+  drawn from it alone (the head's share metadata, the story itself from the breadcrumb to
+  the copyright line), rendered: until the story (its share card being stored included),
+  a section, its reporters or its series change, two minutes at most (a photo's sizes
+  becoming ready).
 
 What is rendered is kept per language: its links and words are.
 """
@@ -24,6 +29,7 @@ SECTIONS_LIFETIME = 300
 SIDEBAR_LIFETIME = 60
 RELATED_LIFETIME = 300
 SIDEBAR_COUNT = 10
+STORY_LIFETIME = 120
 # Where a request keeps the tree it read: the menu and the page itself share it.
 _ON_REQUEST = "articles_section_tree"
 
@@ -43,6 +49,19 @@ def section_tree(request=None) -> selectors.SectionTree:
         if request is not None:
             setattr(request, _ON_REQUEST, tree)
     return tree
+
+
+def section_nav(request=None) -> str:
+    """The section menu under every reader page's header, rendered."""
+    return pagecache.fragment(
+        f"section-nav:{_language()}",
+        {dependencies.SECTIONS},
+        SECTIONS_LIFETIME,
+        lambda: render_to_string(
+            "articles/includes/section_nav.html",
+            {"top_sections": section_tree(request).top},
+        ),
+    )
 
 
 def headlines(stories) -> list[str]:
@@ -107,3 +126,30 @@ def related_boxes(article: Article, primary) -> str:
         RELATED_LIFETIME,
         build,
     )
+
+
+def story(article_id: int) -> Article:
+    """selectors.story_for_reader, kept (see the module's note); Article.DoesNotExist as
+    it does."""
+    return pagecache.fragment(
+        f"story:{article_id}",
+        {dependencies.story(article_id), dependencies.SECTIONS},
+        STORY_LIFETIME,
+        lambda: selectors.story_for_reader(article_id),
+        found_in=_story_dependencies,
+    )
+
+
+def story_part(article: Article, name: str, build) -> str:
+    """A part of the article page drawn from the story alone, `build()` rendering it."""
+    return pagecache.fragment(
+        f"story-part:{_language()}:{article.pk}:{name}",
+        _story_dependencies(article),
+        STORY_LIFETIME,
+        build,
+    )
+
+
+def _story_dependencies(article: Article) -> set[str]:
+    # Its comments are the page's, not the story's.
+    return dependencies.article_page(article) - {dependencies.comments(article.pk)}

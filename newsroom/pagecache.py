@@ -188,10 +188,19 @@ def store(key: str, dependencies: Iterable[str], built_from, content, timeout: i
     shared.set(key, entry, timeout=timeout)
 
 
-def fragment(name: str, dependencies: Iterable[str], timeout: int, build: Callable[[], object]):
+def fragment(
+    name: str,
+    dependencies: Iterable[str],
+    timeout: int,
+    build: Callable[[], object],
+    *,
+    found_in: Callable[[object], Iterable[str]] | None = None,
+):
     """`build()`'s result, kept under `name` until one of `dependencies` changes or
     `timeout` seconds pass. The generations are read before building, so a change
-    committed while it builds retires the result at once."""
+    committed while it builds retires the result at once. `found_in(result)` names more
+    dependencies that only the result tells (a story's reporters); theirs are read just
+    after building, so a change to one of them in those milliseconds waits for `timeout`."""
     if not settings.FRAGMENT_CACHE_ENABLED:
         return build()
     key = "fragment:" + hashlib.sha1(name.encode()).hexdigest()
@@ -201,6 +210,9 @@ def fragment(name: str, dependencies: Iterable[str], timeout: int, build: Callab
     dependencies = tuple(sorted(set(dependencies)))
     built_from = generations.current(dependencies)
     content = build()
+    if found_in is not None:
+        more = tuple(sorted(set(found_in(content)) - set(dependencies)))
+        dependencies, built_from = dependencies + more, built_from + generations.current(more)
     if None not in built_from:
         store(key, dependencies, built_from, content, timeout)
     return content

@@ -29,7 +29,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.errors import require
-from articles import permissions
+from articles import dependencies, permissions
 from articles.errors import DeliveryNotFailed
 from articles.events import record
 from articles.models import (
@@ -42,6 +42,7 @@ from articles.sharing import card as share_card
 from articles.sharing import image as share_image
 from articles.sharing import networks, ratelimit
 from media.models import Photo
+from newsroom import pagecache
 from newsroom.outbox import enqueue
 
 logger = logging.getLogger(__name__)
@@ -159,6 +160,8 @@ def deliver(delivery_id: int) -> Outcome:
         logger.exception("share fan-out %s: building the %s card failed", fanout.pk, spec.key)
         return _failed_attempt(delivery, f"{type(error).__name__}: {error}", retry=True)
     ShareDelivery.objects.filter(pk=delivery.pk).update(metadata=data)
+    # The story's page shows the stored card and metadata (selectors.stored_share).
+    pagecache.touch({dependencies.story(fanout.article_id)})
     if not spec.is_configured():
         return _finish(delivery, Status.SKIPPED, reason=Reason.NOT_CONFIGURED)
     if not spec.can_refresh:

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles import sanitize
+from articles import fragments, sanitize
 from articles.search.text import without_control_characters
 
 register = template.Library()
@@ -31,6 +31,33 @@ def story_body(article):
     return mark_safe(html)
 
 
+@register.tag
+def kept_story_part(parser, token):
+    """{% kept_story_part article "name" %}...{% endkept_story_part %}: a part of the
+    article page drawn from the story alone, kept (articles.fragments.story_part) except in
+    a preview."""
+    bits = token.split_contents()
+    if len(bits) != 3:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes a story and the part's name")
+    nodelist = parser.parse(("endkept_story_part",))
+    parser.delete_first_token()
+    return KeptStoryPart(nodelist, parser.compile_filter(bits[1]), parser.compile_filter(bits[2]))
+
+
+class KeptStoryPart(template.Node):
+    def __init__(self, nodelist, article, name):
+        self.nodelist, self.article, self.name = nodelist, article, name
+
+    def render(self, context):
+        if context.get("preview"):
+            return self.nodelist.render(context)
+        return fragments.story_part(
+            self.article.resolve(context),
+            self.name.resolve(context),
+            lambda: self.nodelist.render(context),
+        )
+
+
 @register.inclusion_tag("articles/includes/headline_link.html")
 def headline_link(story, css_class=""):
     return {"story": story, "css_class": css_class}
@@ -44,7 +71,9 @@ _JSON_IN_HTML = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 @register.simple_tag
 def json_ld(data: dict):
     """A JSON-LD data block (not a script: the strict CSP has nothing to allow)."""
-    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_IN_HTML)
+    # dict(): the article page hands over a lazy object standing for the dict.
+    text = json.dumps(dict(data), cls=DjangoJSONEncoder, ensure_ascii=False)
+    text = text.translate(_JSON_IN_HTML)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 

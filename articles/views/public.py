@@ -37,7 +37,7 @@ Status = Article.Status
 @require_safe
 def article_detail(request, article_id: int, slug: str = ""):
     try:
-        article = selectors.story_for_reader(article_id)
+        article = fragments.story(article_id)
     except Article.DoesNotExist:
         raise Http404 from None
     if article.status == Status.UNPUBLISHED:
@@ -64,14 +64,10 @@ def story_page(
     form this way (with status 400)."""
     bylines = list(article.bylines.all())
     primary = next((byline.profile for byline in bylines if byline.profile_id), None)
-    share = share_card.card(article)
-    share_x, share_links = share, share_card.links(share)
-    # What the last fan-out stored for the story as it is now; until its card is ready
-    # the story's own fields stand in.
-    stored = selectors.stored_share(article.pk, fanout.fields_hash(fanout.shared_fields(article)))
-    if stored is not None:
-        share, share_x, share_links = share_card.from_stored(*stored, fallback=share)
     lead = next((use for use in article.photo_uses.all() if use.is_lead), None)
+    # Read only where the template draws them: the kept parts of the page
+    # (articles.fragments.story_part) carry them already.
+    sharing = SimpleLazyObject(lambda: _sharing(article, bylines, lead))
     response = render(
         request,
         "articles/article.html",
@@ -81,12 +77,10 @@ def story_page(
             "bylines": bylines,
             "primary": primary,
             "lead": lead,
-            "share": share,
-            "structured_data": structured_data.news_article(
-                article, share=share, bylines=bylines, lead=lead
-            ),
-            "share_x": share_x,
-            "share_links": share_links,
+            "share": SimpleLazyObject(lambda: sharing["share"]),
+            "structured_data": SimpleLazyObject(lambda: sharing["structured_data"]),
+            "share_x": SimpleLazyObject(lambda: sharing["share_x"]),
+            "share_links": SimpleLazyObject(lambda: sharing["share_links"]),
             # Read (and rendered) where the template draws them, as the rest of the page.
             "latest": SimpleLazyObject(lambda: fragments.latest(exclude=article.pk)),
             "most_read": SimpleLazyObject(fragments.most_read),
@@ -105,6 +99,24 @@ def story_page(
         # never for a shared cache (Vary: Cookie alone would let one keep a copy per cookie).
         patch_cache_control(response, private=True)
     return response
+
+
+def _sharing(article: Article, bylines, lead) -> dict:
+    share = share_card.card(article)
+    share_x, share_links = share, share_card.links(share)
+    # What the last fan-out stored for the story as it is now; until its card is ready
+    # the story's own fields stand in.
+    stored = selectors.stored_share(article.pk, fanout.fields_hash(fanout.shared_fields(article)))
+    if stored is not None:
+        share, share_x, share_links = share_card.from_stored(*stored, fallback=share)
+    return {
+        "share": share,
+        "share_x": share_x,
+        "share_links": share_links,
+        "structured_data": structured_data.news_article(
+            article, share=share, bylines=bylines, lead=lead
+        ),
+    }
 
 
 @csrf_exempt  # a read counter: no session, nothing of the reader's is changed

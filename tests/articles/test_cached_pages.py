@@ -12,7 +12,7 @@ from articles import preview_links, workflow
 from articles.views import public
 from comments import moderation
 from newsroom.cached_pages import Policy
-from tests.factories import PASSWORD, CommentFactory
+from tests.factories import PASSWORD, CommentFactory, SeriesFactory
 from tests.pages import parse
 
 pytestmark = pytest.mark.usefixtures("page_cache")
@@ -206,3 +206,22 @@ def test_never_kept_a_refused_search_a_preview_link_or_a_post(client, desk, stor
         assert state is None
     assert client.post(story.get_absolute_url()).status_code == 405
     assert served(client, story.get_absolute_url())[1] == "miss"
+
+
+@pytest.mark.parametrize("page_tier", [True, False])
+def test_a_reporters_new_byline_and_a_renamed_series_show_on_the_story(
+    client, story, settings, page_tier
+):
+    settings.PAGE_CACHE_ENABLED = page_tier  # off: the page is drawn from its kept parts
+    story.series, story.series_ordinal = SeriesFactory(name="반도체 전쟁"), 1
+    story.save(update_fields=["series", "series_ordinal"])
+    served(client, story.get_absolute_url())
+    profile = story.bylines.get().profile
+    profile.byline_name = "김바뀐"
+    profile.save()
+    story.series.name = "반도체 대전"
+    story.series.save()
+
+    page = parse(served(client, story.get_absolute_url())[0])
+    assert "김바뀐" in page.one("p", cls="bylines").text
+    assert "반도체 대전" in page.one("p", cls="story-series").text

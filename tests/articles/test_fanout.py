@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.errors import NotAllowed
-from articles import workflow
+from articles import dependencies, workflow
 from articles.errors import DeliveryNotFailed
 from articles.models import Article, ArticleEvent, Network, ShareDelivery, ShareFanout
 from articles.sharing import fanout, ratelimit
+from newsroom import pagecache
 from newsroom.models import OutboxMessage
 from tests.articles.conftest import edit
 from tests.fake_graph import FakeGraph
@@ -488,6 +489,18 @@ def test_a_reporter_gets_no_rerun_button_and_the_post_is_refused(client, reporte
     assert client.post(rerun).status_code in (403, 404)
     failed_facebook.refresh_from_db()
     assert failed_facebook.status == Delivery.FAILED
+
+
+def test_storing_a_card_retires_what_the_story_page_kept(
+    story_in, graph, django_capture_on_commit_callbacks
+):
+    story = story_in(Status.PUBLISHED)
+    [fan] = fanouts(story)
+    kept_with = pagecache.generations.current([dependencies.story(story.pk)])
+    with django_capture_on_commit_callbacks(execute=True):
+        run_fanout(fan)
+    # The page's share metadata and buttons are kept with the story (articles.fragments).
+    assert pagecache.generations.current([dependencies.story(story.pk)]) != kept_with
 
 
 def test_when_a_published_card_changed_the_desk_links_the_manual_tools(

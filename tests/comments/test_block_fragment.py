@@ -155,7 +155,8 @@ def test_readers_with_nothing_of_their_own_share_one_block_each_with_their_token
         kept = personal_block(third, story)
     assert len(queries) == 2  # the session and the user: the block is the kept one
     token = token_of(kept)
-    assert token != "{reader-csrf-token}" and len(token) == 64
+    assert token != "{reader-csrf-token}"
+    assert len(token) == 64
     assert kept.one("button", cls="is-like").attrs["aria-pressed"] == "false"
     answer = third.post(
         reverse("comments:post", args=[story.pk]),
