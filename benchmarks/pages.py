@@ -60,6 +60,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 
@@ -114,6 +115,11 @@ MODES = {
         {"PAGE_CACHE": "off", "FRAGMENT_CACHE": "on"},
     ),
     "cold": ("everything cold", {"PAGE_CACHE": "off", "FRAGMENT_CACHE": "off"}),
+}
+# The signed-in rows: a reader with nothing of their own on the article, then one with.
+PAIRS = {
+    "signed_in": "signed-in reader: article + personal request (pairs/s)",
+    "signed_in_own": "signed-in reader with a comment or vote there: the same (pairs/s)",
 }
 OUR_VARIABLES = ("PAGE_CACHE", "FRAGMENT_CACHE", "COMMENTS_")
 
@@ -235,13 +241,13 @@ def add_archive(count: int) -> None:
 
 def targets(archive: int) -> dict:
     from django.conf import settings
-    from django.db.models import Count, Q
+    from django.db.models import Case, Count, Q, When
     from django.urls import reverse
 
     from accounts.models import User
     from articles.models import Article, Section
     from articles.pagination import NUMBERED_PAGES, PAGE_SIZE
-    from comments import permissions
+    from comments import permissions, selectors
     from comments.models import Comment
     from comments.moderation import comment_window
 
@@ -285,6 +291,15 @@ def targets(archive: int) -> dict:
         if not user.is_staff and permissions.can_take_part(user):
             poster = user
             break
+    # Two signed-in readers of the article: one with nothing of their own on it (most
+    # readers: their comment block is the one kept for every such reader) and one with a
+    # comment, vote or report there (their block is drawn for them).
+    readers = {}
+    for user in User.objects.filter(is_staff=False).order_by(
+        Case(When(email=READER, then=0), default=1), "pk"
+    ):
+        if permissions.can_take_part(user):
+            readers.setdefault(selectors.has_own_on(article.pk, user), user.email)
     return {
         "stories": published.count(),
         "archive": archive,
@@ -305,7 +320,7 @@ def targets(archive: int) -> dict:
             "path": commented.get_absolute_url(),
             "post": reverse("comments:post", args=[commented.pk]),
         },
-        "reader": READER,
+        "readers": {"signed_in": readers.get(False), "signed_in_own": readers.get(True)},
         "poster": {
             "email": poster.email,
             "shown": poster.shown,
@@ -340,9 +355,9 @@ def count_queries(mode: str, plan: dict) -> dict:
         first, second = counted(client, "get", path), counted(client, "get", path)
         return {"cold": first["queries"], "warm": second["queries"], "status": first["status"]}
 
-    def signed_in():
+    def signed_in(email):
         client = Client()
-        client.force_login(get_user_model().objects.get(email=plan["reader"]))
+        client.force_login(get_user_model().objects.get(email=email))
         page = plan["article"]["path"]
         personal = PERSONAL_PATH.format(id=plan["article"]["id"])
         first = counted(client, "get", page), counted(client, "get", personal)
@@ -377,7 +392,11 @@ def count_queries(mode: str, plan: dict) -> dict:
             ),
             "article": lambda: twice(plan["article"]["path"]),
             "search": lambda: twice(plan["search"]),
-            "signed_in": signed_in,
+            **{
+                key: partial(signed_in, email)
+                for key, email in plan["readers"].items()
+                if email is not None
+            },
             "comment": post,
         }
     else:
@@ -663,15 +682,8 @@ def build_rows(plan: dict, shared: str) -> list[Row]:
                 path=article,
             )
         )
-    rows.append(
-        Row(
-            "signed_in",
-            "signed-in reader: article + personal request (pairs/s)",
-            server="page",
-            path=article,
-            kind="pair",
-        )
-    )
+    for key, label in PAIRS.items():
+        rows.append(Row(key, label, server="page", path=article, kind="pair"))
     rows.append(
         Row(
             "comment",
@@ -696,22 +708,8 @@ def prepare_rows(rows: list[Row], servers: dict, plan: dict) -> None:
             if status != 200:
                 row.reason = f"GET {row.path} answered {status}"
     site = servers["page"].url
-    pair = next(row for row in rows if row.key == "signed_in")
-    reader = log_in(site, plan["reader"])
-    personal = PERSONAL_PATH.format(id=plan["article"]["id"])
-    status, _, body = fetch(reader, site + pair.path)
-    if status != 200:
-        pair.reason = f"the signed-in article page answered {status}"
-    else:
-        status, _, personal_body = fetch(reader, site + personal)
-        if not 200 <= status < 300:
-            pair.reason = f"the personal request `{personal}` answers {status}"
-            if status == 404:
-                pair.reason += " (not built yet)"
-        else:
-            pair.body_bytes = (len(body) + len(personal_body)) // 2
-    pair.headers = (cookie_header(reader.jar),)
-    pair.args = (pair.path, personal)
+    for pair in (row for row in rows if row.key in PAIRS):
+        prepare_pair(pair, site, plan)
 
     post = next(row for row in rows if row.key == "comment")
     poster = log_in(site, plan["poster"]["email"])
@@ -738,6 +736,26 @@ def prepare_rows(rows: list[Row], servers: dict, plan: dict) -> None:
         post.reason = f"the comment POST answered {status} {location}".rstrip()
     post.headers = (cookie_header(poster.jar),)
     post.args = (post.path, token, urllib.parse.quote(COMMENT_TEXT))
+
+
+def prepare_pair(pair: Row, site: str, plan: dict) -> None:
+    email = plan["readers"][pair.key]
+    if email is None:
+        pair.reason = "no demo reader who may comment is in that case"
+        return
+    reader = log_in(site, email)
+    personal = PERSONAL_PATH.format(id=plan["article"]["id"])
+    status, _, body = fetch(reader, site + pair.path)
+    if status != 200:
+        pair.reason = f"the signed-in article page answered {status}"
+    else:
+        status, _, personal_body = fetch(reader, site + personal)
+        if not 200 <= status < 300:
+            pair.reason = f"the personal request `{personal}` answers {status}"
+        else:
+            pair.body_bytes = (len(body) + len(personal_body)) // 2
+    pair.headers = (cookie_header(reader.jar),)
+    pair.args = (pair.path, personal)
 
 
 def log_in(site: str, email: str):

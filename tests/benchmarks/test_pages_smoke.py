@@ -60,7 +60,7 @@ def test_the_page_benchmark_runs_every_row(tmp_path):
 
     report = json.loads((tmp_path / "pages.json").read_text())
     rows = {row["key"]: row for row in report["rows"]}
-    assert set(ALWAYS) | {"signed_in"} == set(rows)
+    assert set(ALWAYS) | {"signed_in", "signed_in_own"} == set(rows)
     for key, row in rows.items():
         if not row["available"]:
             assert key not in ALWAYS, f"{key}: {row['reason']}"
