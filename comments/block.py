@@ -76,7 +76,11 @@ def context(
         refusal = permissions.refusal(viewer) if viewer.is_authenticated else None
     reply_form = form if form is not None and form.parent_id else None
     top_form = form if form is not None and reply_form is None else CommentForm()
-    login = redirect_to_login(own_page(story)).url if not viewer.is_authenticated else ""
+    login = signup = ""
+    if not viewer.is_authenticated:
+        # Both come back to the story's comments, where the reader writes.
+        login = redirect_to_login(own_page(story)).url
+        signup = f"{reverse('account_signup')}?{urlencode({'next': own_page(story)})}"
     return {
         "story": story,
         "block": data,
@@ -86,6 +90,7 @@ def context(
         "reply_form": reply_form,
         "notice": notice,
         "login_url": login,
+        "signup_url": signup,
         "max_bytes": rules.MAX_BYTES,
         "max_hangul": rules.MAX_HANGUL,
         "reasons": CommentReport.Reason.choices,

@@ -1,6 +1,8 @@
 """The comment block on the article page, the comment views (plain posts and the script's
 fetches), my comments on my page, and the dashboard's count tag."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.db import connection
 from django.template import Context, Template
@@ -65,8 +67,16 @@ def test_an_anonymous_reader_gets_a_log_in_link_and_no_form(client, reader, stor
 
     assert not block.select("form")
     assert not block.select("textarea")
-    login = block.one("p", cls="comments-login").one("a").attrs["href"]
-    assert login.startswith(reverse("account_login") + "?next=")
+    links = block.one("p", cls="comments-login").select("a")
+    login, signup = (urlsplit(link.attrs["href"]) for link in links)
+    comments_page = reverse("comments:block", args=[story.pk]) + "#comments"
+    assert login.path == reverse("account_login")
+    assert signup.path == reverse("account_signup")
+    assert parse_qs(login.query)["next"] == parse_qs(signup.query)["next"] == [comments_page]
+    # The rules and the limit show before a reader signs in, as the box's counter says it.
+    assert block.one("p", cls="comment-limit").text == (
+        "200자까지 쓰실 수 있습니다. (현재 0 byte / 최대 400byte)"
+    )
     assert "csrfmiddlewaretoken" not in response.content.decode()
     assert not response.cookies
 
