@@ -149,6 +149,16 @@ def messages_of(response) -> list[str]:
     return [item.text for item in parse(response).select("li", cls="message")]
 
 
+def note_refusal(response, field: str) -> str:
+    """The refusal said under a step's note, which the editor shows open (see the template
+    articles/desk/includes/step_note.html)."""
+    page = parse(response)
+    note = page.one("textarea", id=field)
+    assert note.attrs["aria-invalid"] == "true"
+    assert any(element.tag == "details" and "open" in element.attrs for element in note.ancestors())
+    return page.one("p", id=f"{field}-error").text
+
+
 def fresh(story: Article) -> Article:
     story.refresh_from_db()
     return story
@@ -794,7 +804,7 @@ def test_return_without_a_note_is_refused_and_the_save_rolled_back(client, edito
     )
 
     assert response.status_code == 400
-    assert "기자에게 고칠 점을 알려 주세요." in messages_of(response)
+    assert note_refusal(response, "return-note") == "기자에게 고칠 점을 알려 주세요."
     story = fresh(story)
     assert story.status == Status.SUBMITTED
     assert story.headline == "반도체 수출 석 달째 증가"
@@ -894,7 +904,7 @@ def test_taking_a_story_down_needs_an_internal_reason(client, editor, story_in):
     refused = client.post(edit_url(story), posted(story, action="unpublish"))
 
     assert refused.status_code == 400
-    assert "출고를 취소하는 내부 사유를 쓰세요." in messages_of(refused)
+    assert note_refusal(refused, "unpublish-note") == "출고를 취소하는 내부 사유를 쓰세요."
     assert fresh(story).status == Status.PUBLISHED
 
     done = client.post(
@@ -920,7 +930,7 @@ def test_a_correction_needs_a_note_and_then_is_published_under_the_story(client,
     refused = client.post(edit_url(story), posted(story, headline="정정 제목", action="correct"))
 
     assert refused.status_code == 400
-    assert "독자에게 보일 정정 내용을 쓰세요." in messages_of(refused)
+    assert note_refusal(refused, "correct-note") == "독자에게 보일 정정 내용을 쓰세요."
     story = fresh(story)
     assert (story.headline, story.version) == ("반도체 수출 석 달째 증가", 1)
     assert not Correction.objects.exists()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.errors import NotAllowed
 from articles import errors, tasks, workflow
 from articles.models import Article, ArticleEvent, Correction
+from tests.pages import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +99,23 @@ def test_a_schedule_with_no_real_time_says_so_on_the_decision_page(client, edito
 
     assert response.status_code == 400
     assert "출고할 날짜와 시각을 고르세요." in response.text
+    story.refresh_from_db()
+    assert story.status == Status.SUBMITTED
+
+
+def test_the_decision_page_asks_for_the_return_note_and_says_why_under_it(client, editor, story_in):
+    story = story_in(Status.SUBMITTED)
+    client.force_login(editor)
+    note = parse(client.get(decide_url(story, "return"))).one("textarea", name="note")
+    assert "required" in note.attrs  # the browser asks before sending
+
+    response = client.post(decide_url(story, "return"), {"note": "   "})
+
+    assert response.status_code == 400
+    page = parse(response)
+    assert page.one("textarea", name="note").attrs["aria-describedby"] == "decide-note-error"
+    assert page.one("p", id="decide-note-error").text == "기자에게 고칠 점을 알려 주세요."
+    assert not page.select("div", cls="form-errors")  # said once, where it belongs
     story.refresh_from_db()
     assert story.status == Status.SUBMITTED
 

@@ -18,7 +18,7 @@ from accounts.errors import NotAllowed
 from accounts.models import StaffProfile
 from accounts.permissions import desk_view
 from articles import selectors, workflow
-from articles.errors import StoryRefused
+from articles.errors import NoteRequired, StoryRefused
 from articles.models import (
     Article,
     Section,
@@ -120,7 +120,7 @@ def decide(request, article_id: int, decision: str):
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = ""
     back = back or reverse("story_desk:queue")
-    error = ""
+    error, step_error = "", None
     if request.method == "POST":
         try:
             workflow.take_step(
@@ -131,6 +131,9 @@ def decide(request, article_id: int, decision: str):
                 public_note=request.POST.get("public_note", ""),
                 at=inputs.local_datetime(request.POST.get("at", "")),
             )
+        except NoteRequired as refusal:
+            error = str(refusal)
+            step_error = {"action": decision, "message": error}
         except (NotAllowed, StoryRefused) as refusal:
             error = str(refusal)
         else:
@@ -149,6 +152,7 @@ def decide(request, article_id: int, decision: str):
             ),
             "back": back,
             "error": error,
+            "step_error": step_error,
             "posted": request.POST,
         },
         status=400 if error else 200,

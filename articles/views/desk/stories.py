@@ -22,7 +22,7 @@ from accounts.names import display_name
 from accounts.permissions import desk_view
 from accounts.roles import Role, roles_of
 from articles import permissions, selectors, workflow
-from articles.errors import StaleVersion, StoryRefused
+from articles.errors import NoteRequired, StaleVersion, StoryRefused
 from articles.forms import StoryForm, initial_from
 from articles.models import Article, AutosaveDraft, CommentMode
 from articles.views.desk import DONE_MESSAGES, story_for
@@ -258,6 +258,12 @@ def _save(request, article: Article):
         return _editor(
             request, form, article=article, rows=form.photo_rows, conflict=True, status=409
         )
+    except NoteRequired as error:
+        # Said under the step's own note, which the editor opens again.
+        step_error = {"action": action, "message": str(error)}
+        return _editor(
+            request, form, article=article, rows=form.photo_rows, step_error=step_error, status=400
+        )
     except (NotAllowed, StoryRefused) as error:
         messages.error(request, str(error))
         return _editor(request, form, article=article, rows=form.photo_rows, status=400)
@@ -376,6 +382,7 @@ def _editor(
     lock=None,
     autosave: AutosaveDraft | None = None,
     conflict: bool = False,
+    step_error: dict | None = None,
     status: int = 200,
 ):
     photos = Photo.objects.prefetch_related("renditions").in_bulk([row["photo_id"] for row in rows])
@@ -395,6 +402,7 @@ def _editor(
             "lock_message": _lock_message(lock),
             "autosave": autosave,
             "conflict": conflict,
+            "step_error": step_error,
             "autosave_seconds": settings.DESK_AUTOSAVE_SECONDS,
             "picker_url": f"{reverse('media:picker')}?{urlencode({'target': request.path})}",
             "can_share_preview": sharing,
