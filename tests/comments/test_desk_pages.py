@@ -131,6 +131,20 @@ def test_a_queue_filters_by_section_and_story(client, moderator, reader, desk, p
     assert rows(client.get(QUEUE, {"tab": "all", "story": world.pk})) == ["국제 댓글"]
 
 
+def test_the_section_filter_lists_sections_in_tree_order(client, moderator, db):
+    SectionFactory(name="경제", slug="economy", order=0)
+    world = SectionFactory(name="국제", slug="world", order=1)
+    SectionFactory(name="아시아", slug="asia", order=0, parent=world)
+    client.force_login(moderator)
+
+    picker = parse(client.get(QUEUE)).one("select", id="mod-section")
+    assert [option.text for option in picker.select("option")][1:] == [
+        "경제",
+        "국제",
+        "국제 › 아시아",
+    ]
+
+
 @pytest.mark.parametrize("tab", ["pending", "reported", "rejected", "blinded", "all"])
 def test_every_queue_runs_the_same_queries_whatever_its_length(
     client, moderator, held_story, tab, django_assert_num_queries, settings
