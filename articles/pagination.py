@@ -18,6 +18,7 @@ class Page:
     items: list
     number: int | None  # None on a keyset page
     count_pages: int = 0
+    count: int = 0  # the stories on every numbered page together
     links: list[tuple[int, str]] = field(default_factory=list)  # (number, url) to show
     previous_url: str = ""
     next_url: str = ""
@@ -52,6 +53,7 @@ def paginate(request, stories: QuerySet, *, keyset: bool = True, size: int = PAG
         items=list(current.object_list),
         number=current.number,
         count_pages=paginator.num_pages,
+        count=paginator.count,
         links=[
             (number, _numbered(request, number))
             for number in paginator.page_range

@@ -197,6 +197,15 @@ def highlight(text: str, terms: tuple[str, ...]) -> list[tuple[str, bool]]:
     return parts
 
 
+def first_holding(texts: tuple[str, ...], terms: tuple[str, ...]) -> str:
+    """The first of `texts` holding one of `terms`, else the first with any text: a result
+    shows one passage (a summary and the paragraph it restates would say it twice)."""
+    for text in texts:
+        if _spans(unicodedata.normalize("NFC", text), terms):
+            return text
+    return next((text for text in texts if text.strip()), "")
+
+
 def snippet(
     text: str, terms: tuple[str, ...], length: int = SNIPPET_LENGTH
 ) -> list[tuple[str, bool]]:

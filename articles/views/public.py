@@ -262,9 +262,10 @@ def search(request):
         selectors.attach_lead_photos(page.items)
         for story in page.items:
             story.headline_parts = search_text.highlight(story.headline, query.terms)
-            story.snippet_parts = search_text.snippet(
-                f"{story.summary} {search_text.plain_text(story.body)}", query.terms
+            passage = search_text.first_holding(
+                (story.summary, search_text.plain_text(story.body)), query.terms
             )
+            story.snippet_parts = search_text.snippet(passage, query.terms)
     response = render(
         request,
         "articles/search.html",

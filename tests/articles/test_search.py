@@ -187,6 +187,20 @@ def test_markup_in_a_headline_or_body_is_shown_as_text_never_run(client, desk):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <mark>삼성</mark>" in html
 
 
+def test_the_results_say_how_many_stories_were_found(client, stories):
+    page = parse(client.get(SEARCH, {"q": "반도체"}))
+    assert page.one("p", cls="search-count").text == "검색 결과 2건"
+
+
+def test_a_summary_restating_the_first_paragraph_shows_once(client, desk):
+    lede = "한국은행이 기준금리를 연 3.5%로 동결했다."
+    desk.story("금리 동결", summary=lede, body=f"<p>{lede} 시장은 예상했던 결과다.</p>")
+
+    snippet = parse(client.get(SEARCH, {"q": "기준금리"})).one("p", cls="story-snippet")
+
+    assert words(snippet) == lede
+
+
 def test_a_long_body_gives_a_snippet_around_the_first_match(client, desk):
     before = "앞부분 문장입니다. " * 40
     after = " 뒷부분 문장입니다." * 40
