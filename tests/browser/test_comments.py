@@ -90,20 +90,30 @@ def test_posting_shows_the_comment_without_reloading_the_page(open_story, commen
     assert page.problems == []
 
 
-def test_an_over_long_comment_is_refused_and_its_text_stays_in_the_box(open_story, commenter):
+def test_an_over_long_comment_waits_saying_what_to_remove_and_keeps_its_text(
+    open_story, commenter
+):
     page = open_story(commenter)
     box = page.locator("#comment-body-new")
+    post = page.get_by_role("button", name="등록", exact=True)
     text = "가" * 200 + "나"
 
     box.fill(text)
-    counter = page.locator(".comment-counter").first
-    expect(counter).to_have_class("comment-counter is-over")
-    page.get_by_role("button", name="등록", exact=True).click()
+    expect(page.locator(".comment-counter").first).to_have_class("comment-counter is-over")
+    expect(post).to_be_disabled()
+    reason = box.locator("xpath=ancestor::form").locator("[data-over]")
+    expect(reason).to_have_text("2byte를 줄이면 등록할 수 있습니다.")
+    assert box.input_value() == text  # nothing cut
 
-    expect(page.locator(".comment-errors")).to_contain_text("402byte")
-    assert page.locator("#comment-body-new").input_value() == text
-    assert not Comment.objects.exists()
+    box.press("End")
+    box.press("Backspace")
+    expect(post).to_be_enabled()
+    expect(reason).to_be_hidden()
+    post.click()
+    expect(page.locator(".comments-notice")).to_have_text("댓글이 등록되었습니다.")
+    assert Comment.objects.get().body == "가" * 200
     assert page.evaluate("() => window.stillTheSamePage") is True
+    assert page.problems == []
 
 
 def test_replying_puts_the_reply_under_its_comment(open_story, commenter, neighbour, story):
@@ -148,7 +158,7 @@ def test_without_script_a_comment_is_a_plain_post_that_comes_back_to_the_page(
     page = open_story(commenter, java_script_enabled=False)
     # The article page is the one everyone gets: its link leads a signed-in reader to
     # the comments drawn for them.
-    page.locator(".comments-login a").click()
+    page.locator(".comments-login a").first.click()
 
     page.locator("#comment-body-new").fill("스크립트 없이 씁니다.")
     page.get_by_role("button", name="등록", exact=True).click()

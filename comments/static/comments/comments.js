@@ -30,20 +30,33 @@
     return;
   }
 
+  // Over the limit the text stays as typed; the button waits, saying how much to remove.
   function updateCounter(box) {
     var form = box.form;
     var shown = form && form.querySelector("[data-bytes]");
     if (!shown) return;
     var size = byteCount(box.value);
+    var over = size - parseInt(box.dataset.maxBytes, 10);
     shown.textContent = String(size);
     var counter = shown.closest("[data-counter]");
-    if (counter) counter.classList.toggle("is-over", size > parseInt(box.dataset.maxBytes, 10));
+    if (counter) counter.classList.toggle("is-over", over > 0);
+    var reason = form.querySelector("[data-over]");
+    if (reason) {
+      reason.hidden = over <= 0;
+      reason.textContent = over > 0 ? box.dataset.overMessage.replace("{bytes}", String(over)) : "";
+    }
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = over > 0;
   }
+
+  var BOXES = "[data-comments] textarea[data-max-bytes]";
 
   document.addEventListener("input", function (event) {
     var box = event.target;
-    if (box.matches && box.matches("[data-comments] textarea[data-max-bytes]")) updateCounter(box);
+    if (box.matches && box.matches(BOXES)) updateCounter(box);
   });
+  // A refused text the server gave back may be over already.
+  document.querySelectorAll(BOXES).forEach(updateCounter);
 
   function swap(section, html) {
     var holder = document.createElement("template");
@@ -51,6 +64,7 @@
     var fresh = holder.content.querySelector("[data-comments]");
     if (!fresh) return null;
     section.replaceWith(fresh);
+    fresh.querySelectorAll("textarea[data-max-bytes]").forEach(updateCounter);
     return fresh;
   }
 
