@@ -39,7 +39,11 @@ def link_in(message, path_prefix: str) -> str:
 
 
 def sign_up(
-    client, email: str = "new@example.com", password: str = NEW_PASSWORD, nickname: str = "새독자"
+    client,
+    email: str = "new@example.com",
+    password: str = NEW_PASSWORD,
+    nickname: str = "새독자",
+    **options,
 ):
     return client.post(
         SIGNUP,
@@ -52,6 +56,7 @@ def sign_up(
             "agree_privacy": "on",
             "agree_age14": "on",
         },
+        **options,
     )
 
 
@@ -79,6 +84,23 @@ def test_sign_up_sends_a_verification_email_and_does_not_log_in(client):
     assert message.subject.startswith("[솔빛경제] ")
     assert "/accounts/confirm-email/" in message.body
     assert signed_in_user_id(client) is None
+
+
+def test_the_sign_up_and_log_in_messages_and_e_mails_read_as_natural_korean(client):
+    response = sign_up(client, follow=True)
+    assert "new@example.com 주소로 확인 링크를 보냈습니다." in page(response)
+    [confirmation] = mail.outbox
+    assert confirmation.subject == "[솔빛경제] 이메일 주소를 확인해 주세요"
+    client.post(link_in(confirmation, "/accounts/confirm-email/"))
+    client.logout()
+
+    client.post(LOGIN, {"login": "new@example.com", "password": NEW_PASSWORD})
+    welcome = client.get(reverse("accounts:personal")).json()["messages"]
+    assert "새독자 님, 반갑습니다." in welcome  # the nickname, never the address
+    assert "new@example.com" not in welcome
+
+    client.post(reverse("account_reset_password"), {"email": "new@example.com"})
+    assert mail.outbox[-1].subject == "[솔빛경제] 새 비밀번호 설정 안내"
 
 
 def test_unverified_new_user_sees_the_site_as_a_visitor(client):

@@ -325,7 +325,7 @@ def test_changing_the_nickname_writes_one_history_row(client, member):
     response = client.post(ME, {"nickname": "새이름"}, follow=True)
 
     assert response.redirect_chain == [(ME, 302)]
-    assert "닉네임을 새이름(으)로 바꿨습니다." in response.content.decode()
+    assert "닉네임을 바꿨습니다: 새이름" in response.content.decode()
     member.refresh_from_db()
     assert member.nickname == "새이름"
     event = AccountEvent.objects.get(action=Action.NICKNAME_CHANGED)

@@ -834,7 +834,11 @@ def test_return_with_a_note_reaches_the_reporters_dashboard_and_inbox(
     assert story.status == Status.RETURNED
     assert story.return_note == "제목을 줄여 주세요."
     assert [(e.action, e.note) for e in events_of(story)][-1] == ("return", "제목을 줄여 주세요.")
-    assert [message.to for message in mail.outbox] == [[reporter.email]]
+    [message] = mail.outbox
+    assert message.to == [reporter.email]
+    # A headline often holds quotes of its own: it stands on its own line, unquoted.
+    assert "기사: 반도체 수출 석 달째 증가\n의견: 제목을 줄여 주세요." in message.body
+    assert '"' not in message.body
     client.force_login(reporter)
     box = parse(client.get(DASHBOARD)).one("section", id="returned")
     assert box.one("p", cls="return-note").text == "데스크 의견: 제목을 줄여 주세요."

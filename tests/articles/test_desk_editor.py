@@ -153,7 +153,7 @@ def test_returning_needs_a_note_and_the_reporter_then_sees_it(client, editor, re
     refused = client.post(decide_url(story, "return"), {"note": "  "})
 
     assert refused.status_code == 400
-    assert "고칠 점" in parse(refused).one("div", cls="form-errors").text
+    assert "고칠 점" in parse(refused).one("p", id="decide-note-error").text
     story.refresh_from_db()
     assert story.status == Status.SUBMITTED
 

@@ -90,9 +90,7 @@ def test_posting_shows_the_comment_without_reloading_the_page(open_story, commen
     assert page.problems == []
 
 
-def test_an_over_long_comment_waits_saying_what_to_remove_and_keeps_its_text(
-    open_story, commenter
-):
+def test_an_over_long_comment_waits_saying_what_to_remove_and_keeps_its_text(open_story, commenter):
     page = open_story(commenter)
     box = page.locator("#comment-body-new")
     post = page.get_by_role("button", name="등록", exact=True)

@@ -1,4 +1,5 @@
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,16 @@ def test_every_string_in_the_catalogue_has_a_korean_translation():
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
     assert untranslated == [], f"no Korean translation for: {untranslated}"
     assert fuzzy == [], f"fuzzy (unchecked) translations: {fuzzy}"
+
+
+# Both particles written out, "을(를)": the text around a name was never fitted to it.
+BOTH_PARTICLES = re.compile(r"\((?:을|를|이|가|은|는|과|와|으|로|으로|아|야)\)")
+
+
+def test_no_korean_text_leaves_the_reader_to_pick_the_particle():
+    catalogue = polib.pofile(str(CATALOGUE))
+    unfitted = [entry.msgstr for entry in catalogue if BOTH_PARTICLES.search(entry.msgstr)]
+    assert unfitted == []
 
 
 def test_the_committed_mo_file_matches_the_catalogue():
