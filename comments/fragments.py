@@ -40,16 +40,20 @@ def _language() -> str:
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
+def _position(request) -> str:
+    """The sort and page of comments the reader asks for, as part of a fragment's name."""
+    sort, page = block.position(request)
+    return f"{sort if sort in selectors.SORTS else selectors.DEFAULT_SORT}:{page}"
+
+
 def _block_dependencies(story_id: int) -> set[str]:
     return {dependencies.comments(story_id), dependencies.story(story_id), dependencies.SECTIONS}
 
 
 def anonymous_block(request, story: Article) -> str:
     """The block for a reader who is not signed in (block.render), from the fragment."""
-    sort, page = block.position(request)
-    sort = sort if sort in selectors.SORTS else selectors.DEFAULT_SORT
     return pagecache.fragment(
-        f"comment-block:{_language()}:{story.pk}:{sort}:{page}",
+        f"comment-block:{_language()}:{story.pk}:{_position(request)}",
         _block_dependencies(story.pk),
         BLOCK_LIFETIME,
         lambda: block.render(request, story),
@@ -84,10 +88,8 @@ def member_block(request, story: Article) -> str:
     refused = refusal(viewer)
     if refused is not None or _has_own_on(story.pk, viewer):
         return block.render(request, story, refusal=refused)
-    sort, page = block.position(request)
-    sort = sort if sort in selectors.SORTS else selectors.DEFAULT_SORT
     kept = pagecache.fragment(
-        f"member-block:{_language()}:{story.pk}:{sort}:{page}",
+        f"member-block:{_language()}:{story.pk}:{_position(request)}",
         _block_dependencies(story.pk),
         BLOCK_LIFETIME,
         lambda: block.render(request, story, refusal=None, csrf_token=TOKEN_STAND_IN),
