@@ -5,6 +5,13 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address the demo gives out in every link (share links, feeds, e-mails): the one it is
+# served on, or 127.0.0.1 when it listens on every interface (give SITE_URL= then).
+SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
+# The demo shows the site as readers see it (its own 404 and 500 pages); DEBUG=true make run
+# keeps Django's debug pages.
+DEBUG ?= false
+RUN_ENV := SITE_URL=$(SITE_URL) DEBUG=$(DEBUG)
 
 .PHONY: run test test-services bench install lint format lock messages
 
@@ -20,13 +27,13 @@ install: $(INSTALLED)
 run: install
 	@mkdir -p var
 	@echo "==> Migrating the database (var/db.sqlite3 unless DATABASE_URL is set)"
-	@$(BIN)/python manage.py migrate --noinput -v 0
+	@$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
 	@echo "==> Loading the demo newsroom"
-	@$(BIN)/python manage.py load_demo
-	@echo "==> Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
-	@$(BIN)/python manage.py run_periodic & periodic=$$!; \
+	@$(RUN_ENV) $(BIN)/python manage.py load_demo
+	@echo "==> Serving $(SITE_URL)/ on $(HOST):$(PORT) (Ctrl-C stops)"
+	@$(RUN_ENV) $(BIN)/python manage.py run_periodic & periodic=$$!; \
 	  trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
-	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	  $(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	@echo "==> ruff check and ruff format --check"

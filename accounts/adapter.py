@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.shortcuts import resolve_url
@@ -5,6 +7,17 @@ from django.shortcuts import resolve_url
 from accounts.forms import SignupForm
 from accounts.permissions import can_use_desk
 from accounts.roles import roles_of
+from newsroom.links import absolute_url
+
+# The addresses allauth builds from the request for its e-mails (confirmation, password
+# reset, "an account already exists").
+MAIL_LINKS = {"activate_url", "password_reset_url", "signup_url"}
+
+
+def on_site(url: str) -> str:
+    """The same address on SITE_URL: its path, query and fragment kept."""
+    parts = urlsplit(url)
+    return absolute_url(parts._replace(scheme="", netloc="").geturl())
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -34,6 +47,9 @@ class AccountAdapter(DefaultAccountAdapter):
         super().add_message(request, level, message_template, *args, **kwargs)
 
     def render_mail(self, template_prefix, email, context, headers=None):
-        # Mails are signed with the paper's name and address, not the request's host.
+        # Mails are signed with the paper's name and address, and their links lead there,
+        # not to the host the request came in on (a proxy's, or 0.0.0.0).
         context = {**context, "SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+        for link in MAIL_LINKS.intersection(context):
+            context[link] = on_site(context[link])
         return super().render_mail(template_prefix, email, context, headers=headers)

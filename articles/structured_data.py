@@ -9,8 +9,9 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.sharing.card import ShareCard, absolute
+from articles.sharing.card import ShareCard
 from media.imaging import SHARE_SPEC
+from newsroom.links import absolute_url
 
 LOGO = "newsroom/logo.svg"
 
@@ -33,8 +34,8 @@ def news_article(article, *, share: ShareCard, bylines: list, lead) -> dict:
         "publisher": {
             "@type": "NewsMediaOrganization",
             "name": settings.SITE_NAME,
-            "url": absolute(reverse("articles:home")),
-            "logo": {"@type": "ImageObject", "url": absolute(static(LOGO))},
+            "url": absolute_url(reverse("articles:home")),
+            "logo": {"@type": "ImageObject", "url": absolute_url(static(LOGO))},
         },
         "articleSection": article.section.name,
         "correction": [
@@ -60,7 +61,7 @@ def _images(share: ShareCard, lead) -> list[str]:
         ]
         if widths:
             widest = max(widths, key=lambda rendition: rendition.width)
-            images.append(absolute(widest.file.url))
+            images.append(absolute_url(widest.file.url))
     return list(dict.fromkeys(images))
 
 
@@ -71,5 +72,5 @@ def _author(byline) -> dict:
         "@type": "Person",
         "name": byline.profile.byline_name,
         "jobTitle": byline.profile.title,
-        "url": absolute(reverse("articles:reporter", args=[byline.profile.slug])),
+        "url": absolute_url(reverse("articles:reporter", args=[byline.profile.slug])),
     }

@@ -7,6 +7,7 @@ NEWSROOM_ENV picks the mode: "local" (the default; `make run` and the tests) or 
 import logging
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -24,6 +25,10 @@ VAR_DIR = Path(env.string("NEWSROOM_VAR_DIR", str(BASE_DIR / "var")))
 
 NEWSROOM_ENV = env.choice("NEWSROOM_ENV", ("local", "production"), "local")
 PRODUCTION = NEWSROOM_ENV == "production"
+# Every absolute address the site gives out (share links, canonical and og: URLs, feeds,
+# sitemaps, e-mails, preview links) is built from SITE_URL, never from the request's host.
+# `make run` sets it from its HOST and PORT.
+SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 if PRODUCTION:
     SECRET_KEY = env.string("SECRET_KEY")
@@ -39,11 +44,15 @@ if PRODUCTION:
 else:
     # Only ever used on a developer's machine: production refuses to start without its own.
     SECRET_KEY = env.string("SECRET_KEY", "local-only-key-never-used-in-production-0123456789abc")
-    ALLOWED_HOSTS = env.string_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+    # The host SITE_URL names is served too: `make run HOST=0.0.0.0 SITE_URL=http://<ip>:8000`
+    # answers on the address it gives out.
+    ALLOWED_HOSTS = env.string_list(
+        "ALLOWED_HOSTS",
+        list(dict.fromkeys(["127.0.0.1", "localhost", "testserver", urlsplit(SITE_URL).hostname])),
+    )
     DEBUG = env.boolean("DEBUG", True)
 
 SITE_NAME = env.string("SITE_NAME", "솔빛경제")
-SITE_URL = env.string("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_CONTACT_EMAIL = env.string("SITE_CONTACT_EMAIL", "newsroom@example.com")
 # The colour of the masthead, links and buttons (a CSS colour).
 SITE_BRAND_COLOR = env.string("SITE_BRAND_COLOR", "#0b3d91")
@@ -441,6 +450,10 @@ STORAGES = {
     "photos_public": _photos_public,
     "photos_private": _photos_private,
 }
+# Locally static files come straight from the apps' folders through WhiteNoise, with DEBUG
+# off too (the demo server): no collectstatic step. Production serves the collected,
+# hashed files.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- Security ---------------------------------------------------------------------------
 # Public pages are cached, so they load external scripts only: a nonce would go stale.

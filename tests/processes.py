@@ -1,8 +1,12 @@
-"""Running manage.py in a fresh process, for what is decided when settings are read."""
+"""Running manage.py and servers in fresh processes, for what is decided when settings are
+read or a process starts."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,3 +29,37 @@ def run_manage(*args: str, var_dir: Path | None = None, **variables: str):
         text=True,
         timeout=120,
     )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str, *, data: bytes | None = None, cookies: str = "", headers=None):
+    request = urllib.request.Request(url, data=data, headers={"Cookie": cookies, **(headers or {})})
+    opener = urllib.request.build_opener(NoRedirects)
+    with opener.open(request, timeout=10) as response:
+        return response.status, dict(response.headers), response.read().decode()
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+    def http_error_302(self, request, response, code, message, headers):
+        return response
+
+
+def wait_for(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the server stopped: {process.stdout.read()}")
+        try:
+            fetch(url)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer")

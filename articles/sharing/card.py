@@ -13,6 +13,7 @@ from django.conf import settings
 from django.templatetags.static import static
 
 from media.imaging import SHARE_SPEC
+from newsroom.links import absolute_url
 
 TITLE_LIMIT = 70
 DESCRIPTION_LIMIT = 200
@@ -45,24 +46,20 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,.·…") + "…"
 
 
-def absolute(path: str) -> str:
-    return path if path.startswith(("http://", "https://")) else settings.SITE_URL + path
-
-
 def card(article) -> ShareCard:
     """Share overrides first, then the story's own headline, summary and lead photo."""
     lead = _lead_use(article)
     photo = article.share_photo or (lead.photo if lead else None)
     rendition = _share_rendition(photo)
     if rendition is not None:
-        image = (absolute(rendition.file.url), rendition.width, rendition.height)
+        image = (absolute_url(rendition.file.url), rendition.width, rendition.height)
         # The story's own words for its lead photo come before the library's.
         alt = lead.alt_text if lead and lead.photo == photo and lead.alt_text else photo.alt_text
     else:
-        image = (absolute(static(DEFAULT_IMAGE)), SHARE_SPEC.width, SHARE_SPEC.height)
+        image = (absolute_url(static(DEFAULT_IMAGE)), SHARE_SPEC.width, SHARE_SPEC.height)
         alt = settings.SITE_NAME
     return ShareCard(
-        url=absolute(article.get_absolute_url()),
+        url=absolute_url(article.get_absolute_url()),
         title=shorten(article.share_title or article.headline, TITLE_LIMIT),
         description=shorten(article.share_description or article.summary, DESCRIPTION_LIMIT),
         image_url=image[0],

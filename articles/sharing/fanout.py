@@ -43,6 +43,7 @@ from articles.sharing import image as share_image
 from articles.sharing import networks, ratelimit
 from media.models import Photo
 from newsroom import pagecache
+from newsroom.links import absolute_url
 from newsroom.outbox import enqueue
 
 logger = logging.getLogger(__name__)
@@ -224,7 +225,7 @@ def ensure_card(fanout: ShareFanout) -> dict:
     if fanout.card_ready_at is not None:
         return fanout.card
     fields = fanout.fields
-    url = share_card.absolute(fields["path"])
+    url = absolute_url(fields["path"])
     if not fanout.is_public:
         card = {"public": False, "url": url}
         image_url = ""
@@ -288,7 +289,7 @@ def store_image(image: share_image.ShareImage) -> str:
     name = image_name(image)
     if not storage.exists(name):
         storage.save(name, ContentFile(image.data))
-    return share_card.absolute(storage.url(name))
+    return absolute_url(storage.url(name))
 
 
 def retry_delay(attempts: int) -> float:

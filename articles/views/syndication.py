@@ -23,8 +23,8 @@ from django.views.decorators.http import require_safe
 from articles import dependencies, selectors
 from articles.models import Section
 from articles.search.text import without_control_characters as clean
-from articles.sharing.card import absolute
 from newsroom.cached_pages import cacheable, depends_on
+from newsroom.links import absolute_url
 
 XML = "application/xml; charset=utf-8"
 
@@ -46,7 +46,7 @@ def syndicated(view):
 def sitemap_index(request):
     months = [
         {
-            "loc": absolute(
+            "loc": absolute_url(
                 reverse(
                     "syndication:sitemap-month",
                     args=[f"{row['month']:%Y}", f"{row['month']:%m}"],
@@ -68,7 +68,10 @@ def sitemap_month(request, year: str, month: str):
     if not stories:  # every story of the month was taken down, or there never was one
         raise Http404
     urls = [
-        {"loc": absolute(story.get_absolute_url()), "lastmod": timezone.localtime(story.lastmod)}
+        {
+            "loc": absolute_url(story.get_absolute_url()),
+            "lastmod": timezone.localtime(story.lastmod),
+        }
         for story in stories
     ]
     return render(request, "articles/sitemaps/month.xml", {"urls": urls}, content_type=XML)
@@ -82,7 +85,7 @@ def news_sitemap(request):
         {
             "stories": [
                 {
-                    "loc": absolute(story.get_absolute_url()),
+                    "loc": absolute_url(story.get_absolute_url()),
                     "published": timezone.localtime(story.published_at),
                     "title": story.headline,
                 }
@@ -105,8 +108,8 @@ def robots_txt(request):
         "Disallow: /accounts/",
         f"Disallow: {reverse('articles:search')}",
         "",
-        f"Sitemap: {absolute(reverse('syndication:sitemap'))}",
-        f"Sitemap: {absolute(reverse('syndication:news-sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('syndication:sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('syndication:news-sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
@@ -131,10 +134,10 @@ class LatestStories(Feed):
         return settings.SITE_NAME
 
     def link(self, obj=None) -> str:
-        return absolute(reverse("articles:home"))
+        return absolute_url(reverse("articles:home"))
 
     def feed_url(self, obj=None) -> str:
-        return absolute(reverse("syndication:feed"))
+        return absolute_url(reverse("syndication:feed"))
 
     def description(self, obj=None) -> str:
         return _("The latest stories of %(site)s") % {"site": settings.SITE_NAME}
@@ -147,7 +150,7 @@ class LatestStories(Feed):
         return clean(label + story.headline)
 
     def item_link(self, story) -> str:
-        return absolute(story.get_absolute_url())
+        return absolute_url(story.get_absolute_url())
 
     def item_guid_is_permalink(self, story) -> bool:
         return True
@@ -188,7 +191,7 @@ class LatestStories(Feed):
         rendition = next((renditions[spec] for spec in ENCLOSURE_SPECS if spec in renditions), None)
         if rendition is None:
             return []
-        return [Enclosure(absolute(rendition.file.url), str(_size(rendition)), "image/jpeg")]
+        return [Enclosure(absolute_url(rendition.file.url), str(_size(rendition)), "image/jpeg")]
 
 
 class SectionStories(LatestStories):
@@ -201,10 +204,10 @@ class SectionStories(LatestStories):
         return f"{settings.SITE_NAME} · {obj.name}"
 
     def link(self, obj=None) -> str:
-        return absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     def feed_url(self, obj=None) -> str:
-        return absolute(reverse("syndication:section-feed", args=[obj.slug]))
+        return absolute_url(reverse("syndication:section-feed", args=[obj.slug]))
 
     def description(self, obj=None) -> str:
         return _("The latest stories of %(site)s in %(section)s") % {

@@ -7,6 +7,7 @@ import time_machine
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
@@ -33,7 +34,8 @@ def page(response) -> str:
 
 def link_in(message, path_prefix: str) -> str:
     """The path of the first link in an e-mail that starts with path_prefix."""
-    match = re.search(rf"http://testserver({re.escape(path_prefix)}[^\s]*?/)", message.body)
+    site = re.escape(settings.SITE_URL)
+    match = re.search(rf"{site}({re.escape(path_prefix)}[^\s]*?/)", message.body)
     assert match, message.body
     return match.group(1)
 
@@ -471,3 +473,23 @@ def test_the_confirmation_mail_is_signed_by_the_paper_with_the_link_on_its_own_l
     )
     assert "솔빛경제" in message.body
     assert "testserver" not in message.body.split("\n")[0]
+
+
+def test_every_link_in_the_account_e_mails_leads_to_the_site_address_not_the_request_host(
+    reader, settings
+):
+    settings.SITE_URL = "https://news.example.com"
+
+    sign_up(Client(), "new@example.com")
+    sign_up(Client(), "Reader@example.com", nickname="다른독자")
+    Client().post("/accounts/password/reset/", {"email": reader.email})
+
+    links = [re.findall(r"https?://\S+", message.body) for message in mail.outbox]
+    assert len(links) == 3
+    assert all(links)
+    assert {link.split("/accounts/")[0] for found in links for link in found} == {
+        "https://news.example.com"
+    }
+    assert "https://news.example.com/accounts/confirm-email/" in mail.outbox[0].body
+    assert "https://news.example.com/accounts/password/reset/" in mail.outbox[1].body
+    assert "https://news.example.com/accounts/password/reset/key/" in mail.outbox[2].body

@@ -6,6 +6,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
 from django.core import mail
 
 from accounts.models import Consent, User
@@ -49,7 +50,7 @@ def test_a_provider_without_an_email_leads_to_a_form_that_asks_for_one_and_verif
     assert address.verified is False, "an address the provider did not vouch for is checked"
     [message] = mail.outbox
     assert message.to == ["kakao.reader@example.com"]
-    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", message.body).group(1)
+    link = re.search(rf"{settings.SITE_URL}(/accounts/confirm-email/\S+/)", message.body).group(1)
     assert "/accounts/confirm-email/" in done.redirect_chain[-1][0]
     client.post(link)
     address.refresh_from_db()

@@ -4,17 +4,16 @@ changes within a second of the publish's answer."""
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import redis
 
 from tests.conftest import skip_or_fail
+from tests.processes import fetch, free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -38,40 +37,6 @@ client = Client()
 client.force_login(editor)
 print(json.dumps({{"session": client.cookies["sessionid"].value, "story": waiting.pk}}))
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def fetch(url: str, *, data: bytes | None = None, cookies: str = "", headers=None):
-    request = urllib.request.Request(url, data=data, headers={"Cookie": cookies, **(headers or {})})
-    opener = urllib.request.build_opener(NoRedirects)
-    with opener.open(request, timeout=10) as response:
-        return response.status, dict(response.headers), response.read().decode()
-
-
-class NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-    def http_error_302(self, request, response, code, message, headers):
-        return response
-
-
-def wait_for(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the server stopped: {process.stdout.read()}")
-        try:
-            fetch(url)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer")
 
 
 def redis_for_pages() -> str:

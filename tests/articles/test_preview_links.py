@@ -59,8 +59,10 @@ def link_to(editor):
 
 
 def test_an_editor_makes_a_link_from_the_editor_page_and_is_shown_its_address(
-    client, editor, story_in, clock
+    client, editor, story_in, clock, settings
 ):
+    # The address is the site's, not the host the editor's request came in on.
+    settings.SITE_URL = "https://news.example.com"
     story = story_in(Status.SUBMITTED)
     client.force_login(editor)
 
@@ -84,7 +86,7 @@ def test_an_editor_makes_a_link_from_the_editor_page_and_is_shown_its_address(
     assert (link.opened_count, link.last_opened_at, link.revoked_at) == (0, None, None)
 
     page = client.get(response["Location"])
-    address = f"http://testserver/preview/{preview_links.token_for(link)}/"
+    address = f"https://news.example.com/preview/{preview_links.token_for(link)}/"
     assert messages_of(page) == [
         korean("Preview link made; it works until %(when)s: %(url)s")
         % {"when": "2025-03-04 09:00", "url": address}

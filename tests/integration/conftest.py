@@ -13,14 +13,9 @@ import pytest
 from django.db import connection
 
 from tests.conftest import skip_or_fail
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Broker:

@@ -25,7 +25,7 @@ from media import imaging, library
 from media.models import Photo, Rendition
 from newsroom.models import OutboxMessage
 from tests.conftest import skip_or_fail
-from tests.integration.conftest import free_port
+from tests.processes import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 

@@ -174,3 +174,14 @@ def test_a_retry_cap_longer_than_the_visibility_timeout_stops_start_up():
     )
     assert result.returncode != 0
     assert "CELERY_BROKER_VISIBILITY_TIMEOUT=600 must be longer" in result.stderr
+
+
+def test_locally_the_host_of_the_site_address_is_served_too():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(' '.join(settings.ALLOWED_HOSTS))",
+        SITE_URL="http://192.168.0.5:8000",
+    )
+    hosts = result.stdout.splitlines()[-1].split()
+    assert hosts == ["127.0.0.1", "localhost", "testserver", "192.168.0.5"]

@@ -18,6 +18,7 @@ from articles.models import (
 )
 from articles.views.desk import story_for
 from newsroom import inputs
+from newsroom.links import absolute_url
 
 
 @desk_view("articles.publish_article")
@@ -40,7 +41,7 @@ def share_link_create(request, article_id: int):
             _("Preview link made; it works until %(when)s: %(url)s")
             % {
                 "when": formats.date_format(timezone.localtime(link.expires_at), "Y-m-d H:i"),
-                "url": request.build_absolute_uri(preview_links.path_for(link)),
+                "url": absolute_url(preview_links.path_for(link)),
             },
         )
     return redirect(f"{reverse('story_desk:edit', args=[article.pk])}#share-links")
@@ -58,12 +59,12 @@ def share_link_revoke(request, link_id: int):
     return redirect(f"{reverse('story_desk:edit', args=[link.article_id])}#share-links")
 
 
-def links_for(request, article: Article) -> list:
+def links_for(article: Article) -> list:
     """The story's latest preview links for the editor page's card, each with its address and
     whether it still opens."""
     now = timezone.now()
     links = list(article.preview_links.all()[:20])
     for link in links:
         link.usable = link.is_usable(now)
-        link.url = request.build_absolute_uri(preview_links.path_for(link))
+        link.url = absolute_url(preview_links.path_for(link))
     return links

@@ -406,7 +406,7 @@ def _editor(
             "autosave_seconds": settings.DESK_AUTOSAVE_SECONDS,
             "picker_url": f"{reverse('media:picker')}?{urlencode({'target': request.path})}",
             "can_share_preview": sharing,
-            "preview_links": preview_link_views.links_for(request, article) if sharing else [],
+            "preview_links": preview_link_views.links_for(article) if sharing else [],
             "link_hours": LINK_HOURS,
             "editor_labels": {english: str(label) for english, label in EDITOR_LABELS.items()},
             "fanout": sharing_views.fanout_status(request.user, article) if article else None,
