@@ -6,7 +6,6 @@ app_name = "comment_desk"
 
 urlpatterns = [
     path("", desk.queue, name="queue"),
-    path("decide/", desk.decide, name="decide"),
     path("<int:comment_id>/", desk.comment_detail, name="comment"),
     path("readers/<int:user_id>/", desk.reader_detail, name="reader"),
     path("words/", desk.words, name="words"),

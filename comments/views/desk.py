@@ -14,7 +14,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from accounts.errors import NotAllowed
 from accounts.models import User
@@ -119,8 +118,21 @@ def _refusal(error) -> str:
 @desk_view(MODERATE)
 def queue(request):
     """A queue (Pending, Reported, Rejected, Blinded or All) of the moderator's sections,
-    filtered by section and story, paged; the same number of queries whatever its length."""
+    filtered by section and story, paged; the same number of queries whatever its length.
+    A POST is a decision, from the bulk bar or from one row's buttons: a refusal is shown
+    where it was made (the bar, or that row) and the page answers 400."""
     user = request.user
+    refusal, refused_row = "", None
+    if request.method == "POST":
+        try:
+            message = _decide(request)
+        except errors.CommentRefused as refused:
+            refusal = _refusal(refused)
+            if not request.POST.get("bulk"):
+                refused_row = inputs.number(request.POST.get("comment"))
+        else:
+            messages.success(request, message)
+            return redirect(request.get_full_path())
     tab = request.GET.get("tab", "pending")
     if tab not in selectors.QUEUES:
         tab = "pending"
@@ -139,6 +151,9 @@ def queue(request):
     page = Paginator(selectors.desk_queue(scoped, tab), PAGE_SIZE).get_page(request.GET.get("page"))
     for comment in page:
         comment.report_reasons = selectors.report_summary(comment)
+        comment.refusal = refusal if comment.pk == refused_row else ""
+    # A refused bulk decision keeps the moderator's ticks, decision, reason and note.
+    bulk = request.POST if refusal and refused_row is None else {}
     return render(
         request,
         "comments/desk/queue.html",
@@ -152,28 +167,22 @@ def queue(request):
             "reasons": Reason.choices,
             "limited": permissions.is_limited(user),
             "now": timezone.now(),
+            "bulk": bulk,
+            "bulk_refusal": refusal if bulk else "",
+            "ticked": {inputs.number(pk) for pk in bulk.getlist("comment")} if bulk else set(),
         },
+        status=400 if refusal else 200,
     )
 
 
-@never_cache
-@desk_view(MODERATE)
-@require_POST
-def decide(request):
-    """Approve or reject the ticked comments (or the one whose row button was pressed), with
-    one reason and note for all of them."""
-    back = _back(request, reverse("comment_desk:queue"))
-    single = request.POST.get("one", "")
-    decision, _sep, one = single.partition(":")
-    if one:
-        ids = [inputs.number(one)]
-    else:
-        decision = request.POST.get("decision", "")
-        ids = [inputs.number(pk) for pk in request.POST.getlist("comment")]
+def _decide(request) -> str:
+    """Approve or reject the posted comments (the ticked ones, or the one row's), with one
+    reason and note for all of them."""
+    decision = request.POST.get("decision", "")
+    ids = [inputs.number(pk) for pk in request.POST.getlist("comment")]
     ids = [pk for pk in ids if pk is not None]
     if decision not in ("approve", "reject") or not ids:
-        messages.error(request, _("Tick at least one comment and choose what to do."))
-        return redirect(back)
+        raise errors.NotModeratable(_("Tick at least one comment and choose what to do."))
     found = list(
         permissions.moderatable(request.user, Comment.objects.filter(pk__in=ids)).select_related(
             "story"
@@ -183,8 +192,9 @@ def decide(request):
         raise Http404
     reason, note = request.POST.get("reason", ""), request.POST.get("note", "")
     if decision == "reject" and reason not in Reason.values:
-        messages.error(request, _("Choose the rule the comments broke."))
-        return redirect(back)
+        if len(found) > 1:
+            raise errors.NotModeratable(_("Choose the rule the comments broke."))
+        raise errors.NotModeratable(_("Choose the rule the comment broke."))
     if decision == "approve":
         done, skipped = moderation.approve_many(found, actor=request.user, note=note)
         message = _("Approved: %(done)s.") % {"done": done}
@@ -195,8 +205,7 @@ def decide(request):
         message += " " + _("Skipped, as their state had changed: %(skipped)s.") % {
             "skipped": skipped
         }
-    messages.success(request, message)
-    return redirect(back)
+    return message
 
 
 def _comment_for(user, comment_id: int) -> Comment:

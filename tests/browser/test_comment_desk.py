@@ -1,5 +1,6 @@
 """The moderator's desk in a real browser: ticking two comments, choosing a reason and
-rejecting both at once; the "select all" box the page's small script adds."""
+rejecting both at once; the "select all" box the page's small script adds; one row's
+decision with the reason picked beside it, without script."""
 
 import pytest
 from playwright.sync_api import expect
@@ -71,3 +72,24 @@ def test_without_script_the_select_all_box_stays_hidden(
 
     expect(page.locator("[data-select-all]")).to_be_hidden()
     expect(page.locator("input.mod-pick")).to_have_count(3)
+
+
+def test_without_script_a_row_rejects_its_comment_for_the_reason_picked_beside_it(
+    signed_in_page, live_server, moderator, comments
+):
+    page = signed_in_page(moderator, java_script_enabled=False)
+    page.goto(live_server.url + "/desk/comments/?tab=all")
+    first, *others = comments
+    row = page.locator(f"#comment-{first.pk}")
+
+    row.get_by_role("button", name="삭제").click()
+
+    expect(row.get_by_role("alert")).to_have_text("댓글이 어긴 규칙(삭제 사유)을 고르세요.")
+    # The rows' boxes belong to the bulk bar: a row's button must not send them.
+    page.check(f"#pick-{others[0].pk}")
+    row.get_by_label("삭제 사유").select_option("spam")
+    row.get_by_role("button", name="삭제").click()
+
+    expect(page.locator("ul.messages")).to_contain_text("삭제: 1건")
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: "rejected", **{c.pk: "published" for c in others}}

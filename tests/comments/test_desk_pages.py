@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.models import CommentMode
 from comments import moderation
-from comments.models import Comment, ModerationAction, ModeratorScope, WordRule
+from comments.models import Comment, ModerationAction, ModeratorScope, Reason, WordRule
 from tests.comments.conftest import with_nickname
 from tests.factories import SectionFactory, UserFactory
 from tests.pages import parse
@@ -16,7 +16,6 @@ pytestmark = pytest.mark.postgres
 
 Status = Comment.Status
 QUEUE = reverse("comment_desk:queue")
-DECIDE = reverse("comment_desk:decide")
 
 
 def rows(response) -> list[str]:
@@ -57,7 +56,7 @@ def test_bulk_posts_need_the_moderator_role_too(client, editor, reader, post):
     comment = post(reader, "편집자는 못 지운다")
     client.force_login(editor)
 
-    response = client.post(DECIDE, {"decision": "reject", "reason": "spam", "comment": comment.pk})
+    response = client.post(QUEUE, {"decision": "reject", "reason": "spam", "comment": comment.pk})
 
     assert response.status_code == 403
     assert Comment.objects.get(pk=comment.pk).status == Status.PUBLISHED
@@ -188,13 +187,13 @@ def test_a_moderator_rejects_several_comments_at_once_with_a_reason(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            DECIDE,
+            QUEUE + "?tab=all",
             {
                 "decision": "reject",
                 "reason": "spam",
                 "note": "광고성 댓글",
                 "comment": [first.pk, second.pk],
-                "next": QUEUE + "?tab=all",
+                "bulk": "1",
             },
         )
 
@@ -211,29 +210,91 @@ def test_a_moderator_rejects_several_comments_at_once_with_a_reason(
     )
 
 
-def test_a_bulk_rejection_without_a_reason_is_refused(client, moderator, reader, post):
+def test_a_bulk_rejection_without_a_reason_is_refused_in_the_bar_keeping_the_ticks(
+    client, moderator, reader, post
+):
     comment = post(reader, "사유 없이")
     client.force_login(moderator)
 
-    response = client.post(DECIDE, {"decision": "reject", "comment": comment.pk}, follow=True)
+    response = client.post(
+        QUEUE + "?tab=all",
+        {"decision": "reject", "comment": comment.pk, "note": "광고", "bulk": "1"},
+    )
 
-    assert "사유" in response.content.decode()
+    assert response.status_code == 400
+    bar = parse(response).one("form", id="bulk-form")
+    assert bar.one("p", id="bulk-error").text == "댓글이 어긴 규칙(삭제 사유)을 고르세요."
+    assert bar.one("input", id="bulk-note").attrs["value"] == "광고"
+    assert "checked" in parse(response).one("input", id=f"pick-{comment.pk}").attrs
     assert Comment.objects.get(pk=comment.pk).status == Status.PUBLISHED
 
 
-def test_a_rows_button_approves_that_comment_alone(
+def options(select) -> list[tuple[str, str]]:
+    return [(option.attrs["value"], option.text) for option in select.select("option")]
+
+
+def test_every_row_that_can_be_rejected_offers_the_bulk_bars_reasons(
+    client, moderator, reader, other_reader, post
+):
+    shown, rejected = post(reader, "게시 댓글"), post(other_reader, "삭제된 댓글")
+    moderation.reject(rejected, actor=moderator, reason="spam")
+    client.force_login(moderator)
+
+    page = parse(client.get(QUEUE, {"tab": "all"}))
+
+    bar_reasons = options(page.one("select", id="bulk-reason"))
+    rules = [str(label) for _value, label in Reason.choices]
+    assert [label for _value, label in bar_reasons[1:]] == rules
+    row = page.one("article", id=f"comment-{shown.pk}")
+    assert options(row.one("form").one("select", name="reason")) == bar_reasons
+    assert not page.one("article", id=f"comment-{rejected.pk}").select("select")
+
+
+def test_a_rows_reject_button_rejects_that_comment_alone_for_the_rows_reason(
+    client, moderator, reader, other_reader, held_story
+):
+    one = moderation.post_comment(held_story, author=reader, body="하나")
+    two = moderation.post_comment(held_story, author=other_reader, body="둘")
+    client.force_login(moderator)
+    row = parse(client.get(QUEUE)).one("article", id=f"comment-{one.pk}").one("form")
+    fields = {field.attrs["name"]: field.attrs.get("value", "") for field in row.select("input")}
+
+    response = client.post(QUEUE, {**fields, "reason": "spam", "decision": "reject"})
+
+    assert response.status_code == 302
+    assert response["Location"] == QUEUE
+    assert Comment.objects.get(pk=one.pk).rejection_reason == "spam"
+    assert Comment.objects.get(pk=two.pk).status == Status.PENDING
+
+
+def test_a_rows_rejection_without_a_reason_is_refused_beside_its_picker(
     client, moderator, reader, other_reader, held_story
 ):
     one = moderation.post_comment(held_story, author=reader, body="하나")
     two = moderation.post_comment(held_story, author=other_reader, body="둘")
     client.force_login(moderator)
 
-    client.post(
-        DECIDE, {"one": f"approve:{one.pk}", "comment": [one.pk, two.pk], "decision": "reject"}
-    )
+    response = client.post(QUEUE, {"comment": one.pk, "reason": "", "decision": "reject"})
+
+    assert response.status_code == 400
+    page = parse(response)
+    picker = page.one("article", id=f"comment-{one.pk}").one("select", name="reason")
+    assert picker.attrs["aria-invalid"] == "true"
+    error = page.one("p", id=picker.attrs["aria-describedby"])
+    assert error.text == "댓글이 어긴 규칙(삭제 사유)을 고르세요."
+    assert error.parent.attrs["class"] == "mod-row-decision"
+    assert not page.one("article", id=f"comment-{two.pk}").select("p", cls="form-error")
+    assert not page.select("p", id="bulk-error")
+    assert Comment.objects.get(pk=one.pk).status == Status.PENDING
+
+
+def test_a_rows_approve_button_needs_no_reason(client, moderator, reader, held_story):
+    one = moderation.post_comment(held_story, author=reader, body="하나")
+    client.force_login(moderator)
+
+    client.post(QUEUE, {"comment": one.pk, "reason": "", "decision": "approve"})
 
     assert Comment.objects.get(pk=one.pk).status == Status.PUBLISHED
-    assert Comment.objects.get(pk=two.pk).status == Status.PENDING
 
 
 def test_the_comment_page_blinds_a_comment_with_the_claim(client, moderator, reader, post):
@@ -314,7 +375,7 @@ def test_a_section_limited_moderator_sees_and_acts_only_on_their_sections(
     assert client.get(reverse("comment_desk:comment", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("comment_desk:reader", args=[other_reader.pk])).status_code == 404
     response = client.post(
-        DECIDE, {"decision": "reject", "reason": "spam", "comment": [mine.pk, theirs.pk]}
+        QUEUE, {"decision": "reject", "reason": "spam", "comment": [mine.pk, theirs.pk]}
     )
     assert response.status_code == 404
     assert set(Comment.objects.values_list("status", flat=True)) == {Status.PUBLISHED}
