@@ -275,9 +275,11 @@ LOGIN_REDIRECT_URL = "/"
 # Where each staff role lands after logging in: the first role of this order that the
 # person holds wins; readers (no role) go to LOGIN_REDIRECT_URL or where they came from.
 # URL names or paths. Accounts reads them from here, so it never names a higher app's page.
+# An editor starts on the review queue, a moderator on the comment queue, a reporter on
+# their own stories; someone with two roles lands where the first of these sends them.
 LOGIN_REDIRECT_BY_ROLE = {
-    "editor": "story_desk:dashboard",
-    "moderator": "story_desk:dashboard",
+    "editor": "story_desk:queue",
+    "moderator": "comment_desk:queue",
     "reporter": "story_desk:dashboard",
 }
 # The staff member's own profile page (the wiring's), where the portrait picker returns.

@@ -10,6 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from accounts import roles
 from accounts.models import User
 from tests.factories import PASSWORD
 
@@ -217,15 +218,25 @@ def test_sign_up_with_mismatched_passwords_shows_the_form_again(client):
 # --- log-in ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["reporter", "editor", "moderator"])
-def test_staff_member_logging_in_lands_on_the_desk(request, client, persona):
+@pytest.mark.parametrize(
+    ("persona", "work"),
+    [("reporter", "/desk/"), ("editor", "/desk/queue/"), ("moderator", "/desk/comments/")],
+)
+def test_each_staff_role_lands_where_its_work_is(request, client, persona, work):
     user = request.getfixturevalue(persona)
 
     response = log_in(client, user.email)
 
     assert response.status_code == 302
-    assert response["Location"] == "/desk/"
+    assert response["Location"] == work
     assert signed_in_user_id(client) == str(user.pk)
+    assert client.get(work).status_code == 200
+
+
+def test_an_editor_who_also_moderates_starts_on_the_review_queue(client, editor):
+    roles.grant_role(editor, roles.Role.MODERATOR, actor=None)
+
+    assert log_in(client, editor.email)["Location"] == "/desk/queue/"
 
 
 def test_reader_logging_in_lands_on_the_front_page(client, reader):
