@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.installed-runtime
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -13,18 +14,27 @@ SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 DEBUG ?= false
 RUN_ENV := SITE_URL=$(SITE_URL) DEBUG=$(DEBUG)
 
-.PHONY: run test test-services bench install lint format lock messages
+.PHONY: run test test-services bench install install-runtime lint format lock messages
 
-$(INSTALLED): requirements.lock
+# The site's own packages (requirements.lock), and the development tools on top of them
+# (requirements-dev.lock: tests, browser, lint, profiling). `make run` needs only the first.
+$(RUNTIME): requirements.lock
 	@echo "==> Creating the virtualenv in $(VENV)"
 	@test -x $(BIN)/pip || $(PYTHON) -m venv --clear $(VENV)
-	@echo "==> Installing the pinned dependencies (requirements.lock)"
+	@echo "==> Installing the site's pinned packages (requirements.lock)"
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
+$(INSTALLED): $(RUNTIME) requirements-dev.lock
+	@echo "==> Installing the development tools (requirements-dev.lock)"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-dev.lock
+	@touch $@
+
+install-runtime: $(RUNTIME)
+
 install: $(INSTALLED)
 
-run: install
+run: install-runtime
 	@mkdir -p var
 	@echo "==> Migrating the database (var/db.sqlite3 unless DATABASE_URL is set)"
 	@$(RUN_ENV) $(BIN)/python manage.py migrate --noinput -v 0
@@ -66,14 +76,18 @@ format: install
 	@$(BIN)/ruff check --fix .
 	@$(BIN)/ruff format .
 
-# Regenerate requirements.lock from pyproject.toml in a clean virtualenv.
+# Regenerate both locks from pyproject.toml in a clean virtualenv: the site's packages first,
+# then the development tools constrained to the versions the site runs with.
 lock:
 	@rm -rf var/lock-venv && mkdir -p var && $(PYTHON) -m venv var/lock-venv
-	@$(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + p["optional-dependencies"]["dev"]))' > var/lock-venv/wanted.txt
-	@var/lock-venv/bin/pip install --quiet --disable-pip-version-check -r var/lock-venv/wanted.txt
+	@$(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"]))' > var/lock-venv/runtime.txt
+	@$(PYTHON) -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["optional-dependencies"]["dev"]))' > var/lock-venv/dev.txt
+	@var/lock-venv/bin/pip install --quiet --disable-pip-version-check -r var/lock-venv/runtime.txt
 	@var/lock-venv/bin/pip freeze > requirements.lock
+	@var/lock-venv/bin/pip install --quiet --disable-pip-version-check -r var/lock-venv/dev.txt -c requirements.lock
+	@var/lock-venv/bin/pip freeze | grep -vxFf requirements.lock > requirements-dev.lock
 	@rm -rf var/lock-venv
-	@echo "requirements.lock updated"
+	@echo "requirements.lock and requirements-dev.lock updated"
 
 # Extract source strings into locale/ko and compile the catalogue (needs GNU gettext).
 messages: install
