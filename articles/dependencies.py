@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from accounts.models import StaffProfile
-from articles.models import Article, Section, Series, Tag
+from accounts.models import RoleChange, StaffProfile
+from articles.models import Article, Beat, Section, Series, Tag
+from media.models import StaffPortrait
 from newsroom import pagecache
 
 HOME = "home"
@@ -21,6 +22,7 @@ STORIES = "stories"  # any published story: search results
 FEEDS = "feeds"  # the feeds and the sitemaps
 SECTIONS = "sections"  # the section menu on every page
 CORRECTIONS = "corrections"
+REPORTERS = "reporters"  # who is a reporter, and what the index shows of each
 
 
 def story(story_id: int) -> str:
@@ -72,6 +74,11 @@ def section_page(found: Section) -> set[str]:
 
 def reporter_page(profile: StaffProfile) -> set[str]:
     return {reporter(profile.pk), SECTIONS}
+
+
+def reporters_page() -> set[str]:
+    """The index shows each reporter's newest story: any story's change may be one."""
+    return {REPORTERS, STORIES, SECTIONS}
 
 
 def series_page(found: Series) -> set[str]:
@@ -129,8 +136,8 @@ def front_changed(front: Section | None) -> None:
     pagecache.touch({HOME} if front is None else {section(front.pk)})
 
 
-# Sections, series, tags and reporters' profiles are edited in the admin and the staff
-# pages, not through the workflow: any save retires every page that shows them.
+# Sections, series, tags, reporters' profiles, portraits and beats are edited in the admin
+# and the staff pages, not through the workflow: any save retires every page that shows them.
 @receiver([post_save, post_delete], sender=Section)
 def _section_saved(sender, instance, **kwargs):
     pagecache.touch({SECTIONS, section(instance.pk), HOME})
@@ -148,4 +155,18 @@ def _tag_saved(sender, instance, **kwargs):
 
 @receiver([post_save, post_delete], sender=StaffProfile)
 def _profile_saved(sender, instance, **kwargs):
-    pagecache.touch({reporter(instance.pk)})
+    pagecache.touch({reporter(instance.pk), REPORTERS})
+
+
+@receiver([post_save, post_delete], sender=StaffPortrait)
+@receiver([post_save, post_delete], sender=Beat)
+def _profile_part_saved(sender, instance, **kwargs):
+    pagecache.touch({reporter(instance.profile_id), REPORTERS})
+
+
+# Every grant, removal, switch-off and switch-on of an account writes one of these
+# (accounts.roles.record): who the index lists.
+@receiver(post_save, sender=RoleChange)
+def _roles_changed(sender, instance, created, **kwargs):
+    if created:
+        pagecache.touch({REPORTERS})

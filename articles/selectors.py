@@ -24,9 +24,11 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from accounts.models import StaffProfile
+from accounts.roles import Role
 from articles.models import (
     Article,
     ArticleEvent,
+    Beat,
     Byline,
     Correction,
     FrontSlot,
@@ -269,6 +271,39 @@ def reporter(slug: str) -> StaffProfile:
     """A reporter's page: the profile with its portrait and the portrait's renditions, in
     one query; StaffProfile.DoesNotExist for a slug nobody has."""
     return media_selectors.profile_with_portrait(StaffProfile.objects.all(), slug=slug)
+
+
+def reporters(tree: "SectionTree") -> list[StaffProfile]:
+    """기자 소개: every active staff member holding the reporter role, by name, each with
+    their portrait (its photo and renditions), `beat_sections` (their beats' active
+    sections, depth first, from the tree) and `latest_story` (their newest published story,
+    or None). Two queries, whatever their number: the profiles with their portraits,
+    renditions, beats and newest story's id, then those stories."""
+    newest = (
+        Byline.objects.filter(profile=OuterRef("pk"), article__status=Article.Status.PUBLISHED)
+        .order_by("-article__published_at", "-article_id")
+        .values("article_id")[:1]
+    )
+    profiles = media_selectors.profiles_with_portraits(
+        StaffProfile.objects.filter(
+            user__is_active=True, user__groups__name=Role.REPORTER
+        ).annotate(
+            latest_story_id=Subquery(newest),
+            beat_rows=jsonrows.rows(Beat.objects.all(), "profile", jsonrows.fields(Beat)),
+        )
+    )
+    wanted = {profile.latest_story_id for profile in profiles}
+    stories = {story.pk: story for story in for_lists(published().filter(pk__in=wanted))}
+    for profile in profiles:
+        profile.latest_story = stories.get(profile.latest_story_id)
+        beats = jsonrows.instances(Beat, profile.beat_rows)
+        # A kept tree may predate a section made a moment ago: such a beat waits for it.
+        sections = [tree.by_id.get(beat.section_id) for beat in beats]
+        profile.beat_sections = sorted(
+            (section for section in sections if section is not None and section.is_active),
+            key=lambda section: [(step.order, step.name, step.pk) for step in tree.path(section)],
+        )
+    return profiles
 
 
 def series_parts(series_id: int) -> list[Article]:

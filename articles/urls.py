@@ -13,6 +13,7 @@ urlpatterns = [
     path("articles/<int:article_id>/<str:slug>/", public.article_detail, name="detail"),
     path("sections/<str:slug>/", public.section, name="section"),
     path("sections/<str:parent>/<str:slug>/", public.section, name="subsection"),
+    path("reporters/", public.reporters, name="reporters"),
     path("reporters/<str:slug>/", public.reporter, name="reporter"),
     path("series/<str:slug>/", public.series, name="series"),
     path("tags/<str:slug>/", public.tag, name="tag"),

@@ -57,11 +57,22 @@ def with_renditions(uses: QuerySet) -> list:
 def profile_with_portrait(profiles: QuerySet, **lookup):
     """One staff profile (`profiles.get(**lookup)`) with its portrait, the portrait's photo
     and its renditions, in one query: what `{% staff_portrait %}` draws."""
-    profile = (
-        profiles.select_related("portrait__photo")
-        .annotate(portrait_renditions=renditions_json("portrait__photo_id"))
-        .get(**lookup)
+    return _attach_portrait_renditions(_with_portrait(profiles).get(**lookup))
+
+
+def profiles_with_portraits(profiles: QuerySet) -> list:
+    """Every staff profile of `profiles` as profile_with_portrait reads one: one query,
+    whatever their number."""
+    return [_attach_portrait_renditions(profile) for profile in _with_portrait(profiles)]
+
+
+def _with_portrait(profiles: QuerySet) -> QuerySet:
+    return profiles.select_related("portrait__photo").annotate(
+        portrait_renditions=renditions_json("portrait__photo_id")
     )
+
+
+def _attach_portrait_renditions(profile):
     portrait = loaded_portrait(profile)
     if portrait is not None:
         attach_renditions(portrait.photo, profile.portrait_renditions)

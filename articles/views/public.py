@@ -187,6 +187,17 @@ def reporter(request, slug: str):
     return depends_on(response, dependencies.reporter_page(profile))
 
 
+@cacheable(timeout=60)
+@require_safe
+def reporters(request):
+    response = render(
+        request,
+        "articles/reporters.html",
+        {"reporters": selectors.reporters(fragments.section_tree(request))},
+    )
+    return depends_on(response, dependencies.reporters_page())
+
+
 @cacheable(timeout=300)
 @require_safe
 def series(request, slug: str):

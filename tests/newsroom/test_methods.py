@@ -19,6 +19,7 @@ def public_paths(desk, newsroom, reporter):
         "/",
         story.get_absolute_url(),
         newsroom.industry.get_absolute_url(),
+        reverse("articles:reporters"),
         reverse("articles:reporter", args=[reporter.staff_profile.slug]),
         newsroom.series.get_absolute_url(),
         story.tags.get().get_absolute_url(),
