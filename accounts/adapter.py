@@ -40,8 +40,8 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit=commit)
 
     def add_message(self, request, level, message_template=None, *args, **kwargs):
-        # The page after logging out is a public one: it must look the same for every
-        # reader (cacheable), so it carries no "logged out" message and sets no cookie.
+        # Logging out lands on a page that says so (accounts:logged-out), the same for
+        # every reader: a message would set a cookie for nothing.
         if message_template == "account/messages/logged_out.txt":
             return
         super().add_message(request, level, message_template, *args, **kwargs)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/personal/", public.personal, name="personal"),
     path("accounts/me/delete/", public.delete_account, name="delete"),
     path("accounts/goodbye/", public.goodbye, name="goodbye"),
+    path("accounts/logged-out/", public.logged_out, name="logged-out"),
     path("terms/", public.legal_text, {"kind": legal.TERMS}, name="terms"),
     path("privacy/", public.legal_text, {"kind": legal.PRIVACY}, name="privacy"),
 ]

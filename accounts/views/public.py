@@ -77,6 +77,12 @@ def goodbye(request):
     return render(request, "accounts/goodbye.html")
 
 
+def logged_out(request):
+    # Where logging out lands: it says so itself, the same page for everyone, so no
+    # message cookie has to be carried to a cached page.
+    return render(request, "accounts/logged_out.html")
+
+
 def legal_text(request, kind: str):
     return render(
         request,

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from articles import workflow
 from articles.models import Article, Series
+from tests.pages import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +43,18 @@ def test_a_page_number_out_of_range_is_not_found(client, story_in, page):
     assert client.get(f"{story.section.get_absolute_url()}?page={page}").status_code == 404
 
 
-def test_the_page_after_logging_out_carries_no_message_or_cookie(client, reader):
+def test_logging_out_lands_on_a_page_that_says_so_and_sets_no_cookie(
+    client, reader, django_assert_num_queries
+):
     client.force_login(reader)
     response = client.post("/accounts/logout/", follow=True)
-    page = response.content.decode()
-    assert 'class="message' not in page
+    page = parse(response)
+    assert response.redirect_chain == [("/accounts/logged-out/", 302)]
+    assert page.one("h1").text == "로그아웃했습니다"
+    assert (
+        page.one("section", cls="goodbye").one("a", href="/accounts/login/").text == "다시 로그인"
+    )
+    assert page.select(".message") == []
     assert "messages" not in response.cookies
+    with django_assert_num_queries(1):  # the section menu
+        client.get("/accounts/logged-out/")
