@@ -39,6 +39,9 @@ def upload(
 ) -> UploadResult:
     """Check an uploaded file, keep the original privately and schedule its renditions.
 
+    The caption, credit and alt text are the library's defaults, and may be blank: one
+    upload gives them to every file it sends, and each story that uses the photo writes its
+    own (articles.workflow starts them from these), so a caption is not asked for here.
     Refused files (imaging.ImageRejected) leave nothing behind: no file, no row. The same
     bytes uploaded again return the photo already in the library.
     History: "uploaded". Tasks: media.make_renditions.

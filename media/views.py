@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -40,8 +41,9 @@ def photo_list(request):
 @require_POST
 def photo_upload(request):
     """Each file on its own: one bad file never loses the others. The page's script sends
-    one file per request (for its progress bar) and reads JSON; without script the form
-    posts them all and the outcome of each comes back as a message."""
+    one file per request (for its progress bar) and reads JSON, with a new photo's card for
+    the list; without script the form posts them all, the outcome of each comes back as a
+    message and the list, newest first, starts with them."""
     form = UploadForm(request.POST, request.FILES)
     wants_json = "application/json" in request.headers.get("Accept", "")
     if not form.is_valid():
@@ -56,6 +58,13 @@ def photo_upload(request):
         _upload_one(request, file, form.cleaned_data) for file in request.FILES.getlist("files")
     ]
     if wants_json:
+        for result in results:
+            if result["status"] == "created":
+                # The script puts it at the top of the list, as the list would show it.
+                photo = selectors.library().get(pk=result["photo"]["id"])
+                result["photo"]["card"] = render_to_string(
+                    "media/photo_card.html", {"photo": photo}, request
+                )
         status = 400 if all(result["status"] == "rejected" for result in results) else 200
         return JsonResponse({"results": results}, status=status)
     for result in results:

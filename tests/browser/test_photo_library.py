@@ -18,7 +18,7 @@ def jpeg(path, colour, size=(640, 420)):
     return path
 
 
-def test_several_uploads_show_their_own_progress_and_errors(
+def test_several_uploads_show_their_own_progress_and_errors_and_join_the_list_at_once(
     signed_in_page, live_server, reporter, tmp_path
 ):
     good = [
@@ -29,24 +29,32 @@ def test_several_uploads_show_their_own_progress_and_errors(
     bad.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
     page = signed_in_page(reporter)
     page.goto(f"{live_server.url}/desk/photos/")
+    expect(page.locator(".photo-grid .empty-state")).to_be_visible()
+    # Gone if the page were loaded again: the photos must come without a reload.
+    page.evaluate("window.sameVisit = true")
 
+    page.get_by_label("기본 사진 설명").fill("반도체 공장 전경")
     page.set_input_files('input[name="files"]', [*good, bad])
     page.get_by_role("button", name="올리기").click()
-    page.wait_for_selector(".upload-progress .button")  # shown once every file is done
 
     items = page.locator(".upload-item")
-    assert items.count() == 3
-    assert page.locator(".upload-item.is-done").count() == 2
+    expect(items).to_have_count(3)
+    expect(page.locator(".upload-item.is-done")).to_have_count(2)
     failed = page.locator(".upload-item.is-error")
-    assert failed.count() == 1
+    expect(failed).to_have_count(1)
     assert "drawing.svg" in failed.inner_text()
     assert "SVG" in failed.locator(".upload-status").inner_text()
     for index in range(3):
         assert items.nth(index).locator("progress").get_attribute("value") == "100"
     assert Photo.objects.count() == 2
 
-    page.locator(".upload-progress .button").click()
-    assert page.locator(".photo-grid .photo-card").count() == 2
+    cards = page.locator(".photo-grid .photo-card")
+    expect(cards).to_have_count(2)
+    expect(page.locator(".photo-grid .empty-state")).to_have_count(0)
+    assert page.evaluate("window.sameVisit") is True
+    newest = Photo.objects.order_by("-uploaded_at", "-id").first()
+    expect(cards.first.locator("a")).to_have_attribute("href", f"/desk/photos/{newest.pk}/")
+    expect(cards.first.locator(".photo-caption")).to_have_text("반도체 공장 전경")
     thumbnail = page.locator(".photo-grid img").first
     thumbnail.scroll_into_view_if_needed()  # thumbnails load lazily
     expect(thumbnail).to_have_js_property("complete", True)

@@ -17,6 +17,7 @@ from media.errors import StaleEdit
 from media.models import Photo, PhotoEvent, PhotoTag, StaffPortrait
 from tests.factories import PhotoFactory, RenditionFactory
 from tests.media.conftest import as_upload, korean
+from tests.pages import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +154,22 @@ def test_library_page_runs_the_same_queries_for_one_or_thirty_photos(
 # --- Upload ----------------------------------------------------------------------------------
 
 
+def test_the_upload_form_shows_the_caption_credit_and_alt_text_open(client, reporter):
+    client.force_login(reporter)
+
+    form = parse(client.get(LIST)).one("form", action=UPLOAD)
+
+    assert not form.select("details")
+    caption = form.one("textarea", name="caption")
+    assert "required" not in caption.attrs  # the library's default: a story writes its own
+    label = form.one("label", **{"for": caption.attrs["id"]})
+    assert label.text.startswith("기본 사진 설명")
+    assert "기사마다 따로 쓸 수 있습니다" in form.one(id=caption.attrs["aria-describedby"]).text
+    for name in ("credit", "alt_text"):
+        assert form.one("input", name=name).attrs["type"] == "text"
+    assert "선택" not in form.one("legend").text
+
+
 def test_upload_without_script_reports_each_file_and_keeps_the_good_ones(
     client, reporter, jpeg_bytes, django_capture_on_commit_callbacks
 ):
@@ -176,6 +193,7 @@ def test_upload_without_script_reports_each_file_and_keeps_the_good_ones(
     assert escape(f"첫째.jpg: {uploaded}") in page
     assert escape(f"둘째.jpg: {uploaded}") in page
     assert Photo.objects.count() == 2
+    assert len(parse(page).select("li", cls="photo-card")) == 2
     for photo in Photo.objects.all():
         assert photo.credit == "사진부"
         assert sorted(tag.name for tag in photo.tags.all()) == ["서울", "시청"]
@@ -203,21 +221,26 @@ def test_upload_with_script_gets_json_for_a_new_picture(
     client.force_login(reporter)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(UPLOAD, {"files": as_upload(jpeg_bytes(), "new.jpg")}, headers=JSON)
+        response = client.post(
+            UPLOAD,
+            {"files": as_upload(jpeg_bytes(), "new.jpg"), "caption": "부산항 신항 야경"},
+            headers=JSON,
+        )
 
     photo = Photo.objects.get()
     assert response.status_code == 200
-    assert response.json() == {
-        "results": [
-            {
-                "name": "new.jpg",
-                "status": "created",
-                "message": korean(_("Uploaded.")),
-                "photo": {"id": photo.pk, "url": edit_url(photo)},
-            }
-        ]
+    [result] = response.json()["results"]
+    card = parse(result["photo"].pop("card"))
+    assert result == {
+        "name": "new.jpg",
+        "status": "created",
+        "message": korean(_("Uploaded.")),
+        "photo": {"id": photo.pk, "url": edit_url(photo)},
     }
     assert photo.renditions.count() == 3
+    # The list's card, for the script to put at the top of the list.
+    assert card.one("li", cls="photo-card").one("a").attrs["href"] == edit_url(photo)
+    assert card.one("p", cls="photo-caption").text == "부산항 신항 야경"
 
 
 def test_a_double_submit_of_the_same_file_keeps_one_photo_and_says_duplicate(

@@ -1,18 +1,19 @@
 // Uploads each chosen file on its own request, so every file shows its own progress and
-// its own error, and one bad file never stops the others. Without this script the form
-// posts all files at once and the server reports each file's outcome.
+// its own error, and one bad file never stops the others; each new photo goes to the top
+// of the list, as the list orders them. Without this script the form posts all files at
+// once, the server reports each file's outcome and the list it returns to starts with them.
 (function () {
   "use strict";
   var form = document.querySelector("[data-upload-form]");
   var list = document.querySelector("[data-upload-progress]");
   if (!form || !list || !window.FormData || !window.XMLHttpRequest) return;
   var input = form.querySelector('input[type="file"]');
+  var grid = document.querySelector("[data-photo-grid]");
   // The page gives the words, in its language.
   var text = {
     waiting: list.dataset.textWaiting,
     sending: list.dataset.textSending,
     failed: list.dataset.textFailed,
-    reload: list.dataset.textReload,
   };
 
   function row(file) {
@@ -31,6 +32,14 @@
     item.append(name, bar, status);
     list.append(item);
     return { item: item, bar: bar, status: status };
+  }
+
+  function show(card) {
+    var empty = grid.querySelector(".empty-state");
+    if (empty) empty.remove();
+    var holder = document.createElement("template");
+    holder.innerHTML = card.trim();
+    grid.prepend(holder.content);
   }
 
   function send(file, view) {
@@ -61,6 +70,7 @@
           link.href = result.photo.url;
           link.textContent = "→";
           view.status.append(" ", link);
+          if (result.photo.card && grid) show(result.photo.card);
         }
         resolve(result.status !== "rejected");
       });
@@ -87,13 +97,6 @@
     }, Promise.resolve()).then(function () {
       button.disabled = false;
       form.reset();
-      var refresh = document.createElement("a");
-      refresh.href = window.location.pathname;
-      refresh.className = "button";
-      refresh.textContent = text.reload;
-      var item = document.createElement("li");
-      item.append(refresh);
-      list.append(item);
     });
   });
 })();
