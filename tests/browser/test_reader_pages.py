@@ -1,15 +1,18 @@
 """The reader's pages in a real browser: the article page's script-driven tools, its print
 and phone layouts, and pages that load without errors under the Content Security Policy."""
 
+import io
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from articles.models import Article
+from tests.factories import SectionFactory
 from tests.stories import Desk, Newsroom
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -169,6 +172,57 @@ def test_on_a_phone_the_page_fits_the_screen_and_the_sidebar_follows_the_story(o
     assert home.evaluate("() => document.documentElement.scrollWidth") <= 390
     assert page.problems == []
     assert home.problems == []
+
+
+PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
+
+
+def drawn(page, box) -> bool:
+    """Whether anything darker than the page's white is painted inside `box`."""
+    shot = Image.open(io.BytesIO(page.screenshot(clip=box))).convert("L")
+    return shot.getextrema()[0] < 200
+
+
+def test_on_a_phone_the_section_nav_shows_it_scrolls_until_its_end_even_without_script(
+    browser, open_page, site
+):
+    context = browser.new_context(java_script_enabled=False, **PHONE)
+    nav = ".section-nav > ul"
+    try:
+        page = open_page("/", context=context)
+        hint = page.locator(".section-nav .nav-scroll-hint")
+        # Home and two sections fit: nothing says there is more.
+        assert page.locator(nav).evaluate("ul => ul.scrollWidth <= ul.clientWidth")
+        assert not drawn(page, hint.bounding_box())
+
+        for number, name in enumerate(["경제정책", "부동산", "국제", "오피니언", "피플"], start=2):
+            SectionFactory(name=name, slug=f"more-{number}", order=number)
+        page.reload()
+
+        assert page.locator(nav).evaluate("ul => ul.scrollWidth > ul.clientWidth")
+        box = hint.bounding_box()
+        assert box["x"] + box["width"] == pytest.approx(375, abs=1)  # at the screen's edge
+        assert drawn(page, box)  # the arrow over the fading sections
+
+        page.mouse.move(200, page.locator(nav).bounding_box()["y"] + 10)
+        page.mouse.wheel(2000, 0)
+        at_end = "ul => ul.scrollLeft + ul.clientWidth >= ul.scrollWidth - 1"
+        for _ in range(50):  # the wheel scrolls smoothly; no page script to wait with
+            if page.locator(nav).evaluate(at_end):
+                break
+            page.wait_for_timeout(100)
+        assert not drawn(page, hint.bounding_box())
+        # The last section is all on the screen, clear of the hint.
+        last = page.get_by_role("link", name="피플", exact=True)
+        assert last.bounding_box()["x"] + last.bounding_box()["width"] <= 375
+
+        # A wide screen has room for every section: the hint is not there at all.
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert page.locator(nav).evaluate("ul => ul.scrollWidth <= ul.clientWidth")
+        assert hint.is_hidden()
+        assert page.problems == []
+    finally:
+        context.close()
 
 
 def test_reader_pages_load_without_console_errors_or_csp_violations(
