@@ -329,7 +329,7 @@ def test_the_band_link_names_the_site_domain_as_its_route(client, desk, settings
     assert parse_qs(urlsplit(href).query)["route"] == ["news.example.com"]
 
 
-def test_the_share_bar_has_youtube_copy_print_and_the_native_share_sheet_without_kakao(
+def test_without_a_kakao_key_the_share_bar_still_offers_kakaotalk_without_kakaos_sdk(
     client, scene, settings
 ):
     assert settings.KAKAO_JS_KEY == ""
@@ -343,11 +343,14 @@ def test_the_share_bar_has_youtube_copy_print_and_the_native_share_sheet_without
     assert "hidden" in copy.attrs  # the script shows it where the clipboard works
     assert bar.one("button", data_print=True).text == "인쇄하기"
     assert bar.one("span", data_share_feedback=True).attrs["role"] == "status"
-    native = bar.one("button", data_native_share=True)
-    assert "hidden" in native.attrs
-    assert bar.select("button", cls="kakao") == []
-    assert bar.select(data_kakao_share=True) == []
+    # The share sheet, or the link copied to paste into KakaoTalk (the script's choice).
+    kakao = bar.one("button", data_kakao_share=True)
+    assert kakao.text == "카카오톡"
+    assert "hidden" in kakao.attrs
+    assert kakao.attrs["data-copied"] == "링크가 복사되었습니다. 카카오톡에 붙여 넣으세요"
+    assert bar.select("button", data_native_share=True) == []
     assert not [s for s in page.select("script") if "kakao" in s.attrs.get("src", "")]
+    assert "data-kakao-key" not in page.one("article", data_story=True).attrs
 
 
 def test_with_a_kakao_key_the_share_bar_offers_kakaotalk_with_the_kakao_sdk(

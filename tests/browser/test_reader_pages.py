@@ -147,6 +147,103 @@ def test_copy_url_copies_the_canonical_address_and_says_so(open_page, site):
     assert page.problems == []
 
 
+# The phone's share sheet, as a page script would find it: it notes what it was given.
+SHARE_SHEET = """
+Object.defineProperty(Navigator.prototype, "share", {
+  configurable: true,
+  value(data) { window.sharedWith = data; return Promise.resolve(); },
+});
+"""
+NO_SHARE_SHEET = "delete Navigator.prototype.share;"
+# Kakao's SDK as the page would load it: it notes the card it was asked to send.
+KAKAO_SDK = """
+window.Kakao = {
+  init(key) { this.key = key; },
+  isInitialized() { return Boolean(this.key); },
+  Share: { sendDefault(card) { window.kakaoCard = card; } },
+};
+"""
+
+
+def sharing_page(browser, live_server, path, *, script, kakao_sdk=None):
+    """The story in a browser whose share sheet `script` sets up; `kakao_sdk` answers the
+    Kakao SDK's address (None: the address fails, as when a blocker stops it)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    context.add_init_script(script)
+    if kakao_sdk is None:
+        context.route(settings.KAKAO_SDK_URL, lambda route: route.abort())
+    else:
+        context.route(
+            settings.KAKAO_SDK_URL,
+            lambda route: route.fulfill(body=kakao_sdk, content_type="text/javascript"),
+        )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(live_server.url + path)
+    page.wait_for_load_state("load")
+    return page
+
+
+def test_without_a_kakao_key_kakaotalk_opens_the_phones_share_sheet(browser, live_server, site):
+    assert settings.KAKAO_JS_KEY == ""
+    page = sharing_page(browser, live_server, site.story.get_absolute_url(), script=SHARE_SHEET)
+    try:
+        bar = page.locator(".share-bar")
+        kakao = bar.get_by_role("button", name="카카오톡")
+        assert bar.get_by_role("button", name="공유", exact=True).count() == 0  # one, not two
+
+        kakao.click()
+
+        page.wait_for_function("() => window.sharedWith")
+        shared = page.evaluate("() => window.sharedWith")
+        assert shared["url"] == settings.SITE_URL + site.story.get_absolute_url()
+        assert site.story.headline in shared["title"]
+    finally:
+        page.context.close()
+
+
+def test_without_a_kakao_key_or_a_share_sheet_kakaotalk_copies_the_link_and_says_paste_it(
+    browser, live_server, site
+):
+    page = sharing_page(browser, live_server, site.story.get_absolute_url(), script=NO_SHARE_SHEET)
+    try:
+        page.locator(".share-bar").get_by_role("button", name="카카오톡").click()
+
+        feedback = page.locator("[data-share-feedback]")
+        expect(feedback).to_have_text("링크가 복사되었습니다. 카카오톡에 붙여 넣으세요")
+        expect(feedback).to_be_visible()
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied == settings.SITE_URL + site.story.get_absolute_url()
+    finally:
+        page.context.close()
+
+
+def test_with_a_kakao_key_kakaotalk_sends_kakaos_card_and_without_its_sdk_the_share_sheet(
+    browser, live_server, site, settings
+):
+    settings.KAKAO_JS_KEY = "0123456789abcdef"
+    path = site.story.get_absolute_url()
+    page = sharing_page(browser, live_server, path, script=SHARE_SHEET, kakao_sdk=KAKAO_SDK)
+    blocked = sharing_page(browser, live_server, path, script=SHARE_SHEET)
+    try:
+        page.locator(".share-bar").get_by_role("button", name="카카오톡").click()
+
+        page.wait_for_function("() => window.kakaoCard")
+        card = page.evaluate("() => window.kakaoCard")
+        assert card["content"]["link"]["webUrl"] == settings.SITE_URL + path
+        assert page.evaluate("() => window.Kakao.key") == "0123456789abcdef"
+        assert page.evaluate("() => window.sharedWith === undefined")
+
+        # A blocker stopped Kakao's script: the one button still shares, by the share sheet.
+        blocked.locator(".share-bar").get_by_role("button", name="카카오톡").click()
+        blocked.wait_for_function("() => window.sharedWith")
+        assert blocked.evaluate("() => window.sharedWith.url") == settings.SITE_URL + path
+    finally:
+        page.context.close()
+        blocked.context.close()
+
+
 def test_printing_keeps_the_story_and_drops_the_page_around_it(open_page, site):
     page = open_page(site.story.get_absolute_url())
     assert page.locator(".share-bar").is_visible()

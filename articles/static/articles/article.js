@@ -1,6 +1,6 @@
 // The article page's buttons: text size (remembered on this device), copy link, print,
-// the phone's share sheet or KakaoTalk, and a read count for 많이 본 기사. Without this
-// script the page reads the same; the buttons that need it stay hidden.
+// KakaoTalk, and a read count for 많이 본 기사. Without this script the page reads the
+// same; the buttons that need it stay hidden.
 (function () {
   "use strict";
   var story = document.querySelector("[data-story]");
@@ -43,15 +43,18 @@
   var canonical = document.querySelector('link[rel="canonical"]');
   var address = canonical ? canonical.href : window.location.href;
 
+  // The button's data-copied or data-failed says how it went.
+  function copyAddress(button) {
+    navigator.clipboard.writeText(address).then(
+      function () { say(button.dataset.copied); },
+      function () { say(button.dataset.failed); }
+    );
+  }
+
   var copy = story.querySelector("[data-copy-link]");
   if (copy && navigator.clipboard) {
     reveal(copy);
-    copy.addEventListener("click", function () {
-      navigator.clipboard.writeText(address).then(
-        function () { say(copy.dataset.copied); },
-        function () { say(copy.dataset.failed); }
-      );
-    });
+    copy.addEventListener("click", function () { copyAddress(copy); });
   }
 
   var print = story.querySelector("[data-print]");
@@ -60,32 +63,44 @@
     print.addEventListener("click", function () { window.print(); });
   }
 
-  var native = story.querySelector("[data-native-share]");
-  if (native && navigator.share) {
-    reveal(native);
-    native.addEventListener("click", function () {
-      navigator.share({ title: document.title, url: address }).catch(function () { /* cancelled */ });
-    });
-  }
-
+  // KakaoTalk: Kakao's own dialog where the site has a Kakao key and Kakao's script loaded;
+  // otherwise the phone's share sheet (KakaoTalk is among its apps), or else the link
+  // copied with word to paste it into KakaoTalk. One button either way.
   var kakao = story.querySelector("[data-kakao-share]");
-  if (kakao && story.dataset.kakaoKey) {
-    window.addEventListener("load", function () {
-      if (!window.Kakao) return;
-      if (!window.Kakao.isInitialized()) window.Kakao.init(story.dataset.kakaoKey);
+  function kakaoWithout() {
+    if (navigator.share) {
       reveal(kakao);
       kakao.addEventListener("click", function () {
-        window.Kakao.Share.sendDefault({
-          objectType: "feed",
-          content: {
-            title: story.dataset.shareTitle,
-            description: story.dataset.shareDescription,
-            imageUrl: story.dataset.shareImage,
-            link: { mobileWebUrl: story.dataset.shareUrl, webUrl: story.dataset.shareUrl },
-          },
-        });
+        navigator.share({ title: document.title, url: address }).catch(function () { /* cancelled */ });
+      });
+    } else if (navigator.clipboard) {
+      reveal(kakao);
+      kakao.addEventListener("click", function () { copyAddress(kakao); });
+    }
+  }
+  function kakaoWith(key) {
+    if (!window.Kakao.isInitialized()) window.Kakao.init(key);
+    reveal(kakao);
+    kakao.addEventListener("click", function () {
+      window.Kakao.Share.sendDefault({
+        objectType: "feed",
+        content: {
+          title: story.dataset.shareTitle,
+          description: story.dataset.shareDescription,
+          imageUrl: story.dataset.shareImage,
+          link: { mobileWebUrl: story.dataset.shareUrl, webUrl: story.dataset.shareUrl },
+        },
       });
     });
+  }
+  if (kakao && story.dataset.kakaoKey) {
+    // Kakao's script is deferred too: it has run, or failed (a blocker), by "load".
+    window.addEventListener("load", function () {
+      if (window.Kakao) kakaoWith(story.dataset.kakaoKey);
+      else kakaoWithout();
+    });
+  } else if (kakao) {
+    kakaoWithout();
   }
 
   // One read per page view, sent without holding the page up.
