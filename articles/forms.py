@@ -19,6 +19,7 @@ from newsroom import inputs
 # The editor names each photo in the story's photo list: a saved use by its id, a photo
 # picked since the last save by "new-" and a number of the page's choosing.
 PHOTO_KEY = re.compile(r"(?:[0-9]{1,12}|new-[0-9A-Za-z]{1,20})")
+PHOTO_IN_TEXT = re.compile(rf'<figure data-photo-use="({PHOTO_KEY.pattern})"')
 MAX_PHOTOS = 60
 BYLINE_SLOTS = 3
 
@@ -291,6 +292,35 @@ def initial_from(article: Article, content: dict | None = None) -> tuple[dict, l
         if entry.get("id") or entry.get("ref")
     ]
     return initial, rows
+
+
+# Where a photo of the story appears, as its row in the editor's photo list says.
+USE_LABELS = {
+    "lead": _("Lead photo"),
+    "in_text": _("Photo in the text"),
+    "unused": _("Not shown in the story"),
+}
+
+
+def photo_groups(rows: list[dict], *, lead_key: str, body: str) -> list[dict]:
+    """The photo list as the editor shows it: each photo once, in the order it first comes,
+    with its uses in the story (the same picture may be the lead and in the text, each use
+    with its own caption), each labelled by where it appears. The page's script keeps the
+    labels as the writer changes the lead and the text (articles/desk-editor.js)."""
+    in_text = set(PHOTO_IN_TEXT.findall(body))
+    groups: dict[int, dict] = {}
+    for row in rows:
+        places = [
+            label
+            for label, here in (
+                (USE_LABELS["lead"], row["key"] == lead_key),
+                (USE_LABELS["in_text"], row["key"] in in_text),
+            )
+            if here
+        ]
+        group = groups.setdefault(row["photo_id"], {"photo": row["photo"], "uses": []})
+        group["uses"].append({**row, "label": " · ".join(map(str, places)) or USE_LABELS["unused"]})
+    return list(groups.values())
 
 
 def _split(text: str) -> list[str]:

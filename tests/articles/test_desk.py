@@ -1031,6 +1031,79 @@ def test_a_new_photo_marked_as_lead_becomes_the_lead_photo(client, reporter, sto
     assert page.one("input", name="lead_photo", checked=True).attrs["value"] == str(use.pk)
 
 
+def lead_and_in_the_text(story: Article, actor, photo) -> tuple[PhotoUse, PhotoUse]:
+    """The same photo as the story's lead and in its text: two uses, a caption each."""
+    story = workflow.save(
+        story,
+        actor=actor,
+        base_version=story.version,
+        content={
+            "photo_uses": [
+                {"photo": photo.pk, "is_lead": True, "caption": "평택 공장 전경"},
+                {"photo": photo.pk, "caption": "3일 준공식이 열린 평택 공장"},
+            ]
+        },
+    )
+    lead, in_text = story.photo_uses.order_by("-is_lead")
+    workflow.save(
+        story,
+        actor=actor,
+        base_version=story.version,
+        content={"body": f"<p>본문</p>{sanitize.placeholder(in_text.pk)}"},
+    )
+    return lead, in_text
+
+
+def uses_listed(response) -> list[tuple[str, str]]:
+    """Each photo of the editor's list: its uses, each as (where it appears, caption)."""
+    return [
+        [
+            (use.one("p", cls="photo-use-label").text, use.one("textarea").text)
+            for use in group.select("li", cls="photo-row")
+        ]
+        for group in parse(response).one("ul", cls="photo-rows").select("li", cls="photo-group")
+    ]
+
+
+def test_a_photo_used_as_lead_and_in_the_text_is_listed_once_with_a_caption_per_use(
+    client, reporter, story_in, photo
+):
+    story = story_in(Status.DRAFT)
+    lead, in_text = lead_and_in_the_text(story, reporter, photo)
+    client.force_login(reporter)
+
+    page = client.get(edit_url(story))
+
+    assert uses_listed(page) == [
+        [("대표 사진", "평택 공장 전경"), ("본문 사진", "3일 준공식이 열린 평택 공장")]
+    ]
+    assert len(parse(page).one("ul", cls="photo-rows").select("div", cls="photo-row-thumb")) == 1
+    # Saved again as shown, each use keeps its own caption.
+    values = form_values(page)
+    assert values["photo"] == [str(lead.pk), str(in_text.pk)]
+    assert client.post(edit_url(story), values).status_code == 302
+    assert dict(PhotoUse.objects.values_list("pk", "caption")) == {
+        lead.pk: "평택 공장 전경",
+        in_text.pk: "3일 준공식이 열린 평택 공장",
+    }
+
+
+def test_a_photo_neither_the_lead_nor_in_the_text_says_so(client, reporter, story_in, photo):
+    story = story_in(Status.DRAFT)
+    lead_and_in_the_text(story, reporter, photo)
+    client.force_login(reporter)
+
+    response = client.post(
+        edit_url(story), posted(story, body="<p>사진을 뺀 본문</p>", lead_photo="", headline="")
+    )
+
+    assert response.status_code == 400  # the headline is missing: the page is drawn again
+    nowhere = "기사에 나오지 않음"
+    assert uses_listed(response) == [
+        [(nowhere, "평택 공장 전경"), (nowhere, "3일 준공식이 열린 평택 공장")]
+    ]
+
+
 def test_a_placeholder_for_a_photo_that_is_not_the_storys_is_dropped(
     client, reporter, editor, section, story_in, photo
 ):

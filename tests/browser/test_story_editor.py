@@ -116,3 +116,44 @@ def test_the_writers_text_survives_a_stale_save_conflict(
     story.refresh_from_db()
     assert "기자가 덧붙인 문장." in story.body
     assert story.version == 3
+
+
+def test_the_same_photo_as_lead_and_in_the_text_is_listed_once_with_a_caption_per_use(
+    signed_in_page, live_server, reporter, section, harbour_photo
+):
+    story = workflow.create(
+        actor=reporter, section=section, headline="부산항 물동량", body="<p>첫 문단.</p>"
+    )
+    page = signed_in_page(reporter)
+    page.goto(f"{live_server.url}/desk/articles/{story.pk}/edit/")
+    page.locator(".ProseMirror[contenteditable] p").last.click()
+    page.keyboard.press("End")
+
+    for link in ("본문에 사진 넣기", "대표 사진 고르기"):
+        page.get_by_role("link", name=link).click()
+        dialog = page.locator("dialog.picker-dialog")
+        dialog.locator(".photo-card").first.wait_for()
+        dialog.get_by_role("button", name="선택").click()
+        expect(dialog).to_have_count(0)
+
+    group = page.locator("[data-photo-rows] [data-photo-group]")
+    expect(group).to_have_count(1)
+    expect(group.locator("[data-photo-thumb] img")).to_have_count(1)
+    uses = group.locator("[data-photo-row]")
+    expect(uses.locator("[data-photo-use-label]")).to_have_text(["본문 사진", "대표 사진"])
+    uses.nth(0).locator("textarea").fill("부산 신항에 들어오는 컨테이너선")
+    uses.nth(1).locator("textarea").fill("부산 신항 전경")
+    figure = page.locator(".ProseMirror[contenteditable] figure.editor-photo")
+    expect(figure.locator("figcaption")).to_contain_text("컨테이너선")
+    expect(figure.locator("img")).to_have_count(1)
+
+    page.get_by_role("button", name="저장", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("저장했습니다")
+    captions = dict(PhotoUse.objects.filter(article=story).values_list("is_lead", "caption"))
+    assert captions == {False: "부산 신항에 들어오는 컨테이너선", True: "부산 신항 전경"}
+    uses = page.locator("[data-photo-rows] [data-photo-group] [data-photo-row]")
+    expect(uses.locator("[data-photo-use-label]")).to_have_text(["본문 사진", "대표 사진"])
+
+    # Moved off the lead, that use is in the story no more, and says so at once.
+    page.get_by_label("대표 사진 없음").check()
+    expect(uses.locator("[data-photo-use-label]")).to_have_text(["본문 사진", "기사에 나오지 않음"])

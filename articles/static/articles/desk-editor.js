@@ -22,29 +22,55 @@
   });
 
   // --- photos -----------------------------------------------------------------------------
+  // Each photo is listed once, with its uses (the lead, in the text) under it: a row of the
+  // list is one use, with its own caption, inside its photo's group.
   var rows = form.querySelector("[data-photo-rows]");
   var template = document.querySelector("[data-photo-row-template]");
+  var body = form.querySelector("textarea[data-story-body]");
   document.querySelectorAll("[data-body-tools], [data-remove-photo]").forEach(function (el) {
     el.hidden = false;
   });
+
+  // As the server labels them when it draws the page (articles.forms.photo_groups).
+  function labelUses() {
+    var lead = form.querySelector("[name='lead_photo']:checked");
+    rows.querySelectorAll("[data-photo-row]").forEach(function (use) {
+      var places = [];
+      if (lead && lead.value === use.dataset.key) places.push(rows.dataset.textLead);
+      if (body && body.value.indexOf('<figure data-photo-use="' + use.dataset.key + '"') !== -1) {
+        places.push(rows.dataset.textInText);
+      }
+      use.querySelector("[data-photo-use-label]").textContent =
+        places.join(" · ") || rows.dataset.textUnused;
+    });
+  }
+  form.addEventListener("input", labelUses);
+  form.addEventListener("change", labelUses);
 
   function newRow(detail) {
     var key = "new-" + Date.now().toString(36) + Math.floor(Math.random() * 1296).toString(36);
     var html = template.innerHTML.split("__key__").join(key);
     var holder = document.createElement("ul");
     holder.innerHTML = html;
-    var row = holder.firstElementChild;
+    var group = holder.firstElementChild;
+    var row = group.querySelector("[data-photo-row]");
     row.querySelector("[data-photo-id]").value = detail.id;
     var card = detail.card;
-    var picture = card && card.querySelector("picture, img");
-    if (picture) row.querySelector("[data-photo-thumb]").append(picture.cloneNode(true));
     if (card) {
       row.querySelector("[data-photo-caption]").value = card.dataset.caption || "";
       row.querySelector("[data-photo-credit]").value = card.dataset.credit || "";
       row.querySelector("[name$='-alt']").value = card.dataset.alt || "";
     }
     row.querySelector("[data-remove-photo]").hidden = false;
-    rows.append(row);
+    var listed = rows.querySelector('[data-photo-group][data-photo="' + CSS.escape(String(detail.id)) + '"]');
+    if (listed) {
+      listed.querySelector("[data-photo-uses]").append(row);
+    } else {
+      group.dataset.photo = detail.id;
+      var picture = card && card.querySelector("picture, img");
+      if (picture) group.querySelector("[data-photo-thumb]").append(picture.cloneNode(true));
+      rows.append(group);
+    }
     markDirty();
     return row;
   }
@@ -58,6 +84,7 @@
       } else {
         form.dispatchEvent(new CustomEvent("story-photo-insert", { detail: { key: row.dataset.key, row: row } }));
       }
+      labelUses();
     });
   });
 
@@ -65,8 +92,11 @@
     var button = event.target.closest("[data-remove-photo]");
     if (!button) return;
     var row = button.closest("[data-photo-row]");
+    var group = row.closest("[data-photo-group]");
     form.dispatchEvent(new CustomEvent("story-photo-remove", { detail: { key: row.dataset.key } }));
     row.remove();
+    if (!group.querySelector("[data-photo-row]")) group.remove();
+    labelUses();
     markDirty();
   });
 

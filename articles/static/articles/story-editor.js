@@ -22,7 +22,8 @@ function drawPhoto(figure, key) {
     return;
   }
   figure.classList.remove("missing");
-  const picture = row.querySelector("[data-photo-thumb] picture, [data-photo-thumb] img, [data-photo-thumb] .photo-pending");
+  const thumb = row.closest("[data-photo-group]").querySelector("[data-photo-thumb]");
+  const picture = thumb.querySelector("picture, img, .photo-pending");
   if (picture) figure.append(picture.cloneNode(true));
   const caption = document.createElement("figcaption");
   const text = row.querySelector("[data-photo-caption]").value.trim();

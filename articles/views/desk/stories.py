@@ -23,7 +23,7 @@ from accounts.permissions import desk_view
 from accounts.roles import Role, roles_of
 from articles import permissions, selectors, workflow
 from articles.errors import NoteRequired, StaleVersion, StoryRefused
-from articles.forms import StoryForm, initial_from
+from articles.forms import USE_LABELS, StoryForm, initial_from, photo_groups
 from articles.models import Article, AutosaveDraft, CommentMode
 from articles.views.desk import DONE_MESSAGES, story_for
 from articles.views.desk import preview_links as preview_link_views
@@ -395,7 +395,8 @@ def _editor(
         {
             "form": form,
             "article": article,
-            "rows": rows,
+            "photo_groups": photo_groups(rows, lead_key=lead, body=form["body"].value() or ""),
+            "use_labels": USE_LABELS,
             "lead_key": lead,
             "actions": _actions(request.user, article),
             "editable": article is None or permissions.can_edit(request.user, article),
