@@ -14,7 +14,7 @@ from articles import workflow
 from articles.demo import content as demo_content
 from articles.models import Article, Correction, Section, Series
 from media import library
-from media.demo import PALETTES, draw_scene
+from media.demo import scenes
 
 EDITOR = "editor@example.com"
 UPDATE_NOTE = "<p>※ 관계자 설명을 더해 기사를 보강했습니다.</p>"
@@ -114,9 +114,10 @@ def _write(story: dict, sections, series, users, profiles) -> Article:
 
 
 def _photo(data: dict, seed_name: str, uploader: User):
-    scene = data["scene"] if data["scene"] in PALETTES else "city"
+    seed = zlib.crc32(seed_name.encode())
+    picture = scenes.picture_for(data["caption"], data["alt"], seed=seed)
     result = library.upload(
-        ContentFile(draw_scene(scene, zlib.crc32(seed_name.encode())), name=f"{seed_name}.jpg"),
+        ContentFile(picture, name=f"{seed_name}.jpg"),
         actor=uploader,
         caption=data["caption"],
         credit=data["credit"],

@@ -20,8 +20,8 @@ Story fields the loader reads:
 - ``subheading_after``: index of the paragraph after which ``subheading`` (an h3)
   is placed.
 - ``photo``: the lead photo; ``inline_photo``: placed after the second paragraph.
-  ``scene`` tells the loader what kind of picture to draw; captions carry no
-  leading "▲", which the page adds.
+  The picture is drawn from what the caption and alt text say (media/demo/scenes.py);
+  captions carry no leading "▲", which the page adds.
 """
 
 SECTIONS = [
@@ -217,7 +217,6 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "factory",
             "caption": "경기 안산의 한 산업단지 제조 공장에서 작업자가 생산 설비를 가동하고 있다.",
             "credit": "자료사진",
             "alt": (
@@ -225,7 +224,6 @@ STORIES = [
             ),
         },
         "inline_photo": {
-            "scene": "chart",
             "caption": (
                 "매출 상위 500대 기업의 내년 설비투자 계획 조사 결과. 응답 기업 212곳 기준이다."
             ),
@@ -283,7 +281,6 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "fab",
             "caption": (
                 "경기 평택의 한결전자 반도체 사업장에서 작업자들이 HBM 생산 라인을 점검하고 있다."
             ),
@@ -294,7 +291,6 @@ STORIES = [
             ),
         },
         "inline_photo": {
-            "scene": "meeting",
             "caption": (
                 "정우석 한결전자 메모리사업부 대표가 이날 평택 사업장에서 열린 기자간담회에서 증설 "
                 "계획을 설명하고 있다."
@@ -356,13 +352,11 @@ STORIES = [
         "series": "chip-supply-chain",
         "series_ordinal": 1,
         "photo": {
-            "scene": "energy",
             "caption": "경기 남부의 한 반도체 클러스터 공사 현장 옆으로 송전탑이 늘어서 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "공사 중인 대형 공장 건물과 그 옆 들판을 가로지르는 송전탑들",
         },
         "inline_photo": {
-            "scene": "fab",
             "caption": "누리반도체 공장 설비동에서 작업자가 초순수 공급 배관을 점검하고 있다.",
             "credit": "누리반도체 제공",
             "alt": "은색 배관이 천장까지 이어진 설비실에서 작업자가 계기판을 확인하는 모습",
@@ -421,7 +415,6 @@ STORIES = [
         "series": "chip-supply-chain",
         "series_ordinal": 2,
         "photo": {
-            "scene": "factory",
             "caption": "충남 천안의 다온소재 공장에서 연구원이 포토레지스트 시료를 살펴보고 있다.",
             "credit": "다온소재 제공",
             "alt": (
@@ -430,7 +423,6 @@ STORIES = [
             ),
         },
         "inline_photo": {
-            "scene": "chart",
             "caption": "최근 5년간 국내 반도체용 포토레지스트 자급률 추이. 업계 추산치다.",
             "credit": "솔빛경제 그래픽",
             "alt": "왼쪽에서 오른쪽으로 갈수록 높아져 15% 안팎에서 30%대에 이르는 막대그래프",
@@ -484,13 +476,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "night",
             "caption": "서울 시내 미리내텔레콤 데이터센터 건물에 밤늦게까지 불이 밝혀져 있다.",
             "credit": "미리내텔레콤 제공",
             "alt": "어두운 밤 창문마다 불이 켜진 직육면체 모양의 건물",
         },
         "inline_photo": {
-            "scene": "meeting",
             "caption": (
                 "최서윤 미리내텔레콤 대표가 이날 서울 본사에서 열린 사업 설명회에서 AI 데이터센터 "
                 "투자 계획을 발표하고 있다."
@@ -553,13 +543,11 @@ STORIES = [
         "series": "chip-supply-chain",
         "series_ordinal": 3,
         "photo": {
-            "scene": "port",
             "caption": "부산항 컨테이너 부두에 수출용 컨테이너가 층층이 쌓여 있다.",
             "credit": "자료사진",
             "alt": "푸른 하늘 아래 형형색색의 컨테이너가 쌓여 있고 대형 크레인이 서 있는 부두",
         },
         "inline_photo": {
-            "scene": "fab",
             "caption": "누리반도체 공장에 새로 들어온 식각 장비가 설치를 기다리고 있다.",
             "credit": "누리반도체 제공",
             "alt": "비닐로 감싼 대형 장비가 클린룸 입구에 놓여 있는 모습",
@@ -616,7 +604,6 @@ STORIES = [
         "series": "chip-supply-chain",
         "series_ordinal": 4,
         "photo": {
-            "scene": "factory",
             "caption": "경기 화성의 윤슬정밀 공장에서 엔지니어들이 반도체 장비를 조립하고 있다.",
             "credit": "윤슬정밀 제공",
             "alt": (
@@ -625,7 +612,6 @@ STORIES = [
             ),
         },
         "inline_photo": {
-            "scene": "meeting",
             "caption": (
                 "최근 서울의 한 대학에서 열린 반도체 기업 채용 설명회에 학생들이 자리를 가득 "
                 "메우고 있다."
@@ -682,13 +668,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "car",
             "caption": "울산의 대륜자동차 출고센터에 출고를 앞둔 하이브리드 차량들이 늘어서 있다.",
             "credit": "대륜자동차 제공",
             "alt": "넓은 야외 주차장에 흰색과 회색 승용차 수십 대가 줄지어 서 있는 모습",
         },
         "inline_photo": {
-            "scene": "factory",
             "caption": "대륜자동차 울산 공장 생산라인에서 작업자들이 차량을 조립하고 있다.",
             "credit": "자료사진",
             "alt": "컨베이어 위를 지나는 차체 옆에서 작업자들이 부품을 조립하는 모습",
@@ -740,7 +724,6 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "ship",
             "caption": (
                 "경남 거제의 해솔중공업 조선소 안벽에 건조를 마무리 중인 LNG 운반선이 정박해 있다."
             ),
@@ -748,7 +731,6 @@ STORIES = [
             "alt": "선체가 높고 갑판이 평평한 대형 선박이 크레인이 늘어선 부두 옆에 떠 있는 모습",
         },
         "inline_photo": {
-            "scene": "port",
             "caption": (
                 "경남 거제 앞바다에서 시운전을 마친 선박이 예인선의 안내를 받으며 조선소로 "
                 "돌아오고 있다."
@@ -803,13 +785,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "car",
             "caption": "대륜자동차의 소형 전기차 누리온이 서울의 한 전시장에 놓여 있다.",
             "credit": "대륜자동차 제공",
             "alt": "밝은 전시장 바닥 위에 놓인 하늘색 소형 해치백 차량의 옆모습",
         },
         "inline_photo": {
-            "scene": "energy",
             "caption": "서울의 한 공영주차장 충전소에서 전기차들이 충전을 하고 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "주차장 벽면을 따라 늘어선 충전기에 승용차 세 대가 케이블로 연결된 모습",
@@ -866,7 +846,6 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "factory",
             "caption": (
                 "전남 여수 국가산업단지의 청람케미칼 나프타분해설비에서 수증기가 피어오르고 있다."
             ),
@@ -877,7 +856,6 @@ STORIES = [
             ),
         },
         "inline_photo": {
-            "scene": "chart",
             "caption": (
                 "최근 2년간 에틸렌 마진 추이. 업계는 톤당 300달러 안팎을 손익분기점으로 본다."
             ),
@@ -934,7 +912,6 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "energy",
             "caption": (
                 "충북 오창의 라온에너지솔루션 공장 시험장에 에너지저장장치 컨테이너가 줄지어 "
                 "설치돼 있다."
@@ -945,7 +922,6 @@ STORIES = [
             ),
         },
         "inline_photo": {
-            "scene": "factory",
             "caption": "라온에너지솔루션 오창 공장에서 직원이 배터리 셀의 외관을 검사하고 있다.",
             "credit": "라온에너지솔루션 제공",
             "alt": "작업대 위에 놓인 사각형 배터리 셀을 장갑 낀 손으로 들어 살펴보는 모습",
@@ -998,13 +974,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "energy",
             "caption": "충남 당진의 한 산업단지 인근 변전소에 고압 설비가 늘어서 있다.",
             "credit": "자료사진",
             "alt": "철탑과 애자, 변압기가 격자처럼 배치된 야외 변전소 전경",
         },
         "inline_photo": {
-            "scene": "factory",
             "caption": "경북 포항의 한 전기로 제철소에서 쇳물이 쏟아지고 있다.",
             "credit": "자료사진",
             "alt": "어두운 공장 안에서 주황빛 쇳물이 불꽃을 튀기며 용기로 흘러내리는 모습",
@@ -1058,13 +1032,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "market",
             "caption": "서울의 한 다솜마트 매장에서 소비자들이 장을 보고 있다.",
             "credit": "다솜마트 제공",
             "alt": "과일과 채소가 진열된 넓은 매장 통로를 카트를 밀며 걷는 사람들",
         },
         "inline_photo": {
-            "scene": "night",
             "caption": (
                 "경기 용인의 다솜마트 물류센터 앞에서 새벽배송 차량들이 출발을 준비하고 있다."
             ),
@@ -1117,13 +1089,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "city",
             "caption": "서울 중구 명동 거리가 외국인 관광객들로 붐비고 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "간판이 빼곡한 상점가 골목을 여행 가방을 든 관광객들이 가득 메운 모습",
         },
         "inline_photo": {
-            "scene": "market",
             "caption": "서울 시내의 한 면세점 매장이 평일 오후 한산한 모습을 보이고 있다.",
             "credit": "자료사진",
             "alt": "조명이 밝은 화장품 매장에 직원만 서 있고 손님은 거의 없는 모습",
@@ -1184,7 +1154,6 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "bank",
             "caption": "서울 중구 가람금융지주 본사 1층 영업점에서 고객들이 창구 업무를 보고 있다.",
             "credit": "솔빛경제 사진부",
             "alt": (
@@ -1193,7 +1162,6 @@ STORIES = [
             ),
         },
         "inline_photo": {
-            "scene": "chart",
             "caption": "주요 금융지주 5곳의 3분기 순이익. 각 사 발표 자료를 바탕으로 정리했다.",
             "credit": "솔빛경제 그래픽",
             "alt": "가람 1조6200억원부터 한들 4400억원까지 길이 순으로 늘어선 가로 막대그래프",
@@ -1250,13 +1218,11 @@ STORIES = [
         "series": "household-debt",
         "series_ordinal": 1,
         "photo": {
-            "scene": "bank",
             "caption": "서울의 한 시중은행 영업점 대출 창구에서 고객이 상담을 받고 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "칸막이가 있는 상담 창구에서 직원과 고객이 서류를 사이에 두고 마주 앉은 모습",
         },
         "inline_photo": {
-            "scene": "city",
             "caption": "서울 노원구 일대 아파트 단지에 저녁 불빛이 켜져 있다.",
             "credit": "자료사진",
             "alt": "해 질 녘 고층 아파트 여러 동의 창문에 하나둘 불이 켜진 주거 단지",
@@ -1307,13 +1273,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "bank",
             "caption": "서울 중구 가람은행 본점 영업부 창구 옆에 예금 금리 안내판이 세워져 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "은행 창구 옆 입간판에 상품별 금리가 적힌 표가 붙어 있는 모습",
         },
         "inline_photo": {
-            "scene": "chart",
             "caption": "최근 1년간 가람은행 1년 만기 정기예금 최고 금리 추이.",
             "credit": "솔빛경제 그래픽",
             "alt": "3%대 중반에서 출발해 계단식으로 내려와 2.85%에 이르는 꺾은선그래프",
@@ -1368,7 +1332,6 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "bank",
             "caption": (
                 "경북의 한 소도시에 있는 미르은행 영업점 출입문에 점포 통합 안내문이 붙어 있다."
             ),
@@ -1376,7 +1339,6 @@ STORIES = [
             "alt": "유리 출입문에 인쇄된 안내문이 붙어 있는 소규모 은행 점포 입구",
         },
         "inline_photo": {
-            "scene": "city",
             "caption": "전북의 한 읍내 거리를 주민들이 지나고 있다.",
             "credit": "자료사진",
             "alt": "낮은 상가 건물이 이어진 한적한 거리를 노인 두 명이 천천히 걸어가는 모습",
@@ -1430,7 +1392,6 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "office",
             "caption": (
                 "서울 여의도 새솔증권 본사 트레이딩룸에서 직원들이 시세 화면을 살펴보고 있다."
             ),
@@ -1438,7 +1399,6 @@ STORIES = [
             "alt": "여러 대의 모니터가 놓인 책상 앞에서 직원들이 그래프를 보며 일하는 사무실",
         },
         "inline_photo": {
-            "scene": "chart",
             "caption": "주요 배터리 업체의 분기별 재고자산 회전일수 추이. 새솔증권 분석 자료다.",
             "credit": "새솔증권 제공",
             "alt": "112일에서 94일로 낮아지는 모습을 보여 주는 분기별 막대그래프",
@@ -1496,13 +1456,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "city",
             "caption": "서울 영등포구 여의도 증권가 빌딩 사이로 직장인들이 오가고 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "유리 외벽의 고층 빌딩 사이 횡단보도를 정장 차림의 사람들이 건너는 모습",
         },
         "inline_photo": {
-            "scene": "chart",
             "caption": "최근 6주간 외국인의 유가증권시장 주간 순매도 규모.",
             "credit": "솔빛경제 그래픽",
             "alt": "2조3000억원에서 5000억원까지 점점 짧아지는 막대 6개로 된 그래프",
@@ -1560,13 +1518,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "factory",
             "caption": "경기 시흥의 온새미로보틱스 공장에서 자율이동로봇이 시험 주행을 하고 있다.",
             "credit": "온새미로보틱스 제공",
             "alt": "넓은 창고 바닥에서 납작한 사각형 로봇이 선반을 들어 올린 채 움직이는 모습",
         },
         "inline_photo": {
-            "scene": "meeting",
             "caption": (
                 "류현석 온새미로보틱스 대표가 서울 여의도에서 열린 기업공개 설명회에서 사업 계획을 "
                 "발표하고 있다."
@@ -1625,13 +1581,11 @@ STORIES = [
         "series": "household-debt",
         "series_ordinal": 3,
         "photo": {
-            "scene": "bank",
             "caption": "서울 시내의 한 현금자동입출금기 코너에서 시민이 기기를 이용하고 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "밝은 조명의 무인 코너에서 한 사람이 현금자동입출금기 화면을 누르는 뒷모습",
         },
         "inline_photo": {
-            "scene": "night",
             "caption": "서울 관악구의 원룸 밀집 지역 골목에 밤늦게 불이 켜져 있다.",
             "credit": "자료사진",
             "alt": "좁은 골목 양옆으로 다세대 주택이 늘어서 있고 창문 몇 곳에만 불이 켜진 밤 풍경",
@@ -1684,13 +1638,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "office",
             "caption": "서울 강남구 든솔생명 고객센터에서 상담원이 고객과 보험 상담을 하고 있다.",
             "credit": "든솔생명 제공",
             "alt": "밝은 상담실 책상을 사이에 두고 상담원이 태블릿 화면을 고객에게 보여 주는 모습",
         },
         "inline_photo": {
-            "scene": "chart",
             "caption": "든솔생명의 새 암보험과 기존 암보험의 보장 구조 비교.",
             "credit": "솔빛경제 그래픽",
             "alt": "일시금 막대 하나와 5년에 걸쳐 나란히 이어지는 작은 막대들을 대비한 도표",
@@ -1744,7 +1696,6 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "market",
             "caption": "서울 마포구의 한 전통시장에서 시민들이 장을 보고 있다.",
             "credit": "솔빛경제 사진부",
             "alt": (
@@ -1753,7 +1704,6 @@ STORIES = [
             ),
         },
         "inline_photo": {
-            "scene": "meeting",
             "caption": (
                 "경제 관계 장관들이 이날 정부서울청사에서 열린 회의에서 내수 대책을 논의하고 있다."
             ),
@@ -1811,13 +1761,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "bank",
             "caption": "서울 중구 한국은행 본부 건물 앞을 시민들이 지나가고 있다.",
             "credit": "자료사진",
             "alt": "석조 외벽의 큰 건물 앞 인도를 코트 차림의 행인들이 걸어가는 모습",
         },
         "inline_photo": {
-            "scene": "meeting",
             "caption": (
                 "금융통화위원회 위원들이 이날 서울 중구 한국은행 본부에서 열린 통화정책방향 회의에 "
                 "참석해 있다."
@@ -1871,13 +1819,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "market",
             "caption": "서울의 한 대형마트 채소 코너에서 소비자가 배추를 고르고 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "초록색 배추가 쌓인 진열대 앞에서 한 여성이 배추 한 포기를 들어 살펴보는 모습",
         },
         "inline_photo": {
-            "scene": "farm",
             "caption": "강원 평창의 고랭지 배추밭에서 농민들이 배추를 수확하고 있다.",
             "credit": "자료사진",
             "alt": "산비탈에 펼쳐진 배추밭에서 농민들이 허리를 숙여 배추를 거두는 모습",
@@ -1939,13 +1885,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "city",
             "caption": "세종시 정부세종청사의 경제부처 건물 주변을 공무원들이 오가고 있다.",
             "credit": "자료사진",
             "alt": "옥상 정원이 이어진 낮고 긴 청사 건물과 그 앞 보행로를 걷는 사람들",
         },
         "inline_photo": {
-            "scene": "chart",
             "caption": "최근 3년간 국세 수입 예산과 실제 수입 비교. 올해는 재추계 전망치다.",
             "credit": "솔빛경제 그래픽",
             "alt": (
@@ -2000,7 +1944,6 @@ STORIES = [
         "series": "household-debt",
         "series_ordinal": 4,
         "photo": {
-            "scene": "meeting",
             "caption": (
                 "서울 여의도에서 열린 가계부채 대책 토론회에서 참석자들이 의견을 나누고 있다."
             ),
@@ -2010,7 +1953,6 @@ STORIES = [
             ),
         },
         "inline_photo": {
-            "scene": "chart",
             "caption": "가계부채 해법으로 거론되는 정책들의 기대 효과와 부작용 비교.",
             "credit": "솔빛경제 그래픽",
             "alt": "세제 지원, 대출 규제, 채무조정 세 칸으로 나뉜 표에 장점과 단점이 적힌 도표",
@@ -2065,7 +2007,6 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "meeting",
             "caption": (
                 "해솔중공업 노조원들이 이날 경남 거제 조선소 안 광장에서 파업 출정식을 열고 있다."
             ),
@@ -2073,7 +2014,6 @@ STORIES = [
             "alt": "작업복을 입은 노동자 수백 명이 광장에 줄지어 앉아 무대를 바라보는 모습",
         },
         "inline_photo": {
-            "scene": "ship",
             "caption": (
                 "경남 거제 해솔중공업 조선소 도크에서 건조 중인 선박 블록 옆 작업 구역이 비어 있다."
             ),
@@ -2130,13 +2070,11 @@ STORIES = [
         "series": "household-debt",
         "series_ordinal": 2,
         "photo": {
-            "scene": "city",
             "caption": "서울 마포구의 다세대주택 밀집 지역에 빌라들이 빼곡히 들어서 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "언덕을 따라 4~5층짜리 빌라 건물들이 촘촘히 붙어 있는 주택가 전경",
         },
         "inline_photo": {
-            "scene": "bank",
             "caption": "서울의 한 은행 영업점 창구에 청년 전세자금대출 안내문이 놓여 있다.",
             "credit": "자료사진",
             "alt": "은행 창구 위 아크릴 거치대에 대출 상품 안내 전단이 꽂혀 있는 모습",
@@ -2188,13 +2126,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "city",
             "caption": "서울 송파구 일대에 아파트 단지가 빼곡히 들어서 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "높은 곳에서 내려다본 고층 아파트 단지들과 그 사이를 지나는 도로",
         },
         "inline_photo": {
-            "scene": "office",
             "caption": "서울 노원구의 한 공인중개사무소 유리창에 아파트 매물 시세표가 붙어 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "가게 유리창에 단지 이름과 가격이 적힌 종이 수십 장이 빼곡히 붙어 있는 모습",
@@ -2246,13 +2182,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "city",
             "caption": "경기 과천의 한 아파트 건설 현장에서 타워크레인이 자재를 옮기고 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "골조가 올라가는 아파트 동 사이로 노란 타워크레인 여러 대가 서 있는 공사 현장",
         },
         "inline_photo": {
-            "scene": "office",
             "caption": (
                 "경기 과천의 '과천 늘품오름' 견본주택을 찾은 방문객들이 단지 모형을 살펴보고 있다."
             ),
@@ -2309,7 +2243,6 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "city",
             "caption": "대구의 한 아파트 건설 현장이 공사가 멈춘 채 가림막에 둘러싸여 있다.",
             "credit": "솔빛경제 사진부",
             "alt": (
@@ -2318,7 +2251,6 @@ STORIES = [
             ),
         },
         "inline_photo": {
-            "scene": "chart",
             "caption": (
                 "늘품건설의 PF 우발채무 감축 계획. 현재 3조2000억원에서 내년 상반기 "
                 "1조6000억원으로 줄이는 것이 목표다."
@@ -2377,7 +2309,6 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "city",
             "caption": "서울 동작구의 한 재건축 공사 현장에 타워크레인이 멈춰 서 있다.",
             "credit": "솔빛경제 사진부",
             "alt": (
@@ -2385,7 +2316,6 @@ STORIES = [
             ),
         },
         "inline_photo": {
-            "scene": "meeting",
             "caption": "재건축 조합원들이 조합 사무실에서 열린 공사비 설명회에 참석해 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "좁은 회의실에 접이식 의자를 놓고 앉은 주민들이 앞쪽 발표자를 바라보는 모습",
@@ -2437,13 +2367,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "city",
             "caption": "미국 뉴욕 맨해튼 금융가의 거리를 직장인들이 지나고 있다.",
             "credit": "자료사진",
             "alt": "좁은 거리 양옆으로 오래된 석조 고층 건물이 솟아 있고 성조기가 걸린 풍경",
         },
         "inline_photo": {
-            "scene": "chart",
             "caption": "최근 1년간 미국의 월별 비농업 일자리 증가 폭 추이.",
             "credit": "솔빛경제 그래픽",
             "alt": "들쭉날쭉하던 막대가 마지막 달에 크게 낮아지는 월별 막대그래프",
@@ -2495,13 +2423,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "port",
             "caption": "인천항 컨테이너 터미널에서 중국행 화물선에 컨테이너가 실리고 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "부두에 댄 화물선 위로 대형 크레인이 컨테이너를 들어 올리는 모습",
         },
         "inline_photo": {
-            "scene": "city",
             "caption": "중국 상하이의 한 상점가가 평일 오후 한산한 모습을 보이고 있다.",
             "credit": "자료사진",
             "alt": "네온 간판이 걸린 넓은 보행자 거리에 행인이 드문드문 보이는 모습",
@@ -2551,13 +2477,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "port",
             "caption": "부산항 신항에서 수출 화물을 실은 컨테이너선이 출항을 준비하고 있다.",
             "credit": "자료사진",
             "alt": "컨테이너를 가득 실은 대형 선박이 크레인이 늘어선 부두에 정박해 있는 모습",
         },
         "inline_photo": {
-            "scene": "chart",
             "caption": "최근 1년간 월별 수출액과 증가율 추이. 산업통상자원부 발표 자료를 정리했다.",
             "credit": "솔빛경제 그래픽",
             "alt": (
@@ -2613,13 +2537,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "bank",
             "caption": "서울 시내의 한 은행 영업점에 대출 상담을 기다리는 고객들이 앉아 있다.",
             "credit": "자료사진",
             "alt": "은행 대기석에 앉은 고객 몇 명과 그 뒤로 보이는 창구의 뒷모습",
         },
         "inline_photo": {
-            "scene": "city",
             "caption": "서울 도심의 아파트 단지 사이로 해가 지고 있다.",
             "credit": "자료사진",
             "alt": "노을빛을 받은 고층 아파트 단지의 실루엣",
@@ -2671,13 +2593,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "energy",
             "caption": "경기 남부의 한 들판을 가로질러 송전탑이 줄지어 서 있다.",
             "credit": "자료사진",
             "alt": "흐린 하늘 아래 논밭을 가로지르는 고압 송전탑 행렬",
         },
         "inline_photo": {
-            "scene": "fab",
             "caption": "반도체 공장 클린룸에서 작업자들이 설비를 점검하고 있다.",
             "credit": "자료사진",
             "alt": "노란 조명 아래 흰 방진복을 입은 작업자들이 장비 사이를 오가는 모습",
@@ -2730,13 +2650,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "market",
             "caption": "서울의 한 전통시장 골목이 오후 시간 한산한 모습을 보이고 있다.",
             "credit": "자료사진",
             "alt": "셔터를 내린 가게 몇 곳이 보이는 조용한 시장 골목",
         },
         "inline_photo": {
-            "scene": "meeting",
             "caption": "정부서울청사에서 경제 관계 장관 회의가 열리고 있다.",
             "credit": "자료사진",
             "alt": "회의실 긴 탁자에 참석자들이 앉아 있고 앞쪽 화면에 안건이 띄워진 모습",
@@ -2791,13 +2709,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "chart",
             "caption": "과거 메모리 반도체 가격의 호황과 불황 주기를 보여 주는 그래프.",
             "credit": "솔빛경제 그래픽",
             "alt": "오르내림을 여러 번 반복하는 물결 모양의 가격 꺾은선그래프",
         },
         "inline_photo": {
-            "scene": "fab",
             "caption": (
                 "한 반도체 공장에서 웨이퍼를 담은 운반 용기가 천장 레일을 따라 이동하고 있다."
             ),
@@ -2851,13 +2767,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "factory",
             "caption": "전남 여수 국가산업단지의 석유화학 공장들이 밤에 불을 밝히고 있다.",
             "credit": "자료사진",
             "alt": "어둠 속에서 수많은 조명이 켜진 배관과 탑 구조물이 펼쳐진 공장 지대",
         },
         "inline_photo": {
-            "scene": "port",
             "caption": "전남 여수항의 화학제품 전용 부두에 탱커선이 정박해 있다.",
             "credit": "자료사진",
             "alt": "원통형 저장 탱크들이 늘어선 부두 옆에 중형 탱커선이 대어 있는 모습",
@@ -2907,13 +2821,11 @@ STORIES = [
         "series": None,
         "series_ordinal": None,
         "photo": {
-            "scene": "office",
             "caption": "서울 여의도의 한 증권사 영업점에서 투자자가 공모주 청약 상담을 받고 있다.",
             "credit": "솔빛경제 사진부",
             "alt": "증권사 상담 창구에서 직원이 모니터를 돌려 고객에게 청약 화면을 보여 주는 모습",
         },
         "inline_photo": {
-            "scene": "chart",
             "caption": "최근 상장한 공모주들의 상장 첫날 대비 한 달 뒤 주가 흐름.",
             "credit": "솔빛경제 그래픽",
             "alt": "첫날 높이 솟았다가 시간이 지나며 아래로 내려오는 여러 개의 꺾은선",

@@ -1,4 +1,5 @@
 from datetime import timedelta
+from itertools import combinations
 
 import pytest
 import time_machine
@@ -22,6 +23,8 @@ from comments.models import (
 from media import library
 from media.models import Photo, PhotoEvent, Rendition, StaffPortrait
 from newsroom.models import OutboxMessage
+from tests.pages import parse
+from tests.pictures import difference
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +121,25 @@ def test_demo_photos_have_korean_captions_renditions_and_staff_portraits(
     assert {r.spec for r in photo.renditions.all()} >= {"w320", "w640", "w960", "share"}
     assert Rendition.objects.count() == 9
     assert StaffPortrait.objects.count() == 3
+
+
+def test_no_two_stories_on_the_home_page_show_the_same_picture(client, capsys):
+    call_command("load_demo")
+    shown = set(parse(client.get("/")).one("div", cls="front-main").links())
+    stories = [
+        s for s in Article.objects.filter(status="published") if s.get_absolute_url() in shown
+    ]
+    leads = [story.photo_uses.get(is_lead=True).photo for story in stories]
+    for photo in leads:
+        library.make_renditions(photo.pk)
+    front = parse(client.get("/")).one("div", cls="front-main")
+    pictures = [image.attrs["src"] for image in front.select("img")]
+    assert len(pictures) == len(stories) >= 5
+    assert len(set(pictures)) == len(pictures)
+    # Not only other files: other pictures, as a reader glancing at the page sees them.
+    originals = {photo.caption: photo.original.open("rb").read() for photo in leads}
+    for (one, first), (other, second) in combinations(originals.items(), 2):
+        assert difference(first, second) > 20, f"{one} / {other}"
 
 
 def test_demo_stories_cover_every_state_with_photos_and_a_placeholder(capsys):
