@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import pagination, popularity, workflow
+from articles import pagination, popularity, selectors, workflow
 from articles.models import Article, ViewCount
 from media import library
 from tests.factories import SectionFactory
@@ -462,6 +462,22 @@ def test_the_read_beacon_counts_nothing_for_a_story_readers_cannot_see(desk, sta
 
     assert response.status_code == 204
     assert reads_of(story) == 0
+
+
+def test_replaced_reads_are_exactly_the_numbers_given_however_often_written(desk):
+    story, other = desk.story(), desk.story()
+    hour = popularity.hour_of(timezone.now() - timedelta(hours=3))
+    popularity.record_view(story.pk)
+    popularity.flush()  # a real read, this hour: replaced with the rest
+
+    for _ in range(2):
+        popularity.replace_reads({story.pk: {hour: 40, hour - timedelta(hours=1): 2}, other.pk: {}})
+
+    assert sorted(ViewCount.objects.values_list("hour", "count")) == [
+        (hour - timedelta(hours=1), 2),
+        (hour, 40),
+    ]
+    assert [s.pk for s in selectors.most_read()] == [story.pk]
 
 
 def test_the_read_beacon_takes_only_posts(client, desk):

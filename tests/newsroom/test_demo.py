@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import RoleChange, StaffProfile, User
-from articles.models import Article, ArticleEvent, Revision, Section
+from articles.models import Article, ArticleEvent, Revision, Section, ViewCount
 from comments.demo import content as comments_demo
 from comments.models import (
     Blind,
@@ -56,6 +56,7 @@ def counts() -> dict[str, int]:
             Article,
             ArticleEvent,
             Revision,
+            ViewCount,
             Comment,
             CommentVote,
             CommentReport,
@@ -140,6 +141,20 @@ def test_no_two_stories_on_the_home_page_show_the_same_picture(client, capsys):
     originals = {photo.caption: photo.original.open("rb").read() for photo in leads}
     for (one, first), (other, second) in combinations(originals.items(), 2):
         assert difference(first, second) > 20, f"{one} / {other}"
+
+
+def most_read(client) -> list[str]:
+    box = parse(client.get("/")).one("section", aria_labelledby="most-read-heading")
+    return [item.text for item in box.select("li")]
+
+
+def test_the_most_read_box_lists_ten_stories_as_soon_as_the_demo_is_loaded(client, capsys):
+    call_command("load_demo")
+    assert len(set(most_read(client))) == 10
+    # Loaded again days later, the stories move to the new time and their reads with them.
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        call_command("load_demo")
+        assert len(set(most_read(client))) == 10
 
 
 def test_demo_stories_cover_every_state_with_photos_and_a_placeholder(capsys):
