@@ -6,7 +6,9 @@ metadata. Originals are only ever checked, never served to readers.
 
 import hashlib
 import math
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from dataclasses import dataclass
 from io import BytesIO
@@ -175,12 +177,26 @@ def render(
         if source.format in ("JPEG", "MPO"):
             _draft_for(source, specs, focal)
         upright = _normalise(ImageOps.exif_transpose(source))
-    files = []
-    for spec in specs:
-        picture = _fit(upright, spec, focal)
-        for image_format in spec.formats:
-            files.append(_encode(picture, spec.name, image_format))
-    return files
+    # Encoding is most of the work, and Pillow's encoders and resizes let go of the GIL:
+    # each size is encoded in its own thread while the next one is resized. One thread per
+    # picture (its formats one after the other): Image.save keeps its options on the image.
+    with ThreadPoolExecutor(max_workers=min(len(specs), os.cpu_count() or 1)) as encoders:
+        encoded = {}
+        # Each width is resized from the next larger one, not from the original: a resize
+        # costs in proportion to the pixels it reads, and the steps between widths (2x at
+        # most) give the same picture as one step from the original.
+        larger = upright
+        for spec in sorted(specs, key=lambda spec: -spec.width):
+            if spec.height is None:
+                picture = larger = _fit(larger, spec, focal)
+            else:
+                picture = _fit(upright, spec, focal)  # a crop: from the original
+            encoded[spec.name] = encoders.submit(_encode_formats, picture, spec)
+        return [file for spec in specs for file in encoded[spec.name].result()]
+
+
+def _encode_formats(picture: Image.Image, spec: RenditionSpec) -> list[RenderedFile]:
+    return [_encode(picture, spec.name, image_format) for image_format in spec.formats]
 
 
 def _too_many_pixels(max_pixels: int) -> ImageRejected:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import StaffProfile, User
 from articles import popularity, workflow
 from articles.demo import content as demo_content
-from articles.models import Article, Correction, Section, Series
+from articles.models import Article, Correction, SearchEntry, Section, Series
 from media import library
 from media.demo import scenes
 
@@ -40,9 +40,10 @@ def load(stdout) -> None:
         if story["state"] == "published":
             reads[article.pk] = _reads(story, now)
     stdout.write(
-        f"Stories: {created} new, {len(demo_content.STORIES)} in all, dated from the time of "
-        f"loading; {len(sections)} sections, {len(series)} series."
+        f"Stories: {created} new, {len(demo_content.STORIES)} in all, each with two photos, "
+        f"dated from the time of loading; {len(sections)} sections, {len(series)} series."
     )
+    stdout.write(f"Search index: {SearchEntry.objects.count()} published stories.")
     popularity.replace_reads(reads)
     totals = [sum(by_hour.values()) for by_hour in reads.values()]
     stdout.write(

@@ -54,19 +54,17 @@ def _load(stdout) -> None:
         ).select_related("section")
     }
     now = timezone.now()
-    created = 0
+    before = Comment.objects.count()
     to_delete = []
     for headline, threads in demo_content.THREADS.items():
         story = stories.get(headline)
         if story is None:
             continue
         for spec in threads:
-            parent, new = _post(story, spec, readers, moderator=moderator)
-            created += new
+            parent = _post(story, spec, readers, moderator=moderator)
             _place(parent, story.published_at + timedelta(minutes=spec["minutes"]), now)
             for reply_spec in spec["replies"]:
-                reply, new = _post(story, reply_spec, readers, parent=parent, moderator=moderator)
-                created += new
+                reply = _post(story, reply_spec, readers, parent=parent, moderator=moderator)
                 _place(reply, parent.created_at + timedelta(minutes=reply_spec["minutes"]), now)
                 to_delete += [reply] if reply_spec["delete"] else []
             to_delete += [parent] if spec["delete"] else []
@@ -79,7 +77,10 @@ def _load(stdout) -> None:
     # After posting: some demo stories are already past their section's closing time.
     for slug, days in demo_content.CLOSING_DAYS.items():
         Section.objects.filter(slug=slug).update(comments_close_after_days=days)
-    stdout.write(f"Comments: {created} new, {Comment.objects.count()} in all.")
+    total = Comment.objects.count()
+    stdout.write(
+        f"Comments: {total - before} new, {total} in all; {CommentVote.objects.count()} votes."
+    )
 
 
 def summary(stdout) -> None:
@@ -102,7 +103,7 @@ def _readers() -> dict[str, User]:
     for email, nickname in demo_content.READERS:
         user = User.objects.filter(email=email).first()
         if user is None:
-            user = User.objects.create_user(email, accounts_demo.DEMO_PASSWORD)
+            user = accounts_demo.new_user(email)
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             membership.sign_up(user, nickname=nickname, agreed=legal.REQUIRED_AT_SIGNUP)
         found[nickname] = user
@@ -114,7 +115,7 @@ def _post(story: Article, spec: dict, readers, parent: Comment | None = None, mo
     reader's comment, held until the moderator has approved their first ones, is approved."""
     existing = Comment.objects.filter(story=story, body=spec["text"]).first()
     if existing is not None:
-        return existing, False
+        return existing
     author = readers[spec["author"]]
     comment = moderation.post_comment(story, author=author, body=spec["text"], parent=parent)
     if comment.hold_reason == Comment.Hold.NEW_READER and moderator is not None:
@@ -130,7 +131,7 @@ def _post(story: Article, spec: dict, readers, parent: Comment | None = None, mo
             moderation.vote(comment, voter=voter, value="like")
         for voter in voters[likes : likes + spec["dislikes"]]:
             moderation.vote(comment, voter=voter, value="dislike")
-    return comment, True
+    return comment
 
 
 def _place(comment: Comment, at, now) -> None:
@@ -167,7 +168,7 @@ def _moderate(stories: dict, readers: dict, moderator: User) -> None:
     email, nickname = demo_content.TROLL
     if User.objects.filter(email=email).exists():
         return
-    troll = User.objects.create_user(email, accounts_demo.DEMO_PASSWORD)
+    troll = accounts_demo.new_user(email)
     EmailAddress.objects.create(user=troll, email=email, verified=True, primary=True)
     membership.sign_up(troll, nickname=nickname, agreed=legal.REQUIRED_AT_SIGNUP)
     readers = {**readers, nickname: troll}

@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from accounts.models import StaffProfile, User
 from media import library
 from media.demo import scenes
+from media.models import Photo, Rendition
 
 # caption, credit, alt text, tags; the picture is drawn from what they say (scenes.py).
 LIBRARY = [
@@ -67,4 +68,13 @@ def load(stdout) -> None:
         created += result.created
         if not hasattr(profile, "portrait"):
             library.set_portrait(profile, result.photo, actor=editor)
-    stdout.write(f"Photo library: {created} new photos (renditions are made in the background).")
+    stdout.write(f"Photo library: {created} new photos, {len(LIBRARY)} pictures and the portraits.")
+
+
+def committed(stdout) -> None:
+    """After the commit, which made the renditions (unless a worker makes them)."""
+    photos = Photo.objects.count()
+    ready = Photo.objects.filter(renditions__isnull=False).distinct().count()
+    stdout.write(
+        f"Renditions: {Rendition.objects.count()} files, {ready} of {photos} photos ready."
+    )

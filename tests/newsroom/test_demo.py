@@ -1,14 +1,17 @@
+import re
 from datetime import timedelta
 from itertools import combinations
 
 import pytest
 import time_machine
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import get_hasher, identify_hasher
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts import roles
 from accounts.models import RoleChange, StaffProfile, User
+from articles.demo import content as articles_demo
 from articles.models import Article, ArticleEvent, Revision, Section, ViewCount
 from comments.demo import content as comments_demo
 from comments.models import (
@@ -80,6 +83,8 @@ def test_demo_people_have_exactly_their_one_role_and_can_log_in(capsys):
         assert user is not None, f"{email} cannot log in"
         assert set(roles.roles_of(user)) == expected
         assert user.emailaddress_set.get().verified
+        # Hashed by the site's own hasher, at its full strength, like any account.
+        assert identify_hasher(user.password).algorithm == get_hasher().algorithm
     admin = User.objects.get(email="admin@example.com")
     assert admin.is_superuser
     assert not User.objects.filter(is_superuser=True).exclude(pk=admin.pk).exists()
@@ -98,6 +103,31 @@ def test_the_loader_prints_the_log_ins_and_the_background_mode(capsys):
     assert "editor@example.com" in output
     assert "newsroom-demo" in output
     assert "in-process" in output
+
+
+def test_the_loader_prints_each_step_with_its_counts_and_seconds_then_the_total(capsys):
+    call_command("load_demo")
+    lines = capsys.readouterr().out.splitlines()
+    steps = {
+        line.split(":")[0]: line
+        for line in lines
+        if re.fullmatch(r"[^:]+: .*\d.* \(\d+\.\d s\)", line)
+    }
+    assert list(steps) == [
+        "Log-ins",
+        "Photo library",
+        "Stories",
+        "Search index",
+        "Reads",
+        "Comments",
+        "Renditions",
+    ]
+    assert f"{len(articles_demo.STORIES)} in all" in steps["Stories"]
+    published = Article.objects.filter(status="published").count()
+    assert f"Search index: {published} published stories" in steps["Search index"]
+    assert f"Comments: {Comment.objects.count()} new" in steps["Comments"]
+    assert f"of {Photo.objects.count()} photos ready" in steps["Renditions"]
+    assert re.fullmatch(r"Demo loaded in \d+\.\d s\.", lines[-1])
 
 
 def test_demo_data_is_never_loaded_in_production(settings):

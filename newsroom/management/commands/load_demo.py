@@ -1,3 +1,4 @@
+import time
 from importlib import import_module, util
 
 from django.apps import apps
@@ -7,6 +8,24 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from newsroom import outbox
+
+
+class Progress:
+    """The command's output while it loads: each line as soon as its step is done, with
+    the seconds the step took."""
+
+    def __init__(self, stdout):
+        self.stdout = stdout
+        self.started = self.last = time.monotonic()
+
+    def write(self, line: str) -> None:
+        now = time.monotonic()
+        self.stdout.write(f"{line} ({now - self.last:.1f} s)")
+        self.stdout.flush()
+        self.last = now
+
+    def total(self) -> float:
+        return time.monotonic() - self.started
 
 
 class Command(BaseCommand):
@@ -23,13 +42,20 @@ class Command(BaseCommand):
             for config in apps.get_app_configs()
             if util.find_spec(f"{config.name}.demo") is not None
         ]
+        progress = Progress(self.stdout)
         # The demo walks stories through the workflow, which e-mails reporters: those
         # messages go nowhere instead of flooding the console.
         quiet_mail = "django.core.mail.backends.locmem.EmailBackend"
-        with override_settings(EMAIL_BACKEND=quiet_mail), transaction.atomic():
+        with override_settings(EMAIL_BACKEND=quiet_mail):
+            with transaction.atomic():
+                for module in modules:
+                    module.load(progress)
+            # The commit ran the background work, unless a worker takes it.
             for module in modules:
-                module.load(self.stdout)
+                if hasattr(module, "committed"):
+                    module.committed(progress)
         for module in modules:
             if hasattr(module, "summary"):
                 module.summary(self.stdout)
         self.stdout.write(f"Background work runs {outbox.describe_mode()}.")
+        self.stdout.write(f"Demo loaded in {progress.total():.1f} s.")
