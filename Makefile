@@ -4,15 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 INSTALLED := $(VENV)/.installed
+# Whether make run was told where to serve (before the defaults below are set).
+SERVED_ON_GIVEN := $(findstring command line,$(origin HOST)$(origin PORT)$(origin SITE_URL))$(findstring environment,$(origin HOST)$(origin PORT)$(origin SITE_URL))
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # The address the demo gives out in every link (share links, feeds, e-mails): the one it is
-# served on, or 127.0.0.1 when it listens on every interface (give SITE_URL= then).
+# served on, or 127.0.0.1 when it listens on every interface (give SITE_URL= then). Passed
+# only when HOST, PORT or SITE_URL is given, so a SITE_URL in .env holds otherwise.
 SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 # The demo shows the site as readers see it (its own 404 and 500 pages); DEBUG=true make run
 # keeps Django's debug pages.
 DEBUG ?= false
-RUN_ENV := SITE_URL=$(SITE_URL) DEBUG=$(DEBUG)
+RUN_ENV := $(if $(SERVED_ON_GIVEN),SITE_URL=$(SITE_URL) )DEBUG=$(DEBUG)
 
 .PHONY: run test test-services bench install install-runtime lint format lock messages
 

@@ -44,11 +44,15 @@ if PRODUCTION:
 else:
     # Only ever used on a developer's machine: production refuses to start without its own.
     SECRET_KEY = env.string("SECRET_KEY", "local-only-key-never-used-in-production-0123456789abc")
-    # The host SITE_URL names is served too: `make run HOST=0.0.0.0 SITE_URL=http://<ip>:8000`
-    # answers on the address it gives out.
-    ALLOWED_HOSTS = env.string_list(
-        "ALLOWED_HOSTS",
-        list(dict.fromkeys(["127.0.0.1", "localhost", "testserver", urlsplit(SITE_URL).hostname])),
+    # The host SITE_URL names is served too, whatever ALLOWED_HOSTS says: `make run
+    # HOST=0.0.0.0 SITE_URL=http://<ip>:8000` answers on the address it gives out.
+    ALLOWED_HOSTS = list(
+        dict.fromkeys(
+            [
+                *env.string_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"]),
+                urlsplit(SITE_URL).hostname,
+            ]
+        )
     )
     DEBUG = env.boolean("DEBUG", True)
 

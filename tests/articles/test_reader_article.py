@@ -347,7 +347,7 @@ def test_without_a_kakao_key_the_share_bar_still_offers_kakaotalk_without_kakaos
     kakao = bar.one("button", data_kakao_share=True)
     assert kakao.text == "카카오톡"
     assert "hidden" in kakao.attrs
-    assert kakao.attrs["data-copied"] == "링크가 복사되었습니다. 카카오톡에 붙여 넣으세요"
+    assert kakao.attrs["data-copied"] == "링크가 복사되었습니다. 카카오톡에 붙여 넣으세요."
     assert bar.select("button", data_native_share=True) == []
     assert not [s for s in page.select("script") if "kakao" in s.attrs.get("src", "")]
     assert "data-kakao-key" not in page.one("article", data_story=True).attrs

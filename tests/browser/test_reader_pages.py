@@ -211,7 +211,7 @@ def test_without_a_kakao_key_or_a_share_sheet_kakaotalk_copies_the_link_and_says
         page.locator(".share-bar").get_by_role("button", name="카카오톡").click()
 
         feedback = page.locator("[data-share-feedback]")
-        expect(feedback).to_have_text("링크가 복사되었습니다. 카카오톡에 붙여 넣으세요")
+        expect(feedback).to_have_text("링크가 복사되었습니다. 카카오톡에 붙여 넣으세요.")
         expect(feedback).to_be_visible()
         copied = page.evaluate("() => navigator.clipboard.readText()")
         assert copied == settings.SITE_URL + site.story.get_absolute_url()

@@ -223,7 +223,7 @@ def test_a_bulk_rejection_without_a_reason_is_refused_in_the_bar_keeping_the_tic
 
     assert response.status_code == 400
     bar = parse(response).one("form", id="bulk-form")
-    assert bar.one("p", id="bulk-error").text == "댓글이 어긴 규칙(삭제 사유)을 고르세요."
+    assert bar.one("p", id="bulk-reason-error").text == "댓글이 어긴 규칙(삭제 사유)을 고르세요."
     assert bar.one("input", id="bulk-note").attrs["value"] == "광고"
     assert "checked" in parse(response).one("input", id=f"pick-{comment.pk}").attrs
     assert Comment.objects.get(pk=comment.pk).status == Status.PUBLISHED
@@ -284,7 +284,7 @@ def test_a_rows_rejection_without_a_reason_is_refused_beside_its_picker(
     assert error.text == "댓글이 어긴 규칙(삭제 사유)을 고르세요."
     assert error.parent.attrs["class"] == "mod-row-decision"
     assert not page.one("article", id=f"comment-{two.pk}").select("p", cls="form-error")
-    assert not page.select("p", id="bulk-error")
+    assert not page.select("p", id="bulk-reason-error")
     assert Comment.objects.get(pk=one.pk).status == Status.PENDING
 
 

@@ -124,6 +124,21 @@ def test_search_finds_photos_by_caption_credit_or_tag(client, reporter, three_ph
     assert shown_captions(response) == [found]
 
 
+@pytest.mark.parametrize(
+    ("query", "takes_new_uploads"),
+    [({}, True), ({"q": "불꽃"}, False)],
+    ids=["first-page", "search"],
+)
+def test_new_uploads_join_only_the_unfiltered_first_page(
+    client, reporter, three_photos, query, takes_new_uploads
+):
+    client.force_login(reporter)
+
+    grid = parse(client.get(LIST, query)).one("ul", cls="photo-grid")
+
+    assert ("data-photo-grid" in grid.attrs) is takes_new_uploads
+
+
 def test_search_typed_with_decomposed_jamo_finds_the_composed_tag(client, reporter, three_photos):
     client.force_login(reporter)
 

@@ -34,7 +34,6 @@ def make_run_commands(*arguments: str, **variables: str) -> list[str]:
 @pytest.mark.parametrize(
     ("arguments", "address", "served_on"),
     [
-        ((), "http://127.0.0.1:8000", "127.0.0.1:8000"),
         (("PORT=8101",), "http://127.0.0.1:8101", "127.0.0.1:8101"),
         (("HOST=localhost", "PORT=9000"), "http://localhost:9000", "localhost:9000"),
         (("HOST=0.0.0.0",), "http://127.0.0.1:8000", "0.0.0.0:8000"),
@@ -56,6 +55,13 @@ def test_make_run_gives_out_the_address_it_serves_on(arguments, address, served_
     ]
     assert all(f"SITE_URL={address} DEBUG=false " in command for command in commands)
     assert commands[-1].endswith(f"runserver {served_on}")
+
+
+def test_make_run_told_nothing_leaves_the_address_to_the_settings_and_a_env_file():
+    commands = make_run_commands()
+
+    assert not any("SITE_URL=" in command for command in commands)
+    assert commands[-1].endswith("runserver 127.0.0.1:8000")
 
 
 def test_debug_true_make_run_keeps_the_debug_pages():

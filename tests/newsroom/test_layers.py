@@ -35,7 +35,7 @@ INFRASTRUCTURE, WIRING = "newsroom (infrastructure)", "newsroom (wiring)"
 RANK = {INFRASTRUCTURE: 0, "accounts": 1, "media": 2, "articles": 3, "comments": 4, WIRING: 5}
 
 # newsroom's modules that wire the site together; every other newsroom module (outbox,
-# tasks, models, inputs, admin_base, admin, env, requestlog, health, celery, apps and the
+# tasks, models, inputs, links, admin_base, admin, env, requestlog, health, celery, apps and the
 # check_background and run_periodic commands) is infrastructure the apps build on.
 WIRING_MODULES = {
     "newsroom.settings",

@@ -176,12 +176,19 @@ def test_a_retry_cap_longer_than_the_visibility_timeout_stops_start_up():
     assert "CELERY_BROKER_VISIBILITY_TIMEOUT=600 must be longer" in result.stderr
 
 
-def test_locally_the_host_of_the_site_address_is_served_too():
+@pytest.mark.parametrize(
+    ("listed", "served"),
+    [
+        ({}, ["127.0.0.1", "localhost", "testserver", "192.168.0.5"]),
+        ({"ALLOWED_HOSTS": "127.0.0.1,localhost"}, ["127.0.0.1", "localhost", "192.168.0.5"]),
+    ],
+)
+def test_locally_the_host_of_the_site_address_is_served_too(listed, served):
     result = run_manage(
         "shell",
         "-c",
         "from django.conf import settings; print(' '.join(settings.ALLOWED_HOSTS))",
         SITE_URL="http://192.168.0.5:8000",
+        **listed,
     )
-    hosts = result.stdout.splitlines()[-1].split()
-    assert hosts == ["127.0.0.1", "localhost", "testserver", "192.168.0.5"]
+    assert result.stdout.splitlines()[-1].split() == served
