@@ -10,6 +10,6 @@ def thumbnail(data: bytes) -> Image.Image:
     return Image.open(BytesIO(data)).convert("RGB").resize((32, 21), Image.Resampling.BOX)
 
 
-def difference(a: bytes, b: bytes) -> float:
-    """How far apart two pictures look: the mean difference of their thumbnails (0-255)."""
-    return sum(ImageStat.Stat(ImageChops.difference(thumbnail(a), thumbnail(b))).mean) / 3
+def difference(a: Image.Image, b: Image.Image) -> float:
+    """How far apart two thumbnails look: their mean difference (0-255)."""
+    return sum(ImageStat.Stat(ImageChops.difference(a, b)).mean) / 3
