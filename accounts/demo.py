@@ -34,6 +34,47 @@ DEMO_STAFF = [
         "독자 댓글 관리를 맡고 있습니다.",
     ),
 ]
+# The rest of the reporting desk, for 기자 소개 and the review queue: log-ins like the others,
+# named in the summary only as a range (their beats and stories: articles/demo/content.py).
+DEMO_REPORTERS = [
+    (
+        "reporter2@example.com",
+        roles.Role.REPORTER,
+        "박준호",
+        "선임기자",
+        "자동차와 조선을 15년째 취재하고 있습니다. 도크와 생산라인에서 일하는 사람들의 "
+        "이야기도 함께 씁니다.",
+    ),
+    (
+        "reporter3@example.com",
+        roles.Role.REPORTER,
+        "이수빈",
+        "기자",
+        "증권 담당. 공시와 수급 숫자 뒤에 숨은 이야기를 찾고, 공모주와 펀드 시장을 살핍니다.",
+    ),
+    (
+        "reporter4@example.com",
+        roles.Role.REPORTER,
+        "정다은",
+        "차장",
+        "부동산팀을 이끌고 있습니다. 청약 현장과 공사 현장을 돌며 집값과 건설 경기를 전합니다.",
+    ),
+    (
+        "reporter5@example.com",
+        roles.Role.REPORTER,
+        "최민재",
+        "기자",
+        "국제부에서 세계 경제와 통상을 맡고 있습니다. 관세와 공급망이 우리 수출에 주는 "
+        "의미를 짚습니다.",
+    ),
+    (
+        "reporter6@example.com",
+        roles.Role.REPORTER,
+        "강예린",
+        "기자",
+        "유통과 소비 현장을 취재합니다. 마트 계산대와 카드 명세서에서 경기의 온도를 읽습니다.",
+    ),
+]
 DEMO_READER = "reader@example.com"
 DEMO_READER_NICKNAME = "독자1"
 DEMO_ADMIN = "admin@example.com"
@@ -41,7 +82,7 @@ DEMO_ADMIN = "admin@example.com"
 
 def load(stdout) -> None:
     before = User.objects.count()
-    for email, role, byline, title, bio in DEMO_STAFF:
+    for email, role, byline, title, bio in DEMO_STAFF + DEMO_REPORTERS:
         user = _user(email)
         profile = roles.ensure_staff_profile(user, byline_name=byline)
         if not profile.bio:
@@ -54,8 +95,8 @@ def load(stdout) -> None:
         membership.sign_up(reader, nickname=DEMO_READER_NICKNAME, agreed=legal.REQUIRED_AT_SIGNUP)
     _user(DEMO_ADMIN, superuser=True)
     stdout.write(
-        f"Log-ins: {User.objects.count() - before} new, for {len(DEMO_STAFF)} staff, a reader "
-        "and the admin."
+        f"Log-ins: {User.objects.count() - before} new, for "
+        f"{len(DEMO_STAFF) + len(DEMO_REPORTERS)} staff, a reader and the admin."
     )
 
 
@@ -63,6 +104,9 @@ def summary(stdout) -> None:
     stdout.write("Demo log-ins (password: newsroom-demo):")
     for email, role, *_profile in DEMO_STAFF:
         stdout.write(f"  {email:<24} {role.value}")
+    stdout.write(
+        f"  More reporters: {DEMO_REPORTERS[0][0]} to {DEMO_REPORTERS[-1][0]} (see /reporters/)"
+    )
     stdout.write(f"  {DEMO_READER:<24} reader ({DEMO_READER_NICKNAME})")
     stdout.write(f"  {DEMO_ADMIN:<24} Django admin (superuser, no desk role)")
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import StaffProfile, User
 from articles import popularity, workflow
 from articles.demo import content as demo_content
-from articles.models import Article, Correction, SearchEntry, Section, Series
+from articles.models import Article, Beat, Correction, SearchEntry, Section, Series
 from media import library
 from media.demo import scenes
 
@@ -29,6 +29,7 @@ def load(stdout) -> None:
     profiles = {
         profile.user.email: profile for profile in StaffProfile.objects.select_related("user")
     }
+    beats = _beats(sections, profiles)
     created = 0
     reads = {}
     for story in demo_content.STORIES:
@@ -41,7 +42,8 @@ def load(stdout) -> None:
             reads[article.pk] = _reads(story, now)
     stdout.write(
         f"Stories: {created} new, {len(demo_content.STORIES)} in all, each with two photos, "
-        f"dated from the time of loading; {len(sections)} sections, {len(series)} series."
+        f"dated from the time of loading; {len(sections)} sections, {len(series)} series, "
+        f"{beats} reporters' beats."
     )
     stdout.write(f"Search index: {SearchEntry.objects.count()} published stories.")
     popularity.replace_reads(reads)
@@ -73,6 +75,19 @@ def _section(data: dict, order: int, parent: Section | None) -> Section:
         },
     )
     return section
+
+
+def _beats(sections: dict[str, Section], profiles: dict[str, StaffProfile]) -> int:
+    # No workflow function: beats are edited in the admin like sections (articles.dependencies
+    # retires the pages that show them on every save).
+    wanted = [
+        (profiles[email], sections[slug])
+        for email, slugs in demo_content.BEATS.items()
+        for slug in slugs
+    ]
+    for profile, section in wanted:
+        Beat.objects.get_or_create(profile=profile, section=section)
+    return len(wanted)
 
 
 def _series() -> dict[str, Series]:

@@ -122,16 +122,44 @@ def draw(scene: str, *, seed: int, light: str = "day") -> bytes:
     return _jpeg(canvas.image)
 
 
-def portrait(name: str, colour: Colour) -> bytes:
-    """A staff portrait: a head and shoulders with the name's first letter."""
-    size = 800
-    image = Image.new("RGB", (size, size), colour)
+def portrait(background: Colour, *, hair: str, seed: str) -> bytes:
+    """A staff portrait: a faceless head and shoulders in a jacket, with `hair` "short" or
+    "long", over a gradient of `background`; `seed` picks the skin, hair and jacket."""
+    rng = random.Random(f"portrait:{seed}")
+    skin, hair_colour, jacket = rng.choice(SKIN), rng.choice(HAIR[:3]), rng.choice(JACKETS)
+    # Drawn at twice the size and scaled down: Pillow's shapes have no anti-aliasing.
+    scale, size = 2, 800
+
+    def box(*points: float) -> list[float]:
+        return [point * scale for point in points]
+
+    image = gradient(
+        (size * scale, size * scale), mix(background, (255, 255, 255), 0.35), shade(background, 0.8)
+    )
     pen = ImageDraw.Draw(image)
-    pen.ellipse([200, 120, 600, 520], fill=(245, 222, 200))
-    pen.rectangle([150, 560, 650, 800], fill=(40, 40, 48))
-    pen.ellipse([150, 470, 650, 700], fill=(40, 40, 48))
-    pen.text((size / 2, 330), name[:1], font=_font(120), fill=colour, anchor="mm")
-    return _jpeg(image, quality=90)
+    if hair == "long":
+        pen.rounded_rectangle(box(236, 150, 564, 650), radius=150 * scale, fill=hair_colour)
+    pen.rounded_rectangle(box(80, 590, 720, 1200), radius=230 * scale, fill=jacket)
+    neck = shade(skin, 0.88)
+    pen.rectangle(box(345, 440, 455, 640), fill=neck)
+    pen.polygon(box(318, 596, 482, 596, 400, 800), fill=(246, 246, 242))
+    pen.polygon(box(345, 596, 455, 596, 400, 690), fill=neck)
+    lapel = shade(jacket, 0.82)
+    pen.polygon(box(300, 600, 360, 630, 400, 800, 330, 800), fill=lapel)
+    pen.polygon(box(500, 600, 440, 630, 400, 800, 470, 800), fill=lapel)
+    for left in (238, 516):
+        pen.ellipse(box(left, 300, left + 46, 390), fill=shade(skin, 0.95))
+    pen.ellipse(box(256, 150, 544, 500), fill=skin)
+    if hair == "short":
+        pen.chord(box(246, 122, 554, 420), 180, 360, fill=hair_colour)
+        pen.polygon(box(250, 271, 554, 271, 554, 300, 400, 262, 250, 320), fill=hair_colour)
+        for left in (254, 530):
+            pen.rectangle(box(left, 260, left + 16, 328), fill=hair_colour)
+    else:
+        pen.chord(box(240, 126, 560, 430), 180, 360, fill=hair_colour)
+        pen.polygon(box(244, 278, 430, 278, 250, 400), fill=hair_colour)
+        pen.polygon(box(400, 278, 556, 278, 556, 420), fill=hair_colour)
+    return _jpeg(image.resize((size, size), Image.Resampling.LANCZOS), quality=90)
 
 
 class Canvas:
@@ -145,9 +173,7 @@ class Canvas:
     def gradient(self, box, top: Colour, bottom: Colour) -> None:
         left, upper, right, lower = (round(v) for v in box)
         size = (max(1, right - left), max(1, lower - upper))
-        mask = Image.linear_gradient("L").resize(size)
-        band = Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), mask)
-        self.image.paste(band, (left, upper))
+        self.image.paste(gradient(size, top, bottom), (left, upper))
 
     def lit(self, colour: Colour) -> Colour:
         """The colour of a surface under the scene's light."""
@@ -162,6 +188,12 @@ class Canvas:
 
 
 # --- colours -----------------------------------------------------------------------------
+
+
+def gradient(size: tuple[int, int], top: Colour, bottom: Colour) -> Image.Image:
+    """A picture of `size` shading from `top` down to `bottom`."""
+    mask = Image.linear_gradient("L").resize(size)
+    return Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), mask)
 
 
 def _clamp(value: float) -> int:

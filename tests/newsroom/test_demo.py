@@ -9,10 +9,11 @@ from django.contrib.auth.hashers import get_hasher, identify_hasher
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from accounts import demo as accounts_demo
 from accounts import roles
 from accounts.models import RoleChange, StaffProfile, User
 from articles.demo import content as articles_demo
-from articles.models import Article, ArticleEvent, Revision, Section, ViewCount
+from articles.models import Article, ArticleEvent, Beat, Revision, Section, ViewCount
 from comments.demo import content as comments_demo
 from comments.models import (
     Blind,
@@ -37,6 +38,8 @@ DEMO_ROLES = {
     "moderator@example.com": {"moderator"},
     "reader@example.com": set(),
     "admin@example.com": set(),
+    # The rest of the reporting desk, for 기자 소개.
+    **{email: {"reporter"} for email, *_profile in accounts_demo.DEMO_REPORTERS},
     # The readers who comment (comments/demo/content.py).
     **{email: set() for email, _nickname in comments_demo.READERS},
     # The reader suspended by the moderators' demo.
@@ -56,6 +59,7 @@ def counts() -> dict[str, int]:
             PhotoEvent,
             StaffPortrait,
             Section,
+            Beat,
             Article,
             ArticleEvent,
             Revision,
@@ -103,6 +107,9 @@ def test_the_loader_prints_the_log_ins_and_the_background_mode(capsys):
     assert "editor@example.com" in output
     assert "newsroom-demo" in output
     assert "in-process" in output
+    # The other reporters in one line, not one each.
+    assert "reporter2@example.com to reporter6@example.com" in output
+    assert "reporter3@example.com" not in output
 
 
 def test_the_loader_prints_each_step_with_its_counts_and_seconds_then_the_total(capsys):
@@ -151,7 +158,42 @@ def test_demo_photos_have_korean_captions_renditions_and_staff_portraits(
     assert library.make_renditions(photo.pk) == 9
     assert {r.spec for r in photo.renditions.all()} >= {"w320", "w640", "w960", "share"}
     assert Rendition.objects.count() == 9
-    assert StaffPortrait.objects.count() == 3
+    assert StaffPortrait.objects.count() == 6
+
+
+def test_the_demo_reporters_index_lists_a_desk_each_with_beats_and_a_latest_story(client, capsys):
+    call_command("load_demo")
+    for portrait in StaffPortrait.objects.all():
+        library.make_renditions(portrait.photo_id)
+
+    index = parse(client.get("/reporters/")).one("ul", cls="reporter-index")
+
+    entries = {
+        entry.one("a", cls="reporter-name").text: entry
+        for entry in index.select("li", cls="reporter-entry")
+    }
+    assert len(entries) >= 6
+    for name, entry in entries.items():
+        beats = [link.text for link in entry.one("p", cls="reporter-beat").select("a")]
+        latest = entry.one("p", cls="reporter-latest").one("a", cls="headline-link")
+        story = Article.objects.get(headline=latest.text)
+        # Each writes in their beats (한지민, the reporter log-in, across the desk too).
+        filed = {story.section.name, *story.extra_sections.values_list("name", flat=True)}
+        assert filed & set(beats), name
+    without = [name for name, entry in entries.items() if not entry.select("img")]
+    assert 1 <= len(without) < len(entries)
+    for name in without:
+        assert entries[name].one("span", cls="portrait-fallback").text == name[0]
+    # 한지민 is still the reporter log-in's desk: the most stories, and one in every panel.
+    stories = {name: Article.objects.filter(bylines__profile__byline_name=name) for name in entries}
+    assert max(entries, key=lambda name: stories[name].count()) == "한지민"
+    assert set(stories["한지민"].values_list("status", flat=True)) >= {
+        "draft",
+        "submitted",
+        "returned",
+        "scheduled",
+        "published",
+    }
 
 
 def test_no_two_stories_on_the_home_page_show_the_same_picture(client, capsys):
