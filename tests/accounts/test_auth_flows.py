@@ -13,6 +13,7 @@ from django.urls import reverse
 from accounts import roles
 from accounts.models import User
 from tests.factories import PASSWORD
+from tests.pages import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +95,13 @@ def test_the_sign_up_and_log_in_messages_and_e_mails_read_as_natural_korean(clie
     assert "new@example.com 주소로 확인 링크를 보냈습니다." in page(response)
     [confirmation] = mail.outbox
     assert confirmation.subject == "[솔빛경제] 이메일 주소를 확인해 주세요"
-    client.post(link_in(confirmation, "/accounts/confirm-email/"))
+    confirm_url = link_in(confirmation, "/accounts/confirm-email/")
+    asked = parse(client.get(confirm_url)).one("main").text
+    assert "새독자 님, new@example.com 주소가 맞으면 확인을 눌러 가입을 마쳐 주세요." in asked
+    assert asked.count("new@example.com") == 1
+    client.post(confirm_url)
+    confirmed = client.get(reverse("accounts:personal")).json()["messages"]
+    assert "이메일 주소를 확인했습니다: new@example.com" in confirmed
     client.logout()
 
     client.post(LOGIN, {"login": "new@example.com", "password": NEW_PASSWORD})
