@@ -189,6 +189,8 @@ def _moderate(stories: dict, readers: dict, moderator: User) -> None:
             and not CommentReport.objects.filter(comment=comment, reporter=reporter).exists()
         ):
             moderation.report(comment, reporter=reporter, reason=reason)
+    # The attack the suspension is for comes down with it.
+    moderation.reject(posted[0], actor=moderator, reason="attack", note="기자 인신공격")
     moderation.reject(posted[1], actor=moderator, reason="spam", note="주식 리딩방 광고")
     moderation.add_note(troll, actor=moderator, text=demo_content.TROLL_NOTE)
     moderation.suspend(troll, actor=moderator, days=7, reason="attack", note="반복된 인신공격")

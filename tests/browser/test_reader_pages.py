@@ -2,6 +2,7 @@
 and phone layouts, and pages that load without errors under the Content Security Policy."""
 
 import io
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -215,6 +216,32 @@ def test_without_a_kakao_key_or_a_share_sheet_kakaotalk_copies_the_link_and_says
         expect(feedback).to_be_visible()
         copied = page.evaluate("() => navigator.clipboard.readText()")
         assert copied == settings.SITE_URL + site.story.get_absolute_url()
+    finally:
+        page.context.close()
+
+
+# A browser that refuses the page the clipboard.
+REFUSED_CLIPBOARD = (
+    NO_SHARE_SHEET
+    + """
+navigator.clipboard.writeText = () => Promise.reject(new Error("not allowed"));
+"""
+)
+
+
+def test_when_the_link_cannot_be_copied_the_reader_is_told_so_as_a_failure(
+    browser, live_server, site
+):
+    page = sharing_page(
+        browser, live_server, site.story.get_absolute_url(), script=REFUSED_CLIPBOARD
+    )
+    try:
+        page.locator(".share-bar").get_by_role("button", name="카카오톡").click()
+
+        feedback = page.locator("[data-share-feedback]")
+        expect(feedback).to_have_text("주소창의 주소를 복사해 주세요.")
+        expect(feedback).to_have_class(re.compile(r"\bis-failed\b"))
+        assert feedback.evaluate("node => getComputedStyle(node).color") == "rgb(179, 38, 30)"
     finally:
         page.context.close()
 

@@ -35,9 +35,10 @@
   }
 
   var feedback = story.querySelector("[data-share-feedback]");
-  function say(text) {
+  function say(text, failed) {
     if (!feedback) return;
     feedback.textContent = text;
+    feedback.classList.toggle("is-failed", Boolean(failed));
     window.setTimeout(function () { feedback.textContent = ""; }, 4000);
   }
   var canonical = document.querySelector('link[rel="canonical"]');
@@ -47,7 +48,7 @@
   function copyAddress(button) {
     navigator.clipboard.writeText(address).then(
       function () { say(button.dataset.copied); },
-      function () { say(button.dataset.failed); }
+      function () { say(button.dataset.failed, true); }
     );
   }
 
