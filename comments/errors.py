@@ -37,6 +37,16 @@ class CommentsClosed(CommentRefused):
         super().__init__(_("Comments on this story are closed."), "closed")
 
 
+class NullCharacter(CommentRefused):
+    """Text holding a NUL, which no one types (a paste from a file, or a script)."""
+
+    def __init__(self):
+        super().__init__(
+            _("The comment holds a NUL character, which cannot be kept. Type or paste it again."),
+            "null_character",
+        )
+
+
 class CannotReply(CommentRefused):
     def __init__(self):
         super().__init__(_("This comment cannot be replied to."), "cannot_reply")

@@ -15,14 +15,33 @@ MAX_HANGUL = MAX_BYTES // 2
 OPEN, PREMODERATED, CLOSED = "open", "premoderated", "closed"
 
 
+# The bidirectional embedding, override and isolate controls: they reorder what follows
+# them, so a comment could show other words than it holds (and than the rules read).
+BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+# Letters that draw nothing: the Hangul fillers (choseong, jungseong, the compatibility and
+# the half-width one), which a comment of "nothing" is typed with.
+HANGUL_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+
+
 def normalise(text: str) -> str:
     """The text as it is counted and kept: line endings as LF (a textarea posts CRLF while
-    the script sees LF), control characters other than LF removed, then NFC (so Hangul typed
-    as combining jamo counts as the syllables it shows). Removal comes before NFC: a control
-    character between a letter and its combining mark would otherwise keep them apart."""
+    the script sees LF), control characters other than LF and the bidi controls removed,
+    then NFC (so Hangul typed as combining jamo counts as the syllables it shows). Removal
+    comes before NFC: a control character between a letter and its combining mark would
+    otherwise keep them apart."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(char for char in text if char == "\n" or unicodedata.category(char) != "Cc")
+    text = "".join(
+        char
+        for char in text
+        if char == "\n" or (unicodedata.category(char) != "Cc" and char not in BIDI_CONTROLS)
+    )
     return unicodedata.normalize("NFC", text)
+
+
+def _draws_nothing(char: str) -> bool:
+    # Format characters (Cf) are the zero-width spaces and joiners, the bidi marks and the
+    # byte-order mark; they stay in the text (an emoji sequence needs its joiners).
+    return char.isspace() or unicodedata.category(char) == "Cf" or char in HANGUL_FILLERS
 
 
 def byte_count(text: str) -> int:
@@ -32,7 +51,9 @@ def byte_count(text: str) -> int:
 
 
 def is_blank(text: str) -> bool:
-    return not normalise(text).strip()
+    """Nothing a reader would see: empty, or only spaces, zero-width and format characters
+    and Hangul fillers."""
+    return all(_draws_nothing(char) for char in normalise(text))
 
 
 def stored_text(text: str) -> str:

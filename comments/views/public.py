@@ -104,7 +104,8 @@ def post(request, article_id: int):
     form = CommentForm(request.POST)
     try:
         if not form.is_valid():
-            raise errors.CannotReply()
+            # The body's only check is Django's refusal of NUL; the rest is moderation's.
+            raise errors.NullCharacter() if "body" in form.errors else errors.CannotReply()
         parent = None
         if form.parent_id:
             parent = Comment.objects.filter(pk=form.parent_id, story=story).first()

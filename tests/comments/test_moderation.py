@@ -101,11 +101,31 @@ def test_an_unpublished_story_takes_no_comment(reader, desk):
         moderation.post_comment(story, author=reader, body="어디 갔죠?")
 
 
-@pytest.mark.parametrize("body", ["", "   ", "\r\n\r\n", "\x00\x07\t"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "   ",
+        "\r\n\r\n",
+        "\x00\x07\t",
+        "\u200b\u200c\u200d\u2060\ufeff",  # zero-width spaces, joiners, the byte-order mark
+        "\u202e\u2066\u200f",  # bidi controls and a right-to-left mark
+        "\u3164\u115f\u1160\uffa0",  # the Hangul fillers
+        "\u3000 \u200b\u3164",  # an ideographic space among them
+    ],
+)
 def test_a_blank_comment_is_refused_and_nothing_is_saved(reader, story, body):
     with pytest.raises(errors.BlankComment):
         moderation.post_comment(story, author=reader, body=body)
     assert not Comment.objects.exists()
+
+
+def test_bidi_controls_are_removed_from_the_kept_text_and_joiners_stay(reader, story):
+    comment = moderation.post_comment(
+        story, author=reader, body="\u202e좋은 기사\u202c 👨\u200d👩\u200d👧"
+    )
+
+    assert comment.body == "좋은 기사 👨\u200d👩\u200d👧"
 
 
 def test_a_comment_over_400_bytes_is_refused_with_its_size(reader, story):

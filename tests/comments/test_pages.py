@@ -275,6 +275,20 @@ def test_posting_redirects_back_to_the_new_comment(client, reader, story):
     assert korean("Your comment is posted.") in page.content.decode()
 
 
+def test_a_nul_in_a_comment_is_refused_with_a_message_about_the_character(client, reader, story):
+    client.force_login(reader)
+
+    response = client.post(post_url(story), {"body": "좋은\x00기사"})
+
+    assert response.status_code == 400
+    error = block_of(response).one("form", action=post_url(story)).one("ul", cls="comment-errors")
+    assert (
+        error.text
+        == "댓글에 NUL 문자가 들어 있어 등록할 수 없습니다. 다시 쓰거나 붙여 넣어 주세요."
+    )
+    assert not Comment.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("body", "message"), [("   ", "Write something before posting."), ("가" * 201, None)]
 )

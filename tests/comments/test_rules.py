@@ -34,6 +34,9 @@ CASES = [
     ("👨‍👩‍👧", 10),  # a family: five code points joined by ZWJ
     ("𠀀𝐀", 4),  # CJK extension B and a mathematical letter, both astral
     ("a\tb\x07c\x7f\x85d", 4),  # tab, bell, DEL and NEL are control characters: removed
+    ("\u202e댓글\u202c", 4),  # a right-to-left override and its pop: removed
+    ("a\u2066b\u2069", 2),  # an isolate and its pop: removed
+    ("a\u200bb", 4),  # a zero-width space stays (it is not a control)
     ("\u00a0", 2),  # no-break space: above U+007F
     ("가" * 200, 400),
     ("a" * 400, 400),

@@ -3,15 +3,17 @@
 // Without this script each action is a plain form post or link and works the same.
 //
 // byteCount() must count exactly like comments/rules.py (the server's one definition):
-// line endings to LF, control characters other than LF removed, NFC, then 1 for a code
-// point below U+0080 and 2 for any other. Strings here are UTF-16: `for...of` walks code
-// points, so an emoji counts once. Node loads this file for the tests (module.exports).
+// line endings to LF, control characters other than LF and the bidi controls removed, NFC,
+// then 1 for a code point below U+0080 and 2 for any other. Strings here are UTF-16:
+// `for...of` walks code points, so an emoji counts once. Node loads this file for the
+// tests (module.exports).
 (function () {
   "use strict";
 
-  // \r\n and \r become \n; then C0 and C1 controls other than \n go (Python's category Cc).
+  // \r\n and \r become \n; then C0 and C1 controls other than \n go (Python's category Cc),
+  // and the bidi embedding, override and isolate controls (rules.BIDI_CONTROLS).
   var LINE_ENDINGS = /\r\n?/g;
-  var CONTROLS = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/g;
+  var CONTROLS = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 
   function normalise(text) {
     return text.replace(LINE_ENDINGS, "\n").replace(CONTROLS, "").normalize("NFC");
