@@ -28,6 +28,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import product
 
+from comments.rules import HANGUL_FILLERS
+
 BANNED, SUSPECT, EXCEPTION = "banned", "suspect", "exception"
 
 # --- Hangul ----------------------------------------------------------------------------------
@@ -64,8 +66,6 @@ _CONJOINING = {
     **{chr(0x1161 + i): letter for i, letter in enumerate(JUNG)},
     **{chr(0x11A8 + i - 1): letter for i, letter in enumerate(JONG) if letter},
 }
-# Fillers that draw nothing: Hangul's own, and the half-width one.
-_FILLERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
 
 # The Korean 2-set (두벌식) keyboard: the jamo on each Latin key.
 QWERTY = dict(
@@ -173,7 +173,10 @@ def clean(text: str) -> str:
     kept = "".join(
         char
         for char in text
-        if (char not in _FILLERS and unicodedata.category(char) not in ("Cf", "Mn", "Me", "Cc"))
+        if (
+            char not in HANGUL_FILLERS
+            and unicodedata.category(char) not in ("Cf", "Mn", "Me", "Cc")
+        )
         or char == "\n"
     )
     out = []
@@ -182,7 +185,7 @@ def clean(text: str) -> str:
             out.append(char)
             continue
         for piece in unicodedata.normalize("NFKC", char):
-            if piece in _FILLERS:
+            if piece in HANGUL_FILLERS:
                 continue
             out.append(_CONJOINING.get(piece, piece))
     return "".join(out)
