@@ -70,6 +70,11 @@ EVASIONS = [
     ("fuuuck", "Latin with repeated letters", "fuck"),
     ("ＦＵＣＫ", "full-width Latin", "fuck"),
     ("좆같네", "a one-syllable word", "좆"),
+    ("ѕіbаl", "Cyrillic dze, i and a for Latin letters", "sibal"),
+    ("fυcκ", "Greek upsilon and kappa", "fuck"),
+    ("fuϲk", "the Greek lunate sigma for c", "fuck"),
+    ("duаqud", "a Cyrillic a in QWERTY-typed 염병", "염병"),
+    ("ㅅΙ발", "a Greek capital iota for ㅣ", "시발"),
 ]
 
 
@@ -107,6 +112,8 @@ INNOCENT = [
     "LG전자 1분기 실적이 기대됩니다.",
     "이자 부담이 너무 커서 힘드네요.",
     "물가가 오르니 서민만 힘들죠.",
+    "Спасибо за статью, очень полезно.",  # Russian, whose letters are folded for matching
+    "Η ανάλυση είναι σωστή.",  # Greek
 ]
 
 
