@@ -28,8 +28,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from itertools import product
 
-from confusable_homoglyphs import categories, confusables
-
+from comments.lookalikes import LATIN_LOOKALIKES
 from comments.rules import HANGUL_FILLERS
 
 BANNED, SUSPECT, EXCEPTION = "banned", "suspect", "exception"
@@ -90,42 +89,6 @@ LOOKALIKES = {
     "⊥": "ㅗ",
     "卜": "ㅏ",
 }
-
-
-def _latin_lookalikes() -> dict[str, str]:
-    """Letters of other scripts drawn like a Latin letter or digit (Cyrillic с and і, Greek
-    ο, Cherokee Ꭺ...), each to that letter, from Unicode's confusables data (UTS #39, as the
-    confusable-homoglyphs package ships it). The data pairs some (Cyrillic к, Greek κ and τ)
-    only with a small capital (ᴋ, ᴛ) or kra: those count as their letter. Hangul and Han
-    stay what they are."""
-    folded = {}
-    for char, glyphs in confusables.confusables_data.items():
-        if len(char) != 1 or char.isascii() or categories.alias(char) in ("HANGUL", "HAN"):
-            continue
-        letters = [_plain_latin(glyph["c"]) for glyph in glyphs]
-        found = [letter for letter in letters if letter]
-        if found:
-            folded[char] = found[0]
-    return folded
-
-
-def _plain_latin(glyph: str) -> str:
-    """The ASCII letter or digit `glyph` is, or stands for as a small capital; else ""."""
-    if len(glyph) != 1:
-        return ""
-    if glyph.isascii():
-        return glyph if glyph.isalnum() else ""
-    name = unicodedata.name(glyph, "")
-    if name == "LATIN SMALL LETTER KRA":
-        return "k"
-    prefix = "LATIN LETTER SMALL CAPITAL "
-    letter = name.removeprefix(prefix)
-    return letter.lower() if name.startswith(prefix) and len(letter) == 1 else ""
-
-
-# Read before any pass, so "ѕіbаl" (Cyrillic ѕ, і, а) is the Latin "sibal".
-LATIN_LOOKALIKES = _latin_lookalikes()
-
 # "c" reads 씨 only right before Hangul or a stand-in (c발, c8), never in "비타민C 발견".
 SAID_LIKE = {"c": "씨", "C": "씨"}
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
