@@ -77,6 +77,15 @@ def test_the_queue_lists_submitted_stories_longest_waiting_first(
     assert "1시간" in response.text  # how long the first has waited
 
 
+def test_a_story_sent_in_the_last_minute_waits_since_just_now(client, editor, reporter, section):
+    submitted(reporter, section, "방금 올라온 기사")
+    client.force_login(editor)
+
+    waited = parse(client.get(QUEUE)).one("li", cls="desk-row").one("time").text
+
+    assert waited == "방금 출고 요청"
+
+
 def test_the_queue_filters_by_section_and_by_reporter(
     client, editor, reporter, other_reporter, section, other_section
 ):

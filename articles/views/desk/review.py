@@ -27,6 +27,8 @@ from articles.views.desk import DONE_MESSAGES, story_for
 from newsroom import inputs
 
 QUEUE_PAGE_SIZE = 30
+# A story sent this recently is "just sent", not "waiting 0 minutes".
+JUST_NOW = timedelta(minutes=1)
 SCHEDULE_DAYS = 14
 
 
@@ -49,6 +51,7 @@ def queue(request):
             and now - story.editing_since < workflow.EDIT_LOCK_TTL
             else None
         )
+        story.just_submitted = bool(story.submitted_at) and now - story.submitted_at < JUST_NOW
     return render(
         request,
         "articles/desk/queue.html",
