@@ -365,6 +365,10 @@ class Verdict:
     banned: Rule | None = None
     suspect: Rule | None = None
     link: bool = False
+    # Offsets into the text given to RuleSet.check: the reader's characters the banned
+    # (suspect) rule matched, so that the reader and the moderators see them.
+    banned_span: tuple[int, int] | None = None
+    suspect_span: tuple[int, int] | None = None
 
     @property
     def held(self) -> bool:
