@@ -2,10 +2,11 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts import legal, membership, nicknames
+from accounts import legal, membership
 from accounts.errors import NicknameTaken
 from accounts.models import StaffProfile
 from accounts.selectors import nickname_in_use
+from accounts.validators import validate_nickname
 
 # The sign-up form's consent boxes and the text each one agrees to.
 CONSENT_FIELDS = {
@@ -16,8 +17,9 @@ CONSENT_FIELDS = {
 
 
 class NicknameField(forms.CharField):
-    """Checked by accounts.nicknames. No max_length here: the length counts after NFC,
-    and a decomposed name is longer before it."""
+    """Checked by accounts.validators: the nickname rules, then the checks other apps
+    register. No max_length here: the length counts after NFC, and a decomposed name is
+    longer before it."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Nickname"))
@@ -38,7 +40,7 @@ class NicknameField(forms.CharField):
         value = super().clean(value)
         if value in self.empty_values:
             return value
-        return nicknames.clean_nickname(value)
+        return validate_nickname(value)
 
 
 def _consent_box(label, refusal):

@@ -20,12 +20,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import legal, nicknames, roles
+from accounts import legal, roles
 from accounts.errors import ConsentMissing, NicknameTaken, WrongPassword, require
 from accounts.models import AccountEvent, Consent, StaffProfile, User
 from accounts.names import display_name
 from accounts.permissions import can_change_nickname, can_delete_own_account, can_use_desk
 from accounts.selectors import nickname_in_use
+from accounts.validators import validate_nickname
 from newsroom.outbox import enqueue
 
 Action = AccountEvent.Action
@@ -40,14 +41,15 @@ def sign_up(
 
     `user` may be unsaved (allauth's sign-up form leaves saving it to this function, see
     AccountAdapter.save_user) or saved (a social sign-up, the demo loader).
-    Preconditions: every consent in legal.REQUIRED_AT_SIGNUP; a valid nickname not in use.
+    Preconditions: every consent in legal.REQUIRED_AT_SIGNUP; a nickname not in use that
+    accounts.validators accepts (the registered checks included).
     History: one AccountEvent "joined" with the nickname and the versions agreed to.
     """
     agreed = set(agreed)
     missing = [kind for kind in legal.REQUIRED_AT_SIGNUP if kind not in agreed]
     if missing:
         raise ConsentMissing(missing)
-    nickname = _available(nicknames.clean_nickname(nickname), user)
+    nickname = _available(validate_nickname(nickname), user)
     user.nickname = nickname
     _save_nickname(user, insert=user.pk is None)
     at = at or timezone.now()
@@ -65,11 +67,12 @@ def change_nickname(user: User, nickname: str) -> bool:
     """The reader's new public name. Returns False, writing nothing, when it is the same
     string. A change of case only ("sol" to "Sol") is a change.
 
-    Preconditions: an active account; a valid nickname no other account uses.
+    Preconditions: an active account; a nickname no other account uses that
+    accounts.validators accepts.
     History: one AccountEvent "nickname_changed" with the old and new names.
     """
     require(can_change_nickname(user))
-    nickname = nicknames.clean_nickname(nickname)
+    nickname = validate_nickname(nickname)
     # One change at a time per account: the old name in the history must be the real one.
     locked = User.objects.select_for_update().get(pk=user.pk)
     old = locked.nickname

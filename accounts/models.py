@@ -41,7 +41,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     # spellings of one address must never be two accounts.
     email = models.EmailField(_("e-mail address"), unique=True)
     # The public name (comments, the header). Staff may have none: bylines come from their
-    # staff profile. Only accounts.membership sets it, after accounts.nicknames checked it.
+    # staff profile. Only accounts.membership sets it, after accounts.validators checked it.
     nickname = models.CharField(
         _("nickname"),
         max_length=nicknames.MAX_LENGTH,

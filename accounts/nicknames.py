@@ -1,7 +1,9 @@
-"""What a reader may be called: the one place that decides. Pure: no ORM, no settings.
+"""What a reader may be called, by accounts' own rules. Pure: no ORM, no settings.
 
-Uniqueness needs the database: accounts.selectors.nickname_in_use asks it, and a unique
-index on the lower-cased nickname guards against two sign-ups racing for one name.
+accounts.validators runs these, then the checks other apps register (such as the comment
+word list): accept a nickname through it. Uniqueness needs the database:
+accounts.selectors.nickname_in_use asks it, and a unique index on the lower-cased nickname
+guards against two sign-ups racing for one name.
 """
 
 import unicodedata

@@ -291,6 +291,10 @@ STAFF_PROFILE_URL = "desk-profile"
 # Sections that higher apps add to the reader's own page (accounts/me.html), in order:
 # templates included there, so accounts names none of them.
 MEMBER_PAGE_SECTIONS = ["comments/member_section.html"]
+# Checks a nickname must pass beyond accounts' own rules, at sign-up and at every change:
+# dotted paths to callables `(nickname) -> error message or None`, run in order. The
+# comment word list refuses in a name what it refuses in a comment. [] is valid.
+ACCOUNTS_NICKNAME_CHECKS = ["comments.nicknames.check_nickname"]
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
