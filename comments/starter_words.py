@@ -58,6 +58,7 @@ EXCEPTIONS = [
     "시발점",  # 始發點, starting point
     "시발역",  # the first station of a line
     "시발택시",  # the 1950s taxi
+    "시발자동차",  # its maker
     "시바견",  # the dog
     "시바이누",
     "병신년",  # 丙申年 (2016)
@@ -66,11 +67,19 @@ EXCEPTIONS = [
     "아가씨발",
     "졸라맨",  # the cartoon stick man
     "졸라매",  # 허리띠를 졸라매다
+    "목을졸라",  # strangling, in crime reports
+    "목졸라",
+    "등신대",  # a life-size standee
+    "등신불",  # a gilded Buddha statue
 ]
+
+# Suspect words that only hold as words of their own: 시바 opens Japanese names (시바타,
+# 시바우라) and is the Hindu god (시바는, 시바의).
+WHOLE_WORDS = {"시바"}
 
 # (word, kind, whole_word)
 STARTER = [
     *((word, "banned", False) for word in BANNED),
-    *((word, "suspect", False) for word in SUSPECT),
+    *((word, "suspect", word in WHOLE_WORDS) for word in SUSPECT),
     *((word, "exception", False) for word in EXCEPTIONS),
 ]

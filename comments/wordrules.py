@@ -1,31 +1,46 @@
 """Banned and suspect words, and links, in a comment's text: matching without the ORM.
 
 Readers dodge word filters in well-known ways: 씨 발, 씨.발, 씨1발, 씨이이발, ｃ발, ㅆㅣ발,
-ㅅㅂ, tlqkf (시발 typed on a QWERTY keyboard left in Latin mode), full-width letters and
-zero-width characters. Matching therefore runs on a *skeleton* of the text, one element per
-Hangul syllable or lone jamo, built in a few passes that each undo some of the evasions:
+ㅅㅂ, tlqkf (시발 typed on a QWERTY keyboard left in Latin mode), ssi발 and byungsin (the
+word romanised, in part or whole), full-width letters, Cyrillic or Greek letters drawn like
+Latin ones and zero-width characters. Matching therefore runs on a *skeleton* of the text, one
+element per Hangul syllable, lone jamo or Latin letter, built in passes that each undo some of
+the evasions:
 
 - "strip": everything that is not Hangul (spaces, dots, digits, symbols, Latin) is dropped;
 - "lookalike": digits, Latin letters and symbols that stand in for jamo (l and 1 for ㅣ,
   0 and o for ㅇ, c before Hangul for 씨, 人 for ㅅ...) become those jamo, in words that
   also hold Hangul;
 - "qwerty": Latin letters become the jamo on the same key of the Korean 2-set layout;
-- "latin": for rules written in Latin letters, lower-cased letters with leetspeak digits.
+- "latin": Latin letters, lower-cased, with leetspeak digits, beside the Hangul syllables, so
+  rules written in Latin letters and the romanised spellings of Hangul rules (sibal, si발,
+  병sin) are found; spellings that sound alike are folded together (ss and s, ph and f).
 
 In every pass lone jamo are composed into syllables as a Korean keyboard would (ㅆ ㅣ 발 is
-씨발), repeated elements and drawn-out vowels are folded (씨씨발, 시이발), and lone vowels
-that belong to nothing are dropped. A rule is matched by plain substring search of its own
-skeleton (and, for words of two or more syllables, of its initial-consonant forms: ㅅㅂ, ㅅ발)
-in each pass's skeleton: linear, no regular expression ever runs on a reader's text.
+씨발), repeated elements and drawn-out vowels are folded (씨씨발, 시이발, 지라알), and lone
+vowels that belong to nothing are dropped. A rule is matched by plain substring search of its
+forms (its own skeleton; for words of two or more syllables, its initial-consonant forms ㅅㅂ,
+ㅅ발; in the Latin pass, its romanised spellings) in each pass's skeleton: linear in the text,
+no regular expression ever runs on a reader's text with a rule in it. The text is read word by
+word (white-space-delimited), and a word's skeleton is worked out once however often it comes.
 
-Two guards keep innocent text out:
+Guards keep innocent text out:
+- a banned word inside a longer word does not match: 감염병 is not 염병, 도시발전 and "9시발"
+  are not 시발. Korean profanity opens its word, after at most an abusive prefix (아씨발,
+  개병신: PREFIXES) or laughter in lone jamo (ㅋㅋㅅㅂ); a suspect word must open its word;
 - an exception (시발점, 수박씨 발라) covering the very elements a rule matched excuses it;
 - a match that only exists because spaces were removed must stand as words of its own: "씨 발"
-  is refused, "홍길동 씨 발언" and "아저씨 발" are not.
+  is refused, "홍길동 씨 발언" and "아저씨 발" are not; a romanised spelling must stand as a
+  Latin word of its own ("jona" is not in "Jonathan").
+
+Each match is reported with its span in the text checked, so the reader and the moderators see
+the very characters that were refused.
 """
 
+import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 
 from comments.lookalikes import LATIN_LOOKALIKES
@@ -89,9 +104,22 @@ LOOKALIKES = {
     "⊥": "ㅗ",
     "卜": "ㅏ",
 }
-# "c" reads 씨 only right before Hangul or a stand-in (c발, c8), never in "비타민C 발견".
+# "c" reads 씨 only right before Hangul or a stand-in (c발, c8), and only on its own: not in
+# "비타민C 발견", nor at the end of "BBC발 보도" (reported from the BBC).
 SAID_LIKE = {"c": "씨", "C": "씨"}
-LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+# Digits and symbols written for a letter inside a Latin word (f4ck, s!bal). "*" and "0" hide
+# a vowel, whichever it is (f*ck, f0ck): they match the rules' masked forms.
+LEET = {"1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+MASK = "*"
+LEET_MASKS = frozenset("*0")
+LATIN_VOWELS = frozenset("aeiou")
+
+# What may stand before a banned word in the same word and leave it abusive: interjections
+# and intensifiers (아씨발, 개병신, 존나짜증, 이씨발놈아). Anything else before it makes it
+# part of a longer, ordinary word (감염병, 도시발전).
+PREFIXES = frozenset(
+    ("아", "야", "에이", "이", "저", "그", "개", "왕", "씹", "좆", "존나", "졸라", "진짜", "완전")
+)
 
 
 def is_syllable(char: str) -> bool:
@@ -120,6 +148,10 @@ def is_consonant(char: str) -> bool:
     return is_jamo(char) and not is_vowel(char)
 
 
+def _is_latin(char: str) -> bool:
+    return char.isascii() and char.isalpha()
+
+
 def split_syllable(char: str) -> tuple[str, str, str]:
     index = ord(char) - SYLLABLE_FIRST
     return CHO[index // 588], JUNG[(index % 588) // 28], JONG[index % 28]
@@ -131,142 +163,208 @@ def join_syllable(initial: str, vowel: str, final: str = "") -> str:
     )
 
 
+# --- cleaning --------------------------------------------------------------------------------
+
+
+def _clean_char(char: str) -> str:
+    """What one character reads as: "" for what draws nothing (zero-width, format, combining
+    and control characters, fillers), a space for any white space, the plain letter of a
+    full-width or other compatibility form (NFKC), the Latin letter another script's look-alike
+    is drawn like; Hangul jamo stay the letters a keyboard types."""
+    if char.isspace():
+        return " "
+    if char in HANGUL_FILLERS or unicodedata.category(char) in ("Cf", "Mn", "Me", "Cc"):
+        return ""
+    if is_jamo(char):
+        return char
+    if char in _CONJOINING:
+        return _CONJOINING[char]
+    plain = unicodedata.normalize("NFKC", char)
+    if plain.isascii():
+        return plain
+    # Before NFKC's pieces: NFKC would make the Greek lunate sigma ϲ a final sigma ς.
+    if char in LATIN_LOOKALIKES:
+        return LATIN_LOOKALIKES[char]
+    return "".join(
+        _CONJOINING.get(piece) or LATIN_LOOKALIKES.get(piece, piece)
+        for piece in plain
+        if piece not in HANGUL_FILLERS
+    )
+
+
+class _CleanTable(dict):
+    """str.translate's table for clean(), filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = cleaned = _clean_char(chr(code))
+        return cleaned
+
+
+_CLEAN = _CleanTable()
+
+
+def clean(text: str) -> str:
+    """The text as the rules read it (see _clean_char), decomposed Hangul as its letters."""
+    return text.translate(_CLEAN)
+
+
 # --- the skeleton ----------------------------------------------------------------------------
 
+# What stands right before an element in its word: nothing (the word starts, or white space
+# or a symbol comes first), another element, a digit, or a Latin letter the pass dropped.
+START, LETTER, DIGIT, LATIN = "", "letter", "digit", "latin"
 
-@dataclass
+
 class Unit:
-    """One element of a skeleton. `space_before`: white space separated it from the element
-    before; `break_before`: anything but a letter did; `space_inside`: it was composed from
-    jamo with white space between them (ㅆ ㅣ)."""
+    """One element of a skeleton. `start`, `end`: the characters of the text it stands for.
+    `space_before`: white space separated it from the element before; `break_before`:
+    anything but a letter did; `glue`: what stands right before it in its word (START...);
+    `space_inside`: it was composed from jamo with white space between them (ㅆ ㅣ);
+    `stand_in`: a digit or symbol drawn like it stands for it (7 for ㄱ)."""
 
-    char: str
-    space_before: bool = False
-    break_before: bool = False
-    space_inside: bool = False
+    __slots__ = (
+        *("break_before", "char", "end", "glue"),
+        *("space_before", "space_inside", "stand_in", "start"),
+    )
+
+    def __init__(self, char, start, end, space_before=False, break_before=False, glue=START):
+        self.char = char
+        self.start, self.end = start, end
+        self.space_before = space_before
+        self.break_before = break_before
+        self.glue = glue
+        self.space_inside = False
+        self.stand_in = False
 
 
-@dataclass
+# Stands between parts of a skeleton that a match may not join (no form holds it).
+CUT = "\x00"
+_CUT_UNIT = Unit(CUT, 0, 0, space_before=True, break_before=True)
+
+
 class Skeleton:
-    units: list[Unit]
-    text: str = field(init=False)
+    """A pass's skeleton of a text: `text`, one character per element, and the elements
+    themselves (worked out word by word; listed the first time a match needs them)."""
 
-    def __post_init__(self):
-        self.text = "".join(unit.char for unit in self.units)
+    def __init__(self, pieces):
+        # pieces: (text offset of the word, the word's elements, the word's skeleton text)
+        self._pieces = pieces
+        self.text = "".join(text for _, _, text in pieces)
+        self._units = None
+
+    @property
+    def units(self) -> list[Unit]:
+        if self._units is None:
+            self._units, self._offsets = [], []
+            for offset, units, _ in self._pieces:
+                self._units.extend(units)
+                self._offsets.extend([offset] * len(units))
+        return self._units
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The characters of the text the elements start..end stand for."""
+        units = self.units
+        return (
+            self._offsets[start] + units[start].start,
+            self._offsets[end - 1] + units[end - 1].end,
+        )
 
     def bounded(self, start: int, end: int) -> bool:
         """The elements start..end stand as words of their own."""
-        before = start == 0 or self.units[start].break_before
-        after = end == len(self.units) or self.units[end].break_before
+        units = self.units
+        before = start == 0 or units[start].break_before
+        after = end == len(units) or units[end].break_before
         return before and after
 
     def spaced(self, start: int, end: int) -> bool:
         """White space was removed to bring the elements start..end together."""
-        return any(self.units[i].space_before for i in range(start + 1, end)) or any(
-            self.units[i].space_inside for i in range(start, end)
+        units = self.units
+        return any(units[i].space_before for i in range(start + 1, end)) or any(
+            units[i].space_inside for i in range(start, end)
         )
 
-
-def clean(text: str) -> str:
-    """Zero-width and format characters and fillers out, decomposed Hangul composed (NFC),
-    full-width and other compatibility forms to their plain letters (NFKC), except Hangul
-    jamo, which stay the letters a keyboard types; letters of other scripts drawn like a
-    Latin one become it."""
-    kept = "".join(
-        char
-        for char in text
-        if (
-            char not in HANGUL_FILLERS
-            and unicodedata.category(char) not in ("Cf", "Mn", "Me", "Cc")
-        )
-        or char == "\n"
-    )
-    out = []
-    for char in unicodedata.normalize("NFC", kept):
-        if is_jamo(char):
-            out.append(char)
-            continue
-        # Before NFKC, which would make the Greek lunate sigma ϲ a final sigma ς.
-        for piece in unicodedata.normalize("NFKC", LATIN_LOOKALIKES.get(char, char)):
-            if piece in HANGUL_FILLERS:
-                continue
-            out.append(_CONJOINING.get(piece) or LATIN_LOOKALIKES.get(piece, piece))
-    return "".join(out)
+    def opens_word(self, start: int, prefixes=frozenset()) -> bool:
+        """The element `start` opens its word: nothing but lone jamo typed as such (ㅋㅋ) or one of
+        `prefixes` stands before it in the word, and no digit ("9시발" is nine o'clock's
+        departure) or Latin letter is glued to its front."""
+        units = self.units
+        first = start
+        while units[first].glue == LETTER:
+            first -= 1
+        if units[first].glue != START:
+            return False
+        before = units[first:start]
+        if not before or all(is_jamo(unit.char) and not unit.stand_in for unit in before):
+            return True
+        return "".join(unit.char for unit in before) in prefixes
 
 
-def _words_with_hangul(text: str) -> list[bool]:
-    """For each character: does the white-space-delimited word it sits in hold Hangul, or
-    is it made of stand-ins only (c8)?"""
-    flags = [False] * len(text)
-    start = 0
-    for index in range(len(text) + 1):
-        if index == len(text) or text[index].isspace():
-            word = text[start:index]
-            has = any(is_hangul(char) for char in word) or (
-                len(word) > 1
-                and any(char in SAID_LIKE for char in word)
-                and all(char in LOOKALIKES or char in SAID_LIKE for char in word)
-            )
-            for position in range(start, index):
-                flags[position] = has
-            start = index + 1
-    return flags
-
-
-def _mapped(text: str, mode: str) -> list[tuple[str, bool]]:
-    """The text as (letter, is_separator) pairs for a pass; separators carry the original
-    character so white space can be told from other breaks."""
-    out: list[tuple[str, bool]] = []
-    hangul_words = _words_with_hangul(text) if mode == "lookalike" else None
-    for index, char in enumerate(text):
-        if mode == "latin":
-            lower = char.lower()
-            if lower.isascii() and lower.isalpha():
-                out.append((lower, False))
-            elif char in LEET and _latin_word(text, index):
-                out.append((LEET[char], False))
-            else:
-                out.append((char, True))
-            continue
-        if is_hangul(char):
-            out.append((char, False))
-        elif mode == "qwerty" and char in QWERTY:
-            out.append((QWERTY[char], False))
-        elif mode == "qwerty" and char.isascii() and char.isalpha():
-            out.append((QWERTY.get(char.lower(), char), False))
-        elif mode == "lookalike" and hangul_words[index]:
-            following = text[index + 1 : index + 2]  # "" at the end of the text
-            said_like = following and (is_hangul(following) or following in LOOKALIKES)
-            if char in SAID_LIKE and said_like:
-                out.append((SAID_LIKE[char], False))
-            elif char in LOOKALIKES:
-                out.append((LOOKALIKES[char], False))
-            else:
-                out.append((char, True))
-        else:
-            out.append((char, True))
-    return out
-
-
-def _latin_word(text: str, index: int) -> bool:
-    """A digit inside a run of Latin letters (f4ck), not a number of its own."""
-    left = text[index - 1] if index > 0 else ""
-    right = text[index + 1] if index + 1 < len(text) else ""
-    return (left.isascii() and left.isalpha()) or (right.isascii() and right.isalpha())
-
-
-def skeleton(text: str, mode: str = "strip") -> Skeleton:
-    """The text as matching sees it in one pass (see the module's docstring)."""
+def _word_units(word: str, mode: str) -> list[Unit]:
+    """A white-space-free word's elements in a pass, before composing and folding, with the
+    characters of `word` each stands for."""
     units: list[Unit] = []
-    space = brk = False
-    for char, separator in _mapped(clean(text), mode):
-        if separator:
+    previous_kind = START
+    brk = False
+    pieces = [(piece, index) for index, char in enumerate(word) for piece in _CLEAN[ord(char)]]
+    hangul_word = mode == "lookalike" and _holds_hangul(pieces)
+    for position, (char, index) in enumerate(pieces):
+        mapped = _map(char, mode, pieces, position, hangul_word)
+        if mapped is None:
             brk = True
-            space = space or char.isspace()
+            if char.isdigit():
+                previous_kind = DIGIT
+            elif _is_latin(char):
+                previous_kind = LATIN
+            else:
+                previous_kind = START
             continue
-        units.append(Unit(char, space_before=space, break_before=brk))
-        space = brk = False
-    return Skeleton(_fold(_compose(units)))
+        glue = LETTER if previous_kind == "element" else previous_kind
+        unit = Unit(mapped, index, index + 1, break_before=brk, glue=glue)
+        unit.stand_in = mode == "lookalike" and not is_hangul(char)
+        units.append(unit)
+        brk = False
+        previous_kind = "element"
+    return units
+
+
+def _holds_hangul(pieces) -> bool:
+    """A word holds Hangul, or is made of stand-ins only (c8)."""
+    chars = [char for char, _ in pieces]
+    return any(is_hangul(char) for char in chars) or (
+        len(chars) > 1
+        and any(char in SAID_LIKE for char in chars)
+        and all(char in LOOKALIKES or char in SAID_LIKE for char in chars)
+    )
+
+
+def _map(char: str, mode: str, pieces, position: int, hangul_word: bool) -> str | None:
+    """The element `char` is in a pass, or None when the pass drops it."""
+    if mode == "latin":
+        if _is_latin(char):
+            return char.lower()
+        if (char in LEET or char in LEET_MASKS) and _inside_latin(pieces, position):
+            return MASK if char in LEET_MASKS else LEET[char]
+        return char if is_syllable(char) else None
+    if is_hangul(char):
+        return char
+    if mode == "qwerty" and _is_latin(char):
+        return QWERTY.get(char) or QWERTY.get(char.lower())
+    if mode == "lookalike" and hangul_word:
+        following = pieces[position + 1][0] if position + 1 < len(pieces) else ""
+        before = pieces[position - 1][0] if position else ""
+        said_like = following and (is_hangul(following) or following in LOOKALIKES)
+        if char in SAID_LIKE and said_like and not _is_latin(before):
+            return SAID_LIKE[char]
+        return LOOKALIKES.get(char)
+    return None
+
+
+def _inside_latin(pieces, position: int) -> bool:
+    """A digit or symbol inside a run of Latin letters (f4ck, 5ibal), not a number of its
+    own; "!" only between two letters (s!bal), not after a word (na!!)."""
+    left = _is_latin(pieces[position - 1][0]) if position > 0 else False
+    right = _is_latin(pieces[position + 1][0]) if position + 1 < len(pieces) else False
+    return (left and right) if pieces[position][0] == "!" else (left or right)
 
 
 def _compose(units: list[Unit]) -> list[Unit]:
@@ -280,7 +378,7 @@ def _compose(units: list[Unit]) -> list[Unit]:
 
     while i < n:
         first = units[i]
-        if not (is_consonant(first.char) and first.char in _INITIALS and is_vowel(char(i + 1))):
+        if not (first.char in _INITIALS and is_vowel(char(i + 1))):
             out.append(first)
             i += 1
             continue
@@ -300,41 +398,60 @@ def _compose(units: list[Unit]) -> list[Unit]:
                 final = FINAL_PAIRS[(final, char(i))]
                 taken.append(units[i])
                 i += 1
-        out.append(
-            Unit(
-                join_syllable(initial, vowel, final),
-                space_before=first.space_before,
-                break_before=first.break_before,
-                space_inside=any(unit.space_before for unit in taken[1:]),
-            )
+        unit = Unit(
+            join_syllable(initial, vowel, final),
+            first.start,
+            taken[-1].end,
+            space_before=first.space_before,
+            break_before=first.break_before,
+            glue=first.glue,
         )
+        unit.space_inside = any(part.space_before for part in taken[1:])
+        unit.stand_in = first.stand_in
+        out.append(unit)
     return out
 
 
 def _fold(units: list[Unit]) -> list[Unit]:
     """Drop what only stretches a word: lone vowels (ㅣ in 시ㅣ발, ㅠㅠ), a repeated element
-    (씨씨발, ㅋㅋㅋ), a drawn-out vowel (시이이발: 이 after a syllable ending in ㅣ). What is
-    dropped leaves its white space to the element it is folded into."""
+    (씨씨발, ㅋㅋㅋ), a drawn-out vowel (시이이발: 이 after a syllable ending in ㅣ; 지라알:
+    알 after 라 gives it its final). What is dropped leaves its white space to the element it
+    is folded into, and its characters."""
     out: list[Unit] = []
-    carried_space = carried_break = False
+    carried: Unit | None = None
+    after_stand_in = False
     for unit in units:
         drop = is_vowel(unit.char)
-        if not drop and out:
-            previous = out[-1].char
+        if not drop and out and not unit.space_before:
             # Not across white space: "다시, 시발" keeps both 시.
-            drop = not unit.space_before and (
-                unit.char == previous or _drawn_out(previous, unit.char)
-            )
+            previous = out[-1]
+            if unit.char == previous.char or _drawn_out(previous.char, unit.char):
+                drop = True
+            elif merged := _drawn_out_final(previous.char, unit.char):
+                previous.char = merged
+                drop = True
         if drop:
             if out and not is_vowel(unit.char):
                 out[-1].space_inside = out[-1].space_inside or unit.space_before
+                out[-1].end = unit.end
+            elif carried is None:
+                carried = unit
             else:
-                carried_space = carried_space or unit.space_before
-                carried_break = carried_break or unit.break_before
+                carried.space_before = carried.space_before or unit.space_before
+                carried.break_before = carried.break_before or unit.break_before
+            after_stand_in = unit.stand_in
             continue
-        unit.space_before = unit.space_before or carried_space
-        unit.break_before = unit.break_before or carried_break
-        carried_space = carried_break = False
+        if carried is not None:
+            unit.space_before = unit.space_before or carried.space_before
+            unit.break_before = unit.break_before or carried.break_before
+            if after_stand_in and unit.glue == LETTER:
+                # Right after digits read as vowels and dropped (the 11 of "11시발"): a
+                # number is glued to it.
+                unit.glue = DIGIT
+            elif carried.glue != LETTER or unit.glue == LETTER:
+                unit.glue = carried.glue
+        carried = None
+        after_stand_in = False
         out.append(unit)
     return out
 
@@ -345,6 +462,155 @@ def _drawn_out(previous: str, char: str) -> bool:
     _, vowel, final = split_syllable(previous)
     initial, this_vowel, this_final = split_syllable(char)
     return not final and initial == "ㅇ" and not this_final and this_vowel == vowel
+
+
+def _drawn_out_final(previous: str, char: str) -> str:
+    """라 then 알 is 랄 drawn out (지라알): the syllable with the final of the second."""
+    if not (is_syllable(previous) and is_syllable(char)):
+        return ""
+    initial, vowel, final = split_syllable(previous)
+    this_initial, this_vowel, this_final = split_syllable(char)
+    if final or this_initial != "ㅇ" or not this_final or this_vowel != vowel:
+        return ""
+    return join_syllable(initial, vowel, this_final)
+
+
+# Spellings that sound alike, folded together in the Latin pass (text and rules alike).
+LATIN_DIGRAPHS = {("p", "h"): "f", ("c", "k"): "k", ("s", "h"): "s"}
+LATIN_SINGLES = {"v": "u"}
+
+
+def _fold_latin(units: list[Unit]) -> list[Unit]:
+    """The Latin pass's spellings folded: a letter repeated (ss, fuuuck) as one, ph as f, ck
+    as k, sh as s, v as u (fvck). Hangul syllables are folded as in the other passes."""
+    out: list[Unit] = []
+    for unit in units:
+        if _is_latin(unit.char):
+            unit.char = LATIN_SINGLES.get(unit.char, unit.char)
+            if out and _is_latin(out[-1].char):
+                previous = out[-1]
+                # Across white space too: f u c k, jon na.
+                joined = LATIN_DIGRAPHS.get((previous.char, unit.char))
+                if joined or previous.char == unit.char:
+                    previous.char = joined or previous.char
+                    previous.end = unit.end
+                    continue
+        out.append(unit)
+    return out
+
+
+def _word_skeleton(word: str, mode: str, offset_units=None) -> tuple[list[Unit], str]:
+    """A word's (or a few words', see _words) elements composed and folded, and its text."""
+    units = offset_units if offset_units is not None else _word_units(word, mode)
+    units = _fold(_compose(units))
+    if mode == "latin":
+        units = _fold_latin(units)
+    return units, "".join(unit.char for unit in units)
+
+
+_WORD = re.compile(r"\S+")
+# A word of Hangul syllables only, with quotes, brackets or punctuation around it: every pass
+# reads it the same way, so its skeleton is worked out once for all of them.
+_PLAIN = re.compile(r"[\"'(\[“‘《〈「]*[가-힣]+[\"')\]”’》〉」.,?…:;]*")
+_LATIN = re.compile(r"[A-Za-z]")
+_STAND_INS = re.compile("[" + re.escape("".join([*LOOKALIKES, *SAID_LIKE])) + "]")
+# Words met in earlier checks, with their skeletons, per pass: comments share most of their
+# words, so a worker mostly reads a comment's words from here. Emptied when full.
+WORDS_REMEMBERED = 50_000
+_words: dict[tuple[str, str], tuple[list[Unit], str, bool]] = {}
+
+
+def forget_words() -> None:
+    """Empty the words' memory (the benchmark times checks with and without it)."""
+    _words.clear()
+
+
+def _known_word(word: str, mode: str) -> tuple[list[Unit], str, bool]:
+    """A word's elements and text in a pass, and whether it opens with a lone jamo."""
+    key = (word, "plain" if _PLAIN.fullmatch(word) else mode)
+    found = _words.get(key)
+    if found is None:
+        units = _word_units(word, mode)
+        opens_with_jamo = bool(units) and is_jamo(units[0].char)
+        if units:
+            units[0].space_before = units[0].break_before = True
+        if len(_words) >= WORDS_REMEMBERED:
+            _words.clear()
+        found = _words[key] = (*_word_skeleton(word, mode, units), opens_with_jamo)
+    return found
+
+
+def skeleton(text: str, mode: str = "strip") -> Skeleton:
+    """The text as matching sees it in one pass (see the module's docstring)."""
+    return _Passes(text).skeleton(mode)
+
+
+class _Passes:
+    """The text read word by word; a word's skeleton in a pass is worked out once."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.words = [(match.start(), match.group()) for match in _WORD.finditer(text)]
+        self._needed: dict[str, list[bool]] = {}
+
+    def needed(self, mode: str) -> list[bool]:
+        """Which words a pass must read: every word for "strip"; for the others, the words
+        the pass reads otherwise (Latin letters, digits, stand-ins) and their neighbours,
+        since a match may run across white space (si 발)."""
+        if mode not in self._needed:
+            if mode == "strip":
+                needed = [True] * len(self.words)
+            else:
+                pattern = _STAND_INS if mode == "lookalike" else _LATIN
+                own = [bool(pattern.search(clean(word))) for _, word in self.words]
+                needed = [
+                    own[i] or (i > 0 and own[i - 1]) or (i + 1 < len(own) and own[i + 1])
+                    for i in range(len(own))
+                ]
+            self._needed[mode] = needed
+        return self._needed[mode]
+
+    def skeleton(self, mode: str) -> Skeleton:
+        pieces = []
+        needed = self.needed(mode)
+        i, n = 0, len(self.words)
+        while i < n:
+            if not needed[i]:
+                if pieces and pieces[-1][2] != CUT:
+                    pieces.append((0, [_CUT_UNIT], CUT))
+                i += 1
+                continue
+            offset, word = self.words[i]
+            j = i + 1
+            if mode == "latin":
+                # Romanised spellings are folded across white space (f u c k, jon na).
+                while j < n and needed[j]:
+                    j += 1
+            else:
+                # A word that opens with a lone jamo may finish the syllable of the one
+                # before (ㅆ ㅣ 발, 병ㅅl ㄴ): such words are composed together.
+                while j < n and needed[j] and _known_word(self.words[j][1], mode)[2]:
+                    j += 1
+            if j > i + 1:
+                units, text = self._joined(i, j, mode)
+            else:
+                units, text, _ = _known_word(word, mode)
+            pieces.append((offset, units, text))
+            i = j
+        return Skeleton(pieces)
+
+    def _joined(self, i: int, j: int, mode: str) -> tuple[list[Unit], str]:
+        first_offset = self.words[i][0]
+        units: list[Unit] = []
+        for offset, word in self.words[i:j]:
+            word_units = _word_units(word, mode)
+            if word_units:
+                word_units[0].space_before = word_units[0].break_before = True
+            for unit in word_units:
+                unit.start += offset - first_offset
+                unit.end += offset - first_offset
+            units.extend(word_units)
+        return _word_skeleton("", mode, units)
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -359,14 +625,13 @@ class Rule:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What a text trips: the first banned rule (refuse), else the first suspect rule
-    (hold for review); and whether it carries a link (hold)."""
+    """What a text trips: the banned rule that matches first in the text (refuse), else the
+    first suspect one (hold for review); and whether it carries a link (hold). The spans are
+    the characters of the text checked that matched, as (start, end) offsets."""
 
     banned: Rule | None = None
     suspect: Rule | None = None
     link: bool = False
-    # Offsets into the text given to RuleSet.check: the reader's characters the banned
-    # (suspect) rule matched, so that the reader and the moderators see them.
     banned_span: tuple[int, int] | None = None
     suspect_span: tuple[int, int] | None = None
 
@@ -375,17 +640,115 @@ class Verdict:
         return self.banned is None and (self.suspect is not None or self.link)
 
 
+@dataclass(frozen=True)
+class Match:
+    rule: Rule
+    span: tuple[int, int]
+
+
 @dataclass
 class _Compiled:
     rule: Rule
-    latin: bool
-    forms: list[str]  # skeletons searched for: the word, then its initial-consonant forms
-    full: str
+    latin: bool  # written in Latin letters (fuck): matched in the Latin pass only
+    forms: list[str]  # searched for in the Hangul passes: the word, then its initials forms
+    latin_forms: list[str]  # searched for in the Latin pass
+    full: str  # the word's own skeleton (what an exception covers)
+    order: int
 
 
 HANGUL_PASSES = ("strip", "lookalike", "qwerty")
 # Longer words get only the all-initials form: 2^n mixed forms would grow too fast.
 MIXED_FORMS_UP_TO = 4
+# Romanised spellings are made for words of two to four syllables: one syllable spelled in
+# Latin letters is an English word too often (jot, sin).
+ROMANISED_UP_TO = 4
+# A romanised spelling this long may run on into more Latin letters (jotgatne: 좆같네).
+ROMANISED_OPEN_ENDED = 6
+
+# Common spellings of each jamo in romanised Korean (Revised Romanisation, McCune-Reischauer
+# and what readers type), before _fold_latin folds the ones that sound alike.
+ROMAN_INITIALS = {
+    "ㄱ": ("g", "k"),
+    "ㄲ": ("kk", "gg"),
+    "ㄴ": ("n",),
+    "ㄷ": ("d", "t"),
+    "ㄸ": ("tt", "dd"),
+    "ㄹ": ("r", "l"),
+    "ㅁ": ("m",),
+    "ㅂ": ("b", "p"),
+    "ㅃ": ("pp", "bb"),
+    "ㅅ": ("s", "sh"),
+    "ㅆ": ("ss", "sh"),
+    "ㅇ": ("",),
+    "ㅈ": ("j", "ch"),
+    "ㅉ": ("jj", "zz"),
+    "ㅊ": ("ch",),
+    "ㅋ": ("k",),
+    "ㅌ": ("t",),
+    "ㅍ": ("p", "ph"),
+    "ㅎ": ("h",),
+}
+ROMAN_VOWELS = {
+    "ㅏ": ("a",),
+    "ㅐ": ("ae", "e"),
+    "ㅑ": ("ya",),
+    "ㅒ": ("yae",),
+    "ㅓ": ("eo", "o", "u"),
+    "ㅔ": ("e",),
+    "ㅕ": ("yeo", "yo", "yu", "you"),
+    "ㅖ": ("ye",),
+    "ㅗ": ("o",),
+    "ㅘ": ("wa",),
+    "ㅙ": ("wae",),
+    "ㅚ": ("oe", "we"),
+    "ㅛ": ("yo",),
+    "ㅜ": ("u", "oo"),
+    "ㅝ": ("wo",),
+    "ㅞ": ("we",),
+    "ㅟ": ("wi",),
+    "ㅠ": ("yu", "you"),
+    "ㅡ": ("eu", "u"),
+    "ㅢ": ("ui", "eui"),
+    "ㅣ": ("i", "ee"),
+}
+ROMAN_FINALS = {
+    "": ("",),
+    "ㄱ": ("k", "g"),
+    "ㄲ": ("k",),
+    "ㄴ": ("n",),
+    "ㄷ": ("t", "d"),
+    "ㄹ": ("l", "r"),
+    "ㅁ": ("m",),
+    "ㅂ": ("p", "b"),
+    "ㅅ": ("t", "s"),
+    "ㅆ": ("t", "ss"),
+    "ㅇ": ("ng",),
+    "ㅈ": ("t", "j"),
+    "ㅊ": ("t",),
+    "ㅋ": ("k",),
+    "ㅌ": ("t",),
+    "ㅍ": ("p",),
+    "ㅎ": ("t",),
+}
+
+
+def _latin_skeleton(spelling: str) -> str:
+    return _word_skeleton(spelling, "latin")[1]
+
+
+def _romanised(syllable: str) -> set[str]:
+    initial, vowel, final = split_syllable(syllable)
+    # A compound final (ㄺ) is spelled by its first letter.
+    final_spellings = (
+        ROMAN_FINALS.get(final)
+        or ROMAN_FINALS[next(first for (first, _), pair in FINAL_PAIRS.items() if pair == final)]
+    )
+    return {
+        _latin_skeleton(a + b + c)
+        for a in ROMAN_INITIALS[initial]
+        for b in ROMAN_VOWELS[vowel]
+        for c in final_spellings
+    }
 
 
 def _forms(word_skeleton: str) -> list[str]:
@@ -403,18 +766,49 @@ def _forms(word_skeleton: str) -> list[str]:
                 initials[i] if short else char
                 for i, (char, short) in enumerate(zip(word_skeleton, choice, strict=True))
             )
-            forms.append("".join(unit.char for unit in _fold([Unit(char) for char in form])))
+            forms.append("".join(unit.char for unit in _fold([Unit(c, 0, 1) for c in form])))
     return list(dict.fromkeys(forms))
 
 
-def _compile(rule: Rule) -> _Compiled | None:
+def _roman_forms(word_skeleton: str) -> list[str]:
+    """The word with one or more of its syllables romanised (si발, 병sin, byungsin), as the
+    Latin pass reads them."""
+    syllables = list(word_skeleton)
+    if not 2 <= len(syllables) <= ROMANISED_UP_TO or not all(map(is_syllable, syllables)):
+        return []
+    choices = [[syllable, *sorted(_romanised(syllable))] for syllable in syllables]
+    forms = {
+        _latin_skeleton("".join(parts))
+        for parts in product(*choices)
+        if any(_is_latin(part[0]) for part in parts)
+    }
+    return sorted(forms)
+
+
+def _masked(form: str) -> list[str]:
+    """A Latin word with one vowel hidden (f*ck, f0ck)."""
+    return [form[:i] + MASK + form[i + 1 :] for i, char in enumerate(form) if char in LATIN_VOWELS]
+
+
+def _compile(rule: Rule, order: int) -> _Compiled | None:
+    forms = _rule_forms(rule)
+    return _Compiled(rule, *forms, order) if forms else None
+
+
+@lru_cache(maxsize=4096)
+def _rule_forms(rule: Rule) -> tuple[bool, list[str], list[str], str] | None:
+    """What a rule is searched as: written in Latin letters or not, its forms in the Hangul
+    passes and in the Latin pass, and its own skeleton. Kept: the form compiles the word list
+    on every post, and the romanised spellings take a while to spell out."""
     hangul = skeleton(rule.word, "strip").text
     if hangul:
-        forms = [hangul] if rule.kind == EXCEPTION else _forms(hangul)
-        return _Compiled(rule, False, forms, hangul)
-    latin = skeleton(rule.word, "latin").text
+        if rule.kind == EXCEPTION:
+            return False, [hangul], [], hangul
+        roman = _roman_forms(hangul) if rule.kind == BANNED else []
+        return False, _forms(hangul), roman, hangul
+    latin = _latin_skeleton(rule.word)
     if latin:
-        return _Compiled(rule, True, [latin], latin)
+        return True, [], [latin, *_masked(latin)], latin
     return None
 
 
@@ -429,65 +823,125 @@ class RuleSet:
     """The moderators' word list, compiled once per check."""
 
     def __init__(self, rules):
-        compiled = [_compile(rule) for rule in rules]
+        compiled = [_compile(rule, order) for order, rule in enumerate(rules)]
         compiled = [rule for rule in compiled if rule is not None]
         self.exceptions = [rule for rule in compiled if rule.rule.kind == EXCEPTION]
         self.banned = [rule for rule in compiled if rule.rule.kind == BANNED]
         self.suspect = [rule for rule in compiled if rule.rule.kind == SUSPECT]
-        self.has_latin = any(rule.latin for rule in compiled)
 
     def check(self, text: str) -> Verdict:
-        passes = self._passes(text)
+        passes = _Checked(text, self.exceptions)
+        banned = self._first(self.banned, passes)
+        suspect = self._first(self.suspect, passes)
         return Verdict(
-            banned=self._first(self.banned, passes),
-            suspect=self._first(self.suspect, passes),
+            banned=banned.rule if banned else None,
+            suspect=suspect.rule if suspect else None,
             link=has_link(text),
+            banned_span=banned.span if banned else None,
+            suspect_span=suspect.span if suspect else None,
         )
 
-    def matches(self, text: str, kind: str = BANNED) -> list[Rule]:
-        """Every rule of `kind` the text trips (the desk shows them to the moderator)."""
-        passes = self._passes(text)
+    def matches(self, text: str, kind: str = BANNED) -> list[Match]:
+        """Every rule of `kind` the text trips, with where it first does (the desk shows
+        them to the moderator), in the list's order."""
+        passes = _Checked(text, self.exceptions)
         rules = self.banned if kind == BANNED else self.suspect
-        return [rule.rule for rule in rules if self._trips(rule, passes)]
+        found = (passes.first_match(rule) for rule in rules)
+        return [match for match in found if match is not None]
 
-    def _passes(self, text: str) -> dict[str, Skeleton]:
-        passes = {"strip": skeleton(text, "strip"), "lookalike": skeleton(text, "lookalike")}
-        if any(char.isascii() and char.isalpha() for char in clean(text)):
-            passes["qwerty"] = skeleton(text, "qwerty")
-            if self.has_latin:
-                passes["latin"] = skeleton(text, "latin")
-        return passes
+    def _first(self, rules: list[_Compiled], passes) -> Match | None:
+        found = [match for match in map(passes.first_match, rules) if match is not None]
+        return min(found, key=lambda match: match.span, default=None)
 
-    def _first(self, rules: list[_Compiled], passes) -> Rule | None:
-        return next((rule.rule for rule in rules if self._trips(rule, passes)), None)
 
-    def _trips(self, rule: _Compiled, passes: dict[str, Skeleton]) -> bool:
-        names = ("latin",) if rule.latin else HANGUL_PASSES
-        for name in names:
-            found = passes.get(name)
-            if found is None:
+class _Checked:
+    """One text's passes, each built the first time a rule looks at it."""
+
+    def __init__(self, text: str, exceptions: list[_Compiled]):
+        self.passes = _Passes(text)
+        self.exceptions = exceptions
+        self._skeletons: dict[str, Skeleton | None] = {}
+        self._excused: dict[str, list[tuple[int, int]]] = {}
+        self._pair_sets: dict[str, set[str]] = {}
+        has_latin = any(_is_latin(char) for char in clean(text))
+        self.names = ["strip", "lookalike", *(("qwerty", "latin") if has_latin else ())]
+
+    def skeleton(self, name: str) -> Skeleton | None:
+        if name not in self._skeletons:
+            if name != "strip" and not any(self.passes.needed(name)):
+                self._skeletons[name] = None
+            else:
+                self._skeletons[name] = self.passes.skeleton(name)
+        return self._skeletons[name]
+
+    def first_match(self, rule: _Compiled) -> Match | None:
+        """Where `rule` first trips the text, in any pass."""
+        found = []
+        for name in self.names:
+            if name == "latin":
+                forms = rule.latin_forms
+            elif rule.latin:
                 continue
-            # Initial-consonant forms are not looked for in Latin typing: "qt" is not ㅂㅅ.
-            forms = rule.forms[:1] if name == "qwerty" else rule.forms
-            excused = None
+            else:
+                # Initial-consonant forms are not looked for in Latin typing: "qt" is not ㅂㅅ.
+                forms = rule.forms[:1] if name == "qwerty" else rule.forms
+            if not forms:
+                continue
+            sk = self.skeleton(name)
+            if sk is None:
+                continue
+            pairs = self._pairs(name, sk)
             for form in forms:
-                for start, end in _find_all(found.text, form):
-                    whole = rule.rule.whole_word
-                    if (whole or found.spaced(start, end)) and not found.bounded(start, end):
-                        continue
-                    if excused is None:
-                        excused = self._excused_spans(found, rule.latin)
-                    if not any(a <= start and end <= b for a, b in excused):
-                        return True
-        return False
+                if form[:2] not in pairs:
+                    continue
+                for start, end in _find_all(sk.text, form):
+                    if self._counts(rule, name, sk, start, end):
+                        found.append(sk.span(start, end))
+                        break
+        return Match(rule.rule, min(found)) if found else None
 
-    def _excused_spans(self, found: Skeleton, latin: bool) -> list[tuple[int, int]]:
-        return [
-            span
-            for exception in self.exceptions
-            if exception.latin == latin
-            for span in _find_all(found.text, exception.full)
-        ]
+    def _pairs(self, name: str, sk: Skeleton) -> set[str]:
+        """Every pair of neighbouring elements in the skeleton, and every element: a form
+        whose first two elements are not among them is not searched for at all (most of a
+        rule's romanised spellings, in most texts)."""
+        if name not in self._pair_sets:
+            text = sk.text
+            self._pair_sets[name] = {text[i : i + 2] for i in range(len(text))} | set(text)
+        return self._pair_sets[name]
+
+    def _counts(self, rule: _Compiled, name: str, sk: Skeleton, start: int, end: int) -> bool:
+        whole = rule.rule.whole_word
+        if (whole or sk.spaced(start, end)) and not sk.bounded(start, end):
+            return False
+        if name == "latin" and not rule.latin and not self._latin_word(sk, start, end):
+            return False
+        if not rule.latin:
+            prefixes = PREFIXES if rule.rule.kind == BANNED else frozenset()
+            if not sk.opens_word(start, prefixes):
+                return False
+        excused = self._excused_spans(name, sk)
+        return not any(a <= start and end <= b for a, b in excused)
+
+    @staticmethod
+    def _latin_word(sk: Skeleton, start: int, end: int) -> bool:
+        """A romanised spelling stands as a Latin word of its own: no Latin letter glued
+        before it, nor after it unless it is long enough to run on (jotgatne)."""
+        units = sk.units
+        if units[start].glue == LETTER and _is_latin(units[start - 1].char):
+            return False
+        if end < len(units) and _is_latin(units[end - 1].char):
+            following = units[end]
+            glued = following.glue == LETTER and _is_latin(following.char)
+            if glued and end - start < ROMANISED_OPEN_ENDED:
+                return False
+        return True
+
+    def _excused_spans(self, name: str, sk: Skeleton) -> list[tuple[int, int]]:
+        if name not in self._excused:
+            self._excused[name] = [
+                span for exception in self.exceptions for span in _find_all(sk.text, exception.full)
+            ]
+        return self._excused[name]
 
 
 # --- links -----------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ EVASIONS = [
     ("ㅅl발", "l for ㅣ", "시발"),
     ("ㅅ1발", "1 for ㅣ", "시발"),
     ("人l발", "人 and l for ㅅ and ㅣ", "시발"),
-    ("ｓｉｂａｌ", "full-width romanisation", "sibal"),
+    ("ｓｉｂａｌ", "full-width romanisation", "씨발"),
     ("씨\u200b발", "a zero-width space", "씨발"),
     ("씨\u200d발", "a zero-width joiner", "씨발"),
     ("씨\ufeff발", "a byte-order mark", "씨발"),
@@ -70,7 +70,7 @@ EVASIONS = [
     ("fuuuck", "Latin with repeated letters", "fuck"),
     ("ＦＵＣＫ", "full-width Latin", "fuck"),
     ("좆같네", "a one-syllable word", "좆"),
-    ("ѕіbаl", "Cyrillic dze, i and a for Latin letters", "sibal"),
+    ("ѕіbаl", "Cyrillic dze, i and a for Latin letters", "씨발"),
     ("fυcκ", "Greek upsilon and kappa", "fuck"),
     ("fuϲk", "the Greek lunate sigma for c", "fuck"),
     ("duаqud", "a Cyrillic a in QWERTY-typed 염병", "염병"),
@@ -163,7 +163,10 @@ def test_a_suspect_word_holds_and_a_banned_one_wins():
 
 def test_a_moderator_can_list_every_rule_a_text_trips():
     rules = RuleSet([Rule("씨발"), Rule("병신"), Rule("존나")])
-    assert [rule.word for rule in rules.matches("씨발 병신")] == ["씨발", "병신"]
+    assert [(match.rule.word, match.span) for match in rules.matches("씨발 병신")] == [
+        ("씨발", (0, 2)),
+        ("병신", (3, 5)),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -228,3 +231,85 @@ def test_long_hostile_texts_are_checked_in_linear_time(attack):
     RULES.check(attack)
     has_link(attack)
     assert time.perf_counter() - started < 1.0
+
+
+# Ordinary words that hold a banned word's letters inside them, and names that open with a
+# suspect one: issue 21's innocent corpus in miniature.
+INSIDE_WORDS = [
+    "감염병 대응 협약 비준을 촉구했다.",
+    "전염병 확산을 막아야 합니다.",
+    "목포시는 도시발전 계획을 발표했다.",
+    "사고가 동시발생하면서 교통이 마비됐다.",
+    "서울역에서 출발하는 9시발 KTX가 늦었다.",
+    "밤 11시발 막차가 사라진다.",
+    "오전 10시8분 첫 신고가 접수됐다.",
+    "BBC발 보도에 따르면 규제가 강화된다.",
+    "볍씨발아기를 새로 들였다.",
+    "도시바는 반도체 사업부를 떼어 낸다.",
+    "이시바 시게루 총리가 방한했다.",
+    "시바타 씨는 도쿄 본사에서 근무했다.",
+    "실물 크기의 등신대가 세워졌다.",
+    "피해자의 목을 졸라 숨지게 한 혐의",
+    "Jonathan Sinclair joined the board.",
+    "시발자동차는 최초의 국산 자동차 회사다.",
+]
+
+
+@pytest.mark.parametrize("text", INSIDE_WORDS)
+def test_a_word_inside_a_longer_one_is_not_that_word(text):
+    verdict = RULES.check(text)
+    assert (verdict.banned, verdict.suspect) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("아씨발 진짜", "씨발"),  # an interjection glued to it
+        ("개병신 같은 정책", "병신"),  # an intensifier
+        ("존나짜증 ㅋㅋ 존나", "존나"),
+        ("ㅋㅋㅅㅂㅋㅋ", "시발"),  # laughter typed in jamo
+        ("아 지라알 진짜", "지랄"),  # a vowel drawn out into the final
+        ("병시인 이게 기사냐", "병신"),
+        ("이게 나라냐 si발", "씨발"),  # half romanised (si is 씨 or 시)
+        ("병sin 물가 실화냐", "병신"),
+        ("byungsin", "병신"),  # all romanised
+        ("jon na", "존나"),  # romanised and spaced
+        ("jotgatne", "좆같"),  # a long spelling running on into its ending
+        ("f*ck", "fuck"),  # a vowel hidden
+        ("f0ck", "fuck"),
+        ("phuck", "fuck"),  # a spelling that sounds the same
+        ("이게 나라냐 ѕі발", "씨발"),  # Cyrillic letters in the romanised half
+    ],
+)
+def test_prefixed_drawn_out_and_romanised_words_are_caught(text, word):
+    assert banned(text) == word
+
+
+def test_a_romanised_spelling_must_stand_as_a_latin_word():
+    assert banned("jona") == "존나"
+    assert banned("Jonathan") is None
+    assert banned("jotgat") == "좆같"
+
+
+def test_the_span_is_the_readers_own_characters():
+    text = "아 씨1발 진짜"
+    verdict = RULES.check(text)
+    assert verdict.banned == Rule("씨발")
+    assert text[slice(*verdict.banned_span)] == "씨1발"
+    spaced = "기자 씨 . 발 똑바로"
+    assert spaced[slice(*RULES.check(spaced).banned_span)] == "씨 . 발"
+    held = "시바 진짜"
+    assert RULES.check(held).suspect_span == (0, 2)
+
+
+def test_the_first_match_in_the_text_is_the_one_named():
+    verdict = RULES.check("병신 아니 씨발")
+    assert verdict.banned.word == "병신"
+    assert verdict.banned_span == (0, 2)
+
+
+def test_remembered_words_give_the_same_verdicts():
+    texts = [*INSIDE_WORDS, *(text for text, _, _ in EVASIONS)]
+    warm = [RULES.check(text) for text in texts]
+    wordrules.forget_words()
+    assert [RULES.check(text) for text in texts] == warm

@@ -1,6 +1,6 @@
 """The word rules against their evaluation data (tests/comments/corpus, issue 21): the data's
 shape, and the targets the rules must reach: at most 0.3% of innocent sentences refused and
-1% held, at least 99% of evasions refused. No ORM: the starter list, matched as the comment
+1% held, at least 99% of evasions refused (each was an xfail until the matcher met it). No ORM: the starter list, matched as the comment
 form matches it."""
 
 import unicodedata
@@ -11,8 +11,6 @@ import pytest
 from comments import rules
 from comments.starter_words import BANNED
 from tests.comments import corpus
-
-NOT_TUNED = "issue 21: matcher not tuned yet"
 
 
 @pytest.fixture(scope="module")
@@ -68,13 +66,11 @@ def shown(cases) -> str:
     return "\n".join(f"  {text}" for text in cases[:20])
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_TUNED)
 def test_at_most_0_3_percent_of_innocent_sentences_are_refused(innocent):
     refused = [f"{text} ({verdict.banned.word})" for text, verdict in innocent if verdict.banned]
     assert len(refused) <= 0.003 * len(innocent), f"{len(refused)} refused:\n{shown(refused)}"
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_TUNED)
 def test_at_most_1_percent_of_innocent_sentences_are_held(innocent):
     held = [
         f"{text} ({verdict.suspect.word if verdict.suspect else 'link'})"
@@ -84,7 +80,6 @@ def test_at_most_1_percent_of_innocent_sentences_are_held(innocent):
     assert len(held) <= 0.01 * len(innocent), f"{len(held)} held:\n{shown(held)}"
 
 
-@pytest.mark.xfail(strict=True, reason=NOT_TUNED)
 def test_at_least_99_percent_of_evasions_are_refused(evasions):
     missed = [
         f"{row.text} ({row.family}: {row.word})" for row, verdict in evasions if not verdict.banned
