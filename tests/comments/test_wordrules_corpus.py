@@ -1,7 +1,7 @@
 """The word rules against their evaluation data (tests/comments/corpus, issue 21): the data's
 shape, and the targets the rules must reach: at most 0.3% of innocent sentences refused and
-1% held, at least 99% of evasions refused (each was an xfail until the matcher met it). No ORM: the starter list, matched as the comment
-form matches it."""
+1% held, at least 99% of evasions refused (each an xfail until the matcher met it). No ORM:
+the starter list, matched as the comment form matches it."""
 
 import unicodedata
 from collections import Counter
