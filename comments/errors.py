@@ -85,17 +85,26 @@ class DuplicateComment(CommentRefused):
 
 
 class BannedWord(CommentRefused):
-    """The text holds a word of the banned list, however it was written."""
+    """The text holds a word of the banned list (`word`), however it was written: the
+    message names the reader's own characters that matched (`text`), so that they see what
+    to change ("씨1발", not the list's 씨발)."""
 
-    def __init__(self, word: str):
-        self.word = word
+    # A drawn-out match (씨이이이…발) is shown by its ends.
+    SHOWN_UP_TO = 30
+
+    def __init__(self, word: str, text: str):
+        self.word, self.text = word, text
+        shown = " ".join(text.split())
+        if len(shown) > self.SHOWN_UP_TO:
+            half = self.SHOWN_UP_TO // 2
+            shown = f"{shown[:half]}…{shown[-half:]}"
         super().__init__(
             _(
-                "Your comment contains a word that is not allowed here (“%(word)s”). "
+                "Your comment contains a word that is not allowed here (“%(text)s”). "
                 "Change it and post again."
             ),
             "banned_word",
-            {"word": word},
+            {"text": shown},
         )
 
 

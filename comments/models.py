@@ -264,6 +264,74 @@ class WordRule(models.Model):
         return f"{self.word} ({self.kind})"
 
 
+class RefusedComment(models.Model):
+    """A comment the word rules refused, kept COMMENTS_REFUSED_KEEP_DAYS for the moderators:
+    to see what readers meant, and to mark the innocent ones, whose word then becomes an
+    exception. Written only by comments.moderation, outside the refused post's rolled-back
+    transaction. No IP address: the attempt is about the words, not about tracing anyone."""
+
+    story = models.ForeignKey(
+        Article, verbose_name=_("story"), on_delete=models.CASCADE, related_name="+"
+    )
+    # A deleted account takes its attempts along: they were never published.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.CASCADE,
+        related_name="refused_comments",
+    )
+    parent = models.ForeignKey(
+        Comment,
+        verbose_name=_("reply to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # As it would have been stored (comments.rules.stored_text): the span counts in it.
+    body = models.TextField(_("text"))
+    # The rule as it read then: the list may have changed or lost it since.
+    rule_word = models.CharField(_("rule"), max_length=40)
+    rule_kind = models.CharField(
+        _("list"), max_length=10, choices=WordRule.Kind.choices, default=WordRule.Kind.BANNED
+    )
+    # The characters of `body` the rule matched, [start, end); unknown when both are null.
+    span_start = models.PositiveIntegerField(_("match starts at"), null=True, blank=True)
+    span_end = models.PositiveIntegerField(_("match ends at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    # A moderator found it innocent (its word became an exception); the list shows by whom.
+    marked_innocent_at = models.DateTimeField(_("marked innocent"), null=True, blank=True)
+    marked_innocent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    marked_innocent_by_name = models.CharField(_("marked innocent by"), max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = _("refused comment")
+        verbose_name_plural = _("refused comments")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The desk's list, newest first; the daily clean-up of the old ones.
+            models.Index(fields=["-created_at"], name="refused_newest_idx"),
+            # How many of one reader's attempts are kept today, and the repeated click.
+            models.Index(fields=["author", "-created_at"], name="refused_author_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(span_start__isnull=True, span_end__isnull=True)
+                | Q(span_start__lt=F("span_end")),
+                name="refused_span_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
 class ReaderStanding(models.Model):
     """A reader's record with the moderators: decisions on their comments (trust) and any
     suspension or ban. Made on first need; changed only in comments.moderation."""

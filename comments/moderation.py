@@ -11,11 +11,14 @@ rule or the periodic job); its history rows are signed "system". Everyone else s
 under accounts.names.display_name: the byline or the nickname, never the e-mail.
 """
 
+import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +40,7 @@ from comments.models import (
     ReaderNote,
     ReaderStanding,
     Reason,
+    RefusedComment,
     WordRule,
 )
 from newsroom.outbox import enqueue
@@ -48,6 +52,9 @@ Vote = CommentVote.Value
 DOUBLE_SUBMIT_WINDOW = timedelta(seconds=30)
 # 임시조치 lasts at most 30 days (정보통신망법 제44조의2).
 BLIND_MAX_DAYS = 30
+# One reader's refused attempts kept per day: past that a script is trying words, and the
+# moderators' list would drown in it (the attempts are still refused).
+REFUSED_KEPT_PER_DAY = 20
 
 
 def comment_window(story: Article, *, now=None) -> rules.Window:
@@ -61,7 +68,6 @@ def comment_window(story: Article, *, now=None) -> rules.Window:
     )
 
 
-@transaction.atomic
 def post_comment(
     story: Article,
     *,
@@ -76,13 +82,42 @@ def post_comment(
     nickname, not suspended); the text is not blank and within rules.MAX_BYTES; the story
     is published and its comments are open; a parent is a shown top-level comment of the
     same story; no throttle is hit (comments.throttles) and the reader has not posted the
-    same text within COMMENTS_DUPLICATE_HOURS; no banned word (BannedWord names it).
+    same text within COMMENTS_DUPLICATE_HOURS; no banned word (BannedWord names the
+    reader's own characters that matched).
     Published at once, or held (pending, with its `hold_reason`): on a premoderated story,
     with a suspect word or a link, for a reader not yet trusted or mostly rejected of late.
     The same text posted again by the same reader within DOUBLE_SUBMIT_WINDOW returns the
     first comment (a repeated click).
-    History: one ModerationAction "posted" (none for a repeated click). Tasks: none.
+    A banned word, found once every other check has passed, rolls the post back and keeps
+    the attempt as a RefusedComment, committed in a transaction of its own, for the
+    moderators' list (at most REFUSED_KEPT_PER_DAY a reader, a repeated click once).
+    History: one ModerationAction "posted" (none for a repeated click, none for a refused
+    attempt: its row is the record). Tasks: none.
     """
+    try:
+        return _post_comment(story, author=author, body=body, parent=parent, ip=ip)
+    except _Banned as banned:
+        # Raised out of the post's transaction, which is rolled back by now: the attempt
+        # alone is written, and committed even though the post is refused.
+        if banned.attempt is not None:
+            with transaction.atomic():
+                banned.attempt.save()
+        raise errors.BannedWord(banned.rule.word, banned.matched) from None
+
+
+class _Banned(Exception):
+    """The text holds a banned word: leaves post_comment's transaction, rolling it back,
+    with what the reader is told and the attempt to keep (None: not kept)."""
+
+    def __init__(self, rule: wordrules.Rule, matched: str, attempt: RefusedComment | None):
+        super().__init__(rule.word)
+        self.rule, self.matched, self.attempt = rule, matched, attempt
+
+
+@transaction.atomic
+def _post_comment(
+    story: Article, *, author: User, body: str, parent: Comment | None, ip: str | None
+) -> Comment:
     _require_participant(author)
     if rules.is_blank(body):
         raise errors.BlankComment()
@@ -126,7 +161,21 @@ def post_comment(
     throttles.check_duplicate(author=author, text=text, now=now)
     verdict = word_rules().check(text)
     if verdict.banned is not None:
-        raise errors.BannedWord(verdict.banned.word)
+        span = verdict.banned_span
+        matched = text[span[0] : span[1]] if span else verdict.banned.word
+        attempt = RefusedComment(
+            story=story,
+            author=author,
+            parent=parent,
+            body=text,
+            rule_word=verdict.banned.word,
+            rule_kind=verdict.banned.kind,
+            span_start=span[0] if span else None,
+            span_end=span[1] if span else None,
+            created_at=now,
+        )
+        # Counted under the story's and the reader's locks, so two clicks at once agree.
+        raise _Banned(verdict.banned, matched, attempt if _keeps(attempt) else None)
     hold, data = _hold(author, verdict, premoderated=window.mode == rules.PREMODERATED)
     status = Status.PENDING if hold else Status.PUBLISHED
     comment = Comment.objects.create(
@@ -150,7 +199,11 @@ def _hold(author: User, verdict: wordrules.Verdict, *, premoderated: bool):
     if premoderated:
         return Hold.PREMODERATED, {}
     if verdict.suspect is not None:
-        return Hold.SUSPECT_WORD, {"rule": verdict.suspect.word}
+        data = {"rule": verdict.suspect.word}
+        if verdict.suspect_span is not None:
+            # Where in the kept text: the desk marks it in the held comment.
+            data["span"] = list(verdict.suspect_span)
+        return Hold.SUSPECT_WORD, data
     if verdict.link:
         return Hold.LINK, {}
     standing = ReaderStanding.objects.filter(user=author).first()
@@ -166,6 +219,27 @@ def _hold(author: User, verdict: wordrules.Verdict, *, premoderated: bool):
         rejected_share=settings.COMMENTS_REJECTED_SHARE,
     )
     return reason or "", {}
+
+
+def _keeps(attempt: RefusedComment) -> bool:
+    """Whether a refused attempt is kept: not the same text again within
+    DOUBLE_SUBMIT_WINDOW (a repeated click), and not past the reader's REFUSED_KEPT_PER_DAY."""
+    now = attempt.created_at
+    counts = RefusedComment.objects.filter(
+        author=attempt.author, created_at__gte=rules.day_start(timezone.localtime(now))
+    ).aggregate(
+        today=Count("pk"),
+        repeated=Count(
+            "pk",
+            filter=Q(
+                story=attempt.story,
+                parent=attempt.parent,
+                body=attempt.body,
+                created_at__gte=now - DOUBLE_SUBMIT_WINDOW,
+            ),
+        ),
+    )
+    return not counts["repeated"] and counts["today"] < REFUSED_KEPT_PER_DAY
 
 
 def word_rules() -> wordrules.RuleSet:
@@ -565,6 +639,99 @@ def remove_word_rule(rule: WordRule, *, actor: User) -> None:
     require(permissions.can_edit_word_rules(actor))
     _record_rule(rule, "word_removed", actor)
     rule.delete()
+
+
+# --- comments the word rules refused ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Innocence:
+    """What mark_innocent() did: `word` is the exception; `added` is False when it was on
+    the list already; `earlier` when the attempt had been marked before (nothing changed)."""
+
+    word: str
+    added: bool
+    earlier: bool = False
+
+
+@transaction.atomic
+def mark_innocent(attempt: RefusedComment, *, actor: User) -> Innocence:
+    """A moderator finds a refused comment innocent: the reader's word around the match
+    (the white-space-delimited word holding it, without the punctuation around it) goes on
+    the exception list, so the same text now passes, and the attempt records who marked it
+    and when. An exception already on the list is not added twice; an attempt marked
+    before (a second click) changes nothing.
+
+    Preconditions: the actor may edit the word list (permissions.can_edit_word_rules); the
+    attempt's match is known; the word is not the rule itself written another way (as an
+    exception it would let every writing of the rule through) and fits the list (40).
+    History: one ModerationAction "word_added" when the exception is new (add_word_rule).
+    """
+    require(permissions.can_edit_word_rules(actor))
+    attempt = RefusedComment.objects.select_for_update().filter(pk=attempt.pk).first()
+    if attempt is None:
+        raise errors.NotModeratable(_("This refused comment is no longer kept."))
+    if attempt.span_start is None or attempt.span_end is None:
+        raise errors.NotModeratable(
+            _("Where the rule matched is not known: add the exception on the word list.")
+        )
+    word = " ".join(word_around(attempt.body, attempt.span_start, attempt.span_end).split())
+    if attempt.marked_innocent_at is not None:
+        return Innocence(word, added=False, earlier=True)
+    if len(word) > WordRule._meta.get_field("word").max_length:
+        raise errors.NotModeratable(
+            _("The word is too long for the word list: add a shorter exception there.")
+        )
+    rule = wordrules.Rule(attempt.rule_word, attempt.rule_kind)
+    alone = wordrules.RuleSet([rule, wordrules.Rule(word, wordrules.EXCEPTION)])
+    if alone.check(attempt.rule_word).banned is None:
+        raise errors.NotModeratable(
+            _(
+                "“%(word)s” is the rule “%(rule)s” itself, written another way: as an "
+                "exception it would let the rule through everywhere."
+            )
+            % {"word": word, "rule": attempt.rule_word}
+        )
+    added = not WordRule.objects.filter(word=word, kind=WordRule.Kind.EXCEPTION).exists()
+    if added:
+        add_word_rule(
+            word,
+            actor=actor,
+            kind=WordRule.Kind.EXCEPTION,
+            note=_("Marked innocent in a comment refused by “%(rule)s”")
+            % {"rule": attempt.rule_word},
+        )
+    attempt.marked_innocent_at = timezone.now()
+    attempt.marked_innocent_by = actor
+    attempt.marked_innocent_by_name = display_name(actor)
+    attempt.save(
+        update_fields=["marked_innocent_at", "marked_innocent_by", "marked_innocent_by_name"]
+    )
+    return Innocence(word, added=added)
+
+
+def word_around(text: str, start: int, end: int) -> str:
+    """The reader's word holding text[start:end]: widened to the white space on either
+    side, then trimmed of the punctuation and symbols around it (never into the match)."""
+    left, right = start, end
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    while left < start and unicodedata.category(text[left])[0] in "PS":
+        left += 1
+    while right > end and unicodedata.category(text[right - 1])[0] in "PS":
+        right -= 1
+    return text[left:right]
+
+
+def forget_refused(now: datetime | None = None) -> int:
+    """The daily job (comments.forget_refused): refused comments older than
+    COMMENTS_REFUSED_KEEP_DAYS are deleted. Returns how many; safe to run twice."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.COMMENTS_REFUSED_KEEP_DAYS)
+    deleted, _by_model = RefusedComment.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 # --- moderators' sections ---------------------------------------------------------------------

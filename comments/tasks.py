@@ -15,6 +15,12 @@ def end_blinds() -> int:
     return moderation.end_blinds()
 
 
+@task("comments.forget_refused", autoretry_for=())
+def forget_refused() -> int:
+    """Refused comments older than COMMENTS_REFUSED_KEEP_DAYS are deleted."""
+    return moderation.forget_refused()
+
+
 @task("comments.notify_rejected")
 def notify_rejected(comment_id: int, action_id: int) -> int:
     """E-mail a comment's author that a moderator removed it, with the reason. Sent once

@@ -23,6 +23,8 @@ PERIODIC_JOBS: dict[str, int] = {
     "articles.flush_views": 300,
     # Temporary blinds (임시조치) whose time is up return their comments to review.
     "comments.end_blinds": 60,
+    # Refused comments older than COMMENTS_REFUSED_KEEP_DAYS are deleted.
+    "comments.forget_refused": 24 * 60 * 60,
 }
 
 app.conf.beat_schedule = {

@@ -385,6 +385,9 @@ COMMENTS_TRUST_RECENT = env.integer("COMMENTS_TRUST_RECENT", 10, minimum=1)
 COMMENTS_REJECTED_SHARE = env.integer("COMMENTS_REJECTED_SHARE", 50, minimum=0)
 # Reports from this many different readers hide a comment until a moderator looks at it.
 COMMENTS_REPORTS_TO_HIDE = env.integer("COMMENTS_REPORTS_TO_HIDE", 5, minimum=1)
+# Comments the word rules refused are kept this many days for the moderators' list, then
+# deleted by the daily job comments.forget_refused.
+COMMENTS_REFUSED_KEEP_DAYS = env.integer("COMMENTS_REFUSED_KEEP_DAYS", 30, minimum=1)
 if COMMENTS_MIN_GAP_SECONDS > 60:
     raise ImproperlyConfigured("COMMENTS_MIN_GAP_SECONDS must be at most 60.")
 if 0 < COMMENTS_PER_IP_PER_HOUR < 30:

@@ -17,6 +17,7 @@ from comments.models import (
     ModerationAction,
     ModeratorScope,
     ReaderStanding,
+    RefusedComment,
     WordRule,
 )
 from newsroom.models import OutboxMessage
@@ -48,14 +49,17 @@ def readers(db):
 
 
 @pytest.mark.parametrize("text", ["씨발 진짜", "ㅅㅂ 이게 뭐냐", "tlqkf", "씨 1 발"])
-def test_a_banned_word_is_refused_naming_the_rule_and_nothing_is_saved(reader, post, text):
+def test_a_banned_word_is_refused_naming_what_matched_and_only_the_attempt_is_kept(
+    reader, post, text
+):
     with pytest.raises(errors.BannedWord) as refused:
         post(reader, text)
 
     assert refused.value.word in {"씨발", "시발"}
-    assert refused.value.word in refused.value.messages[0]
+    assert f"“{refused.value.text}”" in refused.value.messages[0]
     assert not Comment.objects.exists()
     assert not ModerationAction.objects.exists()
+    assert RefusedComment.objects.get().body == text
 
 
 def test_the_starter_exception_lets_an_innocent_word_through(reader, post):
