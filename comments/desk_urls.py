@@ -6,6 +6,7 @@ app_name = "comment_desk"
 
 urlpatterns = [
     path("", desk.queue, name="queue"),
+    path("refused/", desk.refused, name="refused"),
     path("<int:comment_id>/", desk.comment_detail, name="comment"),
     path("readers/<int:user_id>/", desk.reader_detail, name="reader"),
     path("words/", desk.words, name="words"),

@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from articles.models import Article
-from comments.models import Comment, CommentReport, CommentVote
+from comments.models import Comment, CommentReport, CommentVote, RefusedComment
 
 Status = Comment.Status
 PAGE_SIZE = 20
@@ -239,19 +239,23 @@ def queue_counts(comments: QuerySet[Comment]) -> dict[str, int]:
 
 def with_desk_details(comments: QuerySet[Comment]) -> QuerySet[Comment]:
     """What a desk row shows, whatever the number of rows: the story and its section, the
-    author and their standing (a join), their latest notes and the comment's reports (two
-    prefetches)."""
-    from comments.models import ReaderNote
+    author and their standing (a join), what the rules found when it was posted
+    (`posted_data`, from its history, in the same query), their latest notes and the
+    comment's reports (two prefetches)."""
+    from comments.models import ModerationAction, ReaderNote
 
-    return comments.select_related(
-        "story__section__parent", "author__comment_standing", "parent"
-    ).prefetch_related(
-        Prefetch("reports", queryset=CommentReport.objects.order_by("-created_at", "-pk")),
-        Prefetch(
-            "author__moderator_notes",
-            queryset=ReaderNote.objects.order_by("-created_at", "-pk"),
-            to_attr="desk_notes",
-        ),
+    posted = ModerationAction.objects.filter(comment=OuterRef("pk"), action="posted")
+    return (
+        comments.select_related("story__section__parent", "author__comment_standing", "parent")
+        .annotate(posted_data=Subquery(posted.values("data")[:1], output_field=JSONField()))
+        .prefetch_related(
+            Prefetch("reports", queryset=CommentReport.objects.order_by("-created_at", "-pk")),
+            Prefetch(
+                "author__moderator_notes",
+                queryset=ReaderNote.objects.order_by("-created_at", "-pk"),
+                to_attr="desk_notes",
+            ),
+        )
     )
 
 
@@ -295,6 +299,57 @@ def moderation_log(filters: Q) -> QuerySet:
             "story__headline",
             "comment__body",
             "comment__status",
+        )
+        .order_by("-created_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A text cut around the characters a word rule matched, for <mark>."""
+
+    before: str
+    match: str
+    after: str
+
+
+def marked(text: str, start, end) -> Marked | None:
+    """`text` cut at [start, end), or None when the span is unknown or does not fit it."""
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        return None
+    return Marked(text[:start], text[start:end], text[end:])
+
+
+def held_match(comment: Comment) -> tuple[str, Marked | None]:
+    """For a comment held for a suspect word: the rule and its match in the text, as the
+    history kept them when it was posted (with_desk_details' `posted_data`); ("", None)
+    for any other comment."""
+    if comment.status != Status.PENDING or comment.hold_reason != Comment.Hold.SUSPECT_WORD:
+        return "", None
+    data = getattr(comment, "posted_data", None) or {}
+    span = data.get("span")
+    found = marked(comment.body, *span) if isinstance(span, list) and len(span) == 2 else None
+    return data.get("rule", ""), found
+
+
+def refused_list(attempts: QuerySet[RefusedComment]) -> QuerySet[RefusedComment]:
+    """The desk's list of refused comments, newest first, with the story, the reader and
+    the comment replied to in the same query."""
+    return (
+        attempts.select_related("story", "author", "parent")
+        .only(
+            "body",
+            "rule_word",
+            "rule_kind",
+            "span_start",
+            "span_end",
+            "created_at",
+            "marked_innocent_at",
+            "marked_innocent_by_name",
+            "story__headline",
+            "story__slug",
+            "author__nickname",
+            "parent__body",
         )
         .order_by("-created_at", "-pk")
     )

@@ -1,8 +1,9 @@
-"""The moderator's desk (/desk/comments/): the queues, one comment, one reader, the word
-list and the moderation log. Every decision is one call into comments.moderation; a
-section-limited moderator gets 404 for anything outside their sections, as for something
-missing; staff without the Moderator role get 403."""
+"""The moderator's desk (/desk/comments/): the queues, the comments the word rules refused,
+one comment, one reader, the word list and the moderation log. Every decision is one call
+into comments.moderation; a section-limited moderator gets 404 for anything outside their
+sections, as for something missing; staff without the Moderator role get 403."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
@@ -22,7 +23,7 @@ from accounts.permissions import desk_view
 from accounts.roles import Role
 from articles.models import Article, Section
 from comments import errors, moderation, permissions, selectors
-from comments.models import Comment, ModerationAction, Reason, WordRule
+from comments.models import Comment, ModerationAction, Reason, RefusedComment, WordRule
 from newsroom import inputs
 
 PAGE_SIZE = 25
@@ -151,6 +152,7 @@ def queue(request):
     page = Paginator(selectors.desk_queue(scoped, tab), PAGE_SIZE).get_page(request.GET.get("page"))
     for comment in page:
         comment.report_reasons = selectors.report_summary(comment)
+        comment.hold_rule, comment.hold_marked = selectors.held_match(comment)
         comment.refusal = refusal if comment.pk == refused_row else ""
     # A refused bulk decision keeps the moderator's ticks, decision, reason and note.
     bulk = request.POST if refusal and refused_row is None else {}
@@ -216,11 +218,63 @@ def _comment_for(user, comment_id: int) -> Comment:
 
 @never_cache
 @desk_view(MODERATE)
+def refused(request):
+    """The comments the word rules refused in the moderator's sections, newest first, as
+    the readers wrote them with the match marked (kept COMMENTS_REFUSED_KEEP_DAYS).
+    Moderators who keep the word list mark one innocent: its word becomes an exception. A
+    refused marking is shown on its row and the page answers 400."""
+    user = request.user
+    can_edit = permissions.can_edit_word_rules(user)
+    attempts = RefusedComment.objects.filter(permissions.section_filter(user))
+    refusal, refused_row = "", None
+    if request.method == "POST":
+        if not can_edit:
+            raise NotAllowed
+        attempt = get_object_or_404(attempts, pk=inputs.number(request.POST.get("refused")) or 0)
+        try:
+            done = moderation.mark_innocent(attempt, actor=user)
+        except errors.CommentRefused as refused_marking:
+            refusal, refused_row = _refusal(refused_marking), attempt.pk
+        else:
+            messages.success(request, _innocence_message(done))
+            return redirect(request.get_full_path())
+    page = Paginator(selectors.refused_list(attempts), PAGE_SIZE).get_page(request.GET.get("page"))
+    for attempt in page:
+        attempt.marked = selectors.marked(attempt.body, attempt.span_start, attempt.span_end)
+        attempt.innocent_word = (
+            moderation.word_around(attempt.body, attempt.span_start, attempt.span_end)
+            if attempt.marked
+            else ""
+        )
+        attempt.refusal = refusal if attempt.pk == refused_row else ""
+    return render(
+        request,
+        "comments/desk/refused.html",
+        {"page": page, "can_edit": can_edit, "keep_days": settings.COMMENTS_REFUSED_KEEP_DAYS},
+        status=400 if refusal else 200,
+    )
+
+
+def _innocence_message(done: moderation.Innocence) -> str:
+    if done.earlier:
+        return _("This comment was already marked innocent.")
+    if done.added:
+        return _("“%(word)s” is on the exception list: the same text now passes.") % {
+            "word": done.word
+        }
+    return _("“%(word)s” was already on the exception list; the comment is marked innocent.") % {
+        "word": done.word
+    }
+
+
+@never_cache
+@desk_view(MODERATE)
 def comment_detail(request, comment_id: int):
     """One comment: its text, story, author and their record, reports, blinds and
     history, with every action that applies to it."""
     comment = _comment_for(request.user, comment_id)
     comment.report_reasons = selectors.report_summary(comment)
+    comment.hold_rule, comment.hold_marked = selectors.held_match(comment)
     error = ""
     if request.method == "POST":
         try:
@@ -303,6 +357,7 @@ def reader_detail(request, user_id: int):
     page = Paginator(comments, PAGE_SIZE).get_page(request.GET.get("page"))
     for comment in page:
         comment.report_reasons = selectors.report_summary(comment)
+        comment.hold_rule, comment.hold_marked = selectors.held_match(comment)
     standing = getattr(reader, "comment_standing", None)
     return render(
         request,
