@@ -302,6 +302,12 @@ class Skeleton:
 def _word_units(word: str, mode: str) -> list[Unit]:
     """A white-space-free word's elements in a pass, before composing and folding, with the
     characters of `word` each stands for."""
+    plain = _PLAIN.fullmatch(word)
+    if plain:
+        first, last = plain.span(1)
+        units = [Unit(word[i], i, i + 1, glue=LETTER) for i in range(first, last)]
+        units[0].glue, units[0].break_before = START, first > 0
+        return units
     units: list[Unit] = []
     previous_kind = START
     brk = False
@@ -425,10 +431,10 @@ def _fold(units: list[Unit]) -> list[Unit]:
         if not drop and out and not unit.space_before:
             # Not across white space: "다시, 시발" keeps both 시.
             previous = out[-1]
-            if unit.char == previous.char or _drawn_out(previous.char, unit.char):
+            if unit.char == previous.char:
                 drop = True
-            elif merged := _drawn_out_final(previous.char, unit.char):
-                previous.char = merged
+            elif (stretched := _stretched(previous.char, unit.char)) is not None:
+                previous.char = stretched
                 drop = True
         if drop:
             if out and not is_vowel(unit.char):
@@ -456,23 +462,22 @@ def _fold(units: list[Unit]) -> list[Unit]:
     return out
 
 
-def _drawn_out(previous: str, char: str) -> bool:
-    if not (is_syllable(previous) and is_syllable(char)):
-        return False
-    _, vowel, final = split_syllable(previous)
-    initial, this_vowel, this_final = split_syllable(char)
-    return not final and initial == "ㅇ" and not this_final and this_vowel == vowel
+_IEUNG = CHO.index("ㅇ")
 
 
-def _drawn_out_final(previous: str, char: str) -> str:
-    """라 then 알 is 랄 drawn out (지라알): the syllable with the final of the second."""
-    if not (is_syllable(previous) and is_syllable(char)):
-        return ""
+def _stretched(previous: str, char: str) -> str | None:
+    """`previous` drawn out by `char`, and what the two read as: 시 then 이 (시이발) is 시,
+    라 then 알 (지라알) is 랄; None when `char` is a syllable of its own."""
+    code = ord(char) - SYLLABLE_FIRST
+    if not 0 <= code <= SYLLABLE_LAST - SYLLABLE_FIRST or code // 588 != _IEUNG:
+        return None
+    if not is_syllable(previous):
+        return None
     initial, vowel, final = split_syllable(previous)
-    this_initial, this_vowel, this_final = split_syllable(char)
-    if final or this_initial != "ㅇ" or not this_final or this_vowel != vowel:
-        return ""
-    return join_syllable(initial, vowel, this_final)
+    _, this_vowel, this_final = split_syllable(char)
+    if final or this_vowel != vowel:
+        return None
+    return join_syllable(initial, vowel, this_final) if this_final else previous
 
 
 # Spellings that sound alike, folded together in the Latin pass (text and rules alike).
@@ -511,7 +516,7 @@ def _word_skeleton(word: str, mode: str, offset_units=None) -> tuple[list[Unit],
 _WORD = re.compile(r"\S+")
 # A word of Hangul syllables only, with quotes, brackets or punctuation around it: every pass
 # reads it the same way, so its skeleton is worked out once for all of them.
-_PLAIN = re.compile(r"[\"'(\[“‘《〈「]*[가-힣]+[\"')\]”’》〉」.,?…:;]*")
+_PLAIN = re.compile(r"[\"'(\[“‘《〈「]*([가-힣]+)[\"')\]”’》〉」.,?…:;]*")
 _LATIN = re.compile(r"[A-Za-z]")
 _STAND_INS = re.compile("[" + re.escape("".join([*LOOKALIKES, *SAID_LIKE])) + "]")
 # Words met in earlier checks, with their skeletons, per pass: comments share most of their
@@ -967,13 +972,20 @@ def has_link(text: str) -> bool:
     plain = clean(text).translate(DOTS).lower()
     for dotted in ("[.]", "(.)", " . "):
         plain = plain.replace(dotted, ".")
-    if any(marker in plain for marker in SCHEMES) or any(word in plain for word in SPOKEN):
+    if any(marker in plain for marker in SCHEMES) or any(
+        _spoken_at(plain, word) for word in SPOKEN
+    ):
         return True
     for word in plain.replace("/", " ").split():
         labels = word.strip(".,!?:;'\"").split(".")
         if len(labels) >= 2 and labels[-1] in TLDS and labels[-2] and _label(labels[-2]):
             return True
     return False
+
+
+def _spoken_at(plain: str, spoken: str) -> bool:
+    """A spoken address ending (네이버닷컴), not the start of 컴퓨터 after 점 (관점컴퓨터)."""
+    return any(not plain.startswith("퓨", end) for _, end in _find_all(plain, spoken))
 
 
 def _label(label: str) -> bool:

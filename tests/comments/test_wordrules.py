@@ -313,3 +313,8 @@ def test_remembered_words_give_the_same_verdicts():
     warm = [RULES.check(text) for text in texts]
     wordrules.forget_words()
     assert [RULES.check(text) for text in texts] == warm
+
+
+def test_a_spoken_address_is_not_the_start_of_a_computer():
+    assert has_link("네이버닷컴에 검색")
+    assert not has_link("관점컴퓨터 대표가 말했다")
