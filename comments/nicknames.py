@@ -13,8 +13,8 @@ from comments.moderation import word_rules
 def check_nickname(nickname: str) -> str | None:
     """The reason `nickname` is refused, or None.
 
-    A banned word refuses it, the message quoting the part of the nickname that matched
-    (as the reader typed it) or, when the matcher cannot say where, the listed word. A link
+    A banned word refuses it, the message quoting the part of the nickname that matched, as
+    the reader typed it. A link
     refuses it too: a name shown under every comment would advertise it everywhere.
 
     Suspect words pass. In a comment they hold it for a moderator; a nickname has no review
@@ -23,9 +23,8 @@ def check_nickname(nickname: str) -> str | None:
     """
     verdict = word_rules().check(nickname)
     if verdict.banned is not None:
-        # banned_span: offsets into the checked text, when the word rules report them.
-        span = getattr(verdict, "banned_span", None)
-        part = nickname[span[0] : span[1]] if span is not None else verdict.banned.word
+        start, end = verdict.banned_span
+        part = nickname[start:end]
         return _(
             "“%(part)s” in this nickname is a word that is not allowed here. "
             "Choose another nickname."
