@@ -261,9 +261,3 @@ def test_the_comment_check_quotes_the_matched_span_of_the_nickname(monkeypatch):
     )
 
     assert comment_nicknames.check_nickname("씨1발왕") == refused_part("씨1발")
-
-
-def test_without_a_span_the_comment_check_names_the_listed_word(monkeypatch):
-    rules_answering(monkeypatch, wordrules.Verdict(banned=wordrules.Rule("씨발")))
-
-    assert comment_nicknames.check_nickname("씨1발왕") == refused_part("씨발")
