@@ -14,15 +14,12 @@ stored, through tests.comments.corpus.verdict) against:
   overall (a hold is not a refusal), with examples of what got through.
 
 Then the matcher's speed, with the word list compiled once beforehand (compiling is timed on
-its own; compiled rules are kept between checks). The matcher remembers the words it has read
-(comments.wordrules.WORDS_REMEMBERED), so each figure says what it had met before:
+its own; compiled rules are kept between checks, as in a worker):
 - 400-byte comments: corpus sentences joined up to rules.MAX_BYTES, each checked --rounds
-  times; p50 and p99 over the comments of each one's median time, cold (the memory emptied
-  before every check) and warm (the memory holding the words of the other half of the
-  comments, the half timed never seen before);
+  times; p50 and p99 over the comments of each one's median time;
 - one text each of 10 KB, 200 KB and 2 MB (corpus sentences joined; sizes by the site's count,
-  rules.byte_count, 2 bytes a Hangul syllable, 1 KB = 1,000 bytes), cold: median of 3
-  checks; --skip-2mb leaves the 2 MB text out (about 4 s a check).
+  rules.byte_count, 2 bytes a Hangul syllable, 1 KB = 1,000 bytes): median of 3 checks;
+  --skip-2mb leaves the 2 MB text out (about 4 s a check).
 
 Targets (issue 21): at most 0.3% refused and 1% held, at least 99% of evasions refused; a
 400-byte comment under 2 ms at p99; 2 MB under 12 times the 200 KB time and under 5 s.
@@ -39,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as a script: the project's packages
 
-from comments import rules, wordrules  # noqa: E402
+from comments import rules  # noqa: E402
 from tests.comments import corpus  # noqa: E402
 
 SEED = 20261201
@@ -160,32 +157,17 @@ def speed_report(rounds: int, skip_2mb: bool) -> None:
     word_rules = corpus.starter_rules()
     comments = comments_of(sentences)
     mean_bytes = statistics.mean(rules.byte_count(comment) for comment in comments)
-    # Cold: no word met before, as in a worker's first check.
-    cold = [[] for _ in comments]
+    checks = [[] for _ in comments]
     for _ in range(rounds):
         for index, comment in enumerate(comments):
-            wordrules.forget_words()
-            cold[index].append(timed(corpus.verdict, word_rules, comment) * 1000)
-    # Warm: the words of the other half of the comments met before, as in a worker that
-    # has checked comments for a while (the same comment is never checked twice).
-    half = len(comments) // 2
-    warm = [[] for _ in comments[half:]]
-    for _ in range(rounds):
-        wordrules.forget_words()
-        for comment in comments[:half]:
-            corpus.verdict(word_rules, comment)
-        for index, comment in enumerate(comments[half:]):
-            warm[index].append(timed(corpus.verdict, word_rules, comment) * 1000)
+            checks[index].append(timed(corpus.verdict, word_rules, comment) * 1000)
+    p50, p99 = percentiles(checks)
     print(
         f"\n## Speed\n\ncompiling the starter list: {compile_ms:.2f} ms (kept between checks)\n\n"
         f"{len(comments):,} comments of {mean_bytes:.0f} bytes on average, each comment's median "
-        f"of {rounds} checks (target under 2 ms at p99):\n\n"
-        "| words met before | comments | p50 (ms) | p99 (ms) |\n|---|---|---|---|"
+        f"of {rounds} checks: p50 {p50:.2f} ms, p99 {p99:.2f} ms (target under 2 ms at p99)\n"
     )
-    for label, checks in (("none (cold)", cold), ("the other half's (warm)", warm)):
-        p50, p99 = percentiles(checks)
-        print(f"| {label} | {len(checks):,} | {p50:.2f} | {p99:.2f} |")
-    print("\n| text | characters | check (s) |\n|---|---|---|")
+    print("| text | characters | check (s) |\n|---|---|---|")
     seconds = {}
     # The corpus repeated, so the 2 MB text is as varied as the smaller ones.
     material = sentences * (LARGE[-1][1] // sum(map(rules.byte_count, sentences)) + 1)
@@ -194,18 +176,15 @@ def speed_report(rounds: int, skip_2mb: bool) -> None:
             print(f"| {label} | | skipped (--skip-2mb) |")
             continue
         text = text_of(size, material)
-        seconds[label] = statistics.median(cold_check(word_rules, text) for _ in range(3))
+        seconds[label] = statistics.median(
+            timed(corpus.verdict, word_rules, text) for _ in range(3)
+        )
         print(f"| {label} | {len(text):,} | {seconds[label]:.3f} |")
     if "2 MB" in seconds:
         print(
             f"\n2 MB took {seconds['2 MB'] / seconds['200 KB']:.1f} times as long as 200 KB "
             "(target under 12 times, and under 5 s)"
         )
-
-
-def cold_check(word_rules, text: str) -> float:
-    wordrules.forget_words()
-    return timed(corpus.verdict, word_rules, text)
 
 
 def main() -> None:

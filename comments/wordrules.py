@@ -505,7 +505,8 @@ def _fold_latin(units: list[Unit]) -> list[Unit]:
 
 
 def _word_skeleton(word: str, mode: str, offset_units=None) -> tuple[list[Unit], str]:
-    """A word's (or a few words', see _words) elements composed and folded, and its text."""
+    """A word's (or a few words', see _Passes._joined) elements composed and folded, and its
+    text."""
     units = offset_units if offset_units is not None else _word_units(word, mode)
     units = _fold(_compose(units))
     if mode == "latin":
@@ -519,30 +520,9 @@ _WORD = re.compile(r"\S+")
 _PLAIN = re.compile(r"[\"'(\[“‘《〈「]*([가-힣]+)[\"')\]”’》〉」.,?…:;]*")
 _LATIN = re.compile(r"[A-Za-z]")
 _STAND_INS = re.compile("[" + re.escape("".join([*LOOKALIKES, *SAID_LIKE])) + "]")
-# Words met in earlier checks, with their skeletons, per pass: comments share most of their
-# words, so a worker mostly reads a comment's words from here. Emptied when full.
-WORDS_REMEMBERED = 50_000
-_words: dict[tuple[str, str], tuple[list[Unit], str, bool]] = {}
-
-
-def forget_words() -> None:
-    """Empty the words' memory (the benchmark times checks with and without it)."""
-    _words.clear()
-
-
-def _known_word(word: str, mode: str) -> tuple[list[Unit], str, bool]:
-    """A word's elements and text in a pass, and whether it opens with a lone jamo."""
-    key = (word, "plain" if _PLAIN.fullmatch(word) else mode)
-    found = _words.get(key)
-    if found is None:
-        units = _word_units(word, mode)
-        opens_with_jamo = bool(units) and is_jamo(units[0].char)
-        if units:
-            units[0].space_before = units[0].break_before = True
-        if len(_words) >= WORDS_REMEMBERED:
-            _words.clear()
-        found = _words[key] = (*_word_skeleton(word, mode, units), opens_with_jamo)
-    return found
+# A text's words are read once each, however often they come; a long text's memory of them
+# is emptied when it holds this many (about 1 KB a word).
+WORDS_REMEMBERED = 10_000
 
 
 def skeleton(text: str, mode: str = "strip") -> Skeleton:
@@ -557,6 +537,21 @@ class _Passes:
         self.text = text
         self.words = [(match.start(), match.group()) for match in _WORD.finditer(text)]
         self._needed: dict[str, list[bool]] = {}
+        self._known: dict[tuple[str, str], tuple[list[Unit], str, bool]] = {}
+
+    def _word(self, word: str, mode: str) -> tuple[list[Unit], str, bool]:
+        """A word's elements and text in a pass, and whether it opens with a lone jamo."""
+        key = (word, "plain" if _PLAIN.fullmatch(word) else mode)
+        found = self._known.get(key)
+        if found is None:
+            units = _word_units(word, mode)
+            opens_with_jamo = bool(units) and is_jamo(units[0].char)
+            if units:
+                units[0].space_before = units[0].break_before = True
+            if len(self._known) >= WORDS_REMEMBERED:
+                self._known.clear()
+            found = self._known[key] = (*_word_skeleton(word, mode, units), opens_with_jamo)
+        return found
 
     def needed(self, mode: str) -> list[bool]:
         """Which words a pass must read: every word for "strip"; for the others, the words
@@ -594,12 +589,12 @@ class _Passes:
             else:
                 # A word that opens with a lone jamo may finish the syllable of the one
                 # before (ㅆ ㅣ 발, 병ㅅl ㄴ): such words are composed together.
-                while j < n and needed[j] and _known_word(self.words[j][1], mode)[2]:
+                while j < n and needed[j] and self._word(self.words[j][1], mode)[2]:
                     j += 1
             if j > i + 1:
                 units, text = self._joined(i, j, mode)
             else:
-                units, text, _ = _known_word(word, mode)
+                units, text, _ = self._word(word, mode)
             pieces.append((offset, units, text))
             i = j
         return Skeleton(pieces)

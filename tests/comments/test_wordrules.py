@@ -308,11 +308,13 @@ def test_the_first_match_in_the_text_is_the_one_named():
     assert verdict.banned_span == (0, 2)
 
 
-def test_remembered_words_give_the_same_verdicts():
-    texts = [*INSIDE_WORDS, *(text for text, _, _ in EVASIONS)]
-    warm = [RULES.check(text) for text in texts]
-    wordrules.forget_words()
-    assert [RULES.check(text) for text in texts] == warm
+def test_a_long_text_reads_each_word_once_and_forgets_when_full(monkeypatch):
+    monkeypatch.setattr(wordrules, "WORDS_REMEMBERED", 50)
+    words = " ".join(f"기사{number}번" for number in range(200))
+    text = f"감염병 {words} 감염병 아 씨1발"
+    verdict = RULES.check(text)
+    assert verdict.banned == Rule("씨발")
+    assert text[slice(*verdict.banned_span)] == "씨1발"
 
 
 def test_a_spoken_address_is_not_the_start_of_a_computer():
