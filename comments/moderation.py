@@ -657,10 +657,9 @@ class Innocence:
 @transaction.atomic
 def mark_innocent(attempt: RefusedComment, *, actor: User) -> Innocence:
     """A moderator finds a refused comment innocent: the reader's word around the match
-    (the white-space-delimited word holding it, without the punctuation around it) goes on
-    the exception list, so the same text now passes, and the attempt records who marked it
-    and when. An exception already on the list is not added twice; an attempt marked
-    before (a second click) changes nothing.
+    (innocent_word) goes on the exception list, so the same text now passes, and the
+    attempt records who marked it and when. An exception already on the list is not added
+    twice; an attempt marked before (a second click) changes nothing.
 
     Preconditions: the actor may edit the word list (permissions.can_edit_word_rules); the
     attempt's match is known; the word is not the rule itself written another way (as an
@@ -675,16 +674,14 @@ def mark_innocent(attempt: RefusedComment, *, actor: User) -> Innocence:
         raise errors.NotModeratable(
             _("Where the rule matched is not known: add the exception on the word list.")
         )
-    word = " ".join(word_around(attempt.body, attempt.span_start, attempt.span_end).split())
+    word = innocent_word(attempt)
     if attempt.marked_innocent_at is not None:
         return Innocence(word, added=False, earlier=True)
     if len(word) > WordRule._meta.get_field("word").max_length:
         raise errors.NotModeratable(
             _("The word is too long for the word list: add a shorter exception there.")
         )
-    rule = wordrules.Rule(attempt.rule_word, attempt.rule_kind)
-    alone = wordrules.RuleSet([rule, wordrules.Rule(word, wordrules.EXCEPTION)])
-    if alone.check(attempt.rule_word).banned is None:
+    if _excuses_the_rule(attempt, word):
         raise errors.NotModeratable(
             _(
                 "“%(word)s” is the rule “%(rule)s” itself, written another way: as an "
@@ -710,7 +707,33 @@ def mark_innocent(attempt: RefusedComment, *, actor: User) -> Innocence:
     return Innocence(word, added=added)
 
 
-def word_around(text: str, start: int, end: int) -> str:
+def innocent_word(attempt: RefusedComment) -> str:
+    """The exception marking `attempt` innocent adds: the reader's word around the match.
+    A match made of words apart ("씨 팔" in "김 씨 팔 골절") is the rule itself once its spaces
+    are gone: the word before it comes along, or the one after it, so the exception covers
+    only this use ("김 씨 팔"). A single word that is the rule written another way (씨1발)
+    stays as it is, and mark_innocent refuses it."""
+    body = attempt.body
+    left, right = _word_bounds(body, attempt.span_start, attempt.span_end)
+    around = body[left:right]
+    before, after = body[:left].split()[-1:], body[right:].split()[:1]
+    spaced = len(around.split()) > 1
+    widened = [[*before, around], [around, *after], [*before, around, *after]] if spaced else []
+    for words in ([around], *widened):
+        word = " ".join(" ".join(words).split())
+        if not _excuses_the_rule(attempt, word):
+            return word
+    return " ".join(around.split())
+
+
+def _excuses_the_rule(attempt: RefusedComment, word: str) -> bool:
+    """`word` as an exception would excuse the rule's own word: every writing of it."""
+    rule = wordrules.Rule(attempt.rule_word, attempt.rule_kind)
+    alone = wordrules.RuleSet([rule, wordrules.Rule(word, wordrules.EXCEPTION)])
+    return alone.check(attempt.rule_word).banned is None
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The reader's word holding text[start:end]: widened to the white space on either
     side, then trimmed of the punctuation and symbols around it (never into the match)."""
     left, right = start, end
@@ -722,7 +745,7 @@ def word_around(text: str, start: int, end: int) -> str:
         left += 1
     while right > end and unicodedata.category(text[right - 1])[0] in "PS":
         right -= 1
-    return text[left:right]
+    return left, right
 
 
 def forget_refused(now: datetime | None = None) -> int:

@@ -241,11 +241,7 @@ def refused(request):
     page = Paginator(selectors.refused_list(attempts), PAGE_SIZE).get_page(request.GET.get("page"))
     for attempt in page:
         attempt.marked = selectors.marked(attempt.body, attempt.span_start, attempt.span_end)
-        attempt.innocent_word = (
-            moderation.word_around(attempt.body, attempt.span_start, attempt.span_end)
-            if attempt.marked
-            else ""
-        )
+        attempt.innocent_word = moderation.innocent_word(attempt) if attempt.marked else ""
         attempt.refusal = refusal if attempt.pk == refused_row else ""
     return render(
         request,

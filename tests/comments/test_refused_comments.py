@@ -363,16 +363,18 @@ def test_a_moderator_without_the_word_list_right_has_no_button_and_gets_403(
 
 
 @pytest.mark.parametrize(
-    ("text", "span", "word"),
+    ("text", "span", "rule", "word"),
     [
-        ("(시발점에서), 다시", (1, 3), "시발점에서"),
-        ("아 씨1발 진짜", (2, 5), "씨1발"),
-        ("...씨.발!!", (3, 6), "씨.발"),
-        ("앞말 씨 발 뒷말", (3, 6), "씨 발"),
+        ("(시발점에서), 다시", (1, 3), "시발", "시발점에서"),
+        ("...씨.발점!!", (3, 6), "씨발", "씨.발점"),
+        # The word around the match is the rule itself: the neighbouring word comes along.
+        ("운전자 김 씨 팔 골절", (6, 9), "씨팔", "김 씨 팔"),
+        ("씨 팔 골절이라니", (0, 3), "씨팔", "씨 팔 골절이라니"),
     ],
 )
-def test_the_innocent_word_is_the_readers_word_around_the_match(text, span, word):
-    assert moderation.word_around(text, *span) == word
+def test_the_innocent_word_is_the_readers_word_around_the_match(text, span, rule, word):
+    attempt = RefusedComment(body=text, span_start=span[0], span_end=span[1], rule_word=rule)
+    assert moderation.innocent_word(attempt) == word
 
 
 # --- keeping them 30 days ------------------------------------------------------------------------
@@ -430,3 +432,18 @@ def test_a_span_that_no_longer_fits_the_text_marks_nothing(client, moderator, re
 
     assert marks(response) == []
     assert as_written(parse(response).one("p", cls="mod-body")) == "이런 미친놈 같은 정책이라니"
+
+
+def test_a_spaced_match_marked_innocent_lets_that_use_through_and_no_other(
+    client, moderator, reader, refuse
+):
+    attempt = refuse(reader, "운전자 김 씨 팔 골절이라니 큰일이네요")
+    client.force_login(moderator)
+
+    response = client.post(REFUSED, {"refused": attempt.pk}, follow=True)
+
+    assert "“김 씨 팔”" in parse(response).text
+    assert WordRule.objects.filter(kind="exception", word="김 씨 팔").exists()
+    rules = moderation.word_rules()
+    assert rules.check("운전자 김 씨 팔 골절이라니 큰일이네요").banned is None
+    assert rules.check("아 씨 팔 진짜").banned is not None
