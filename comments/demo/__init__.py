@@ -4,10 +4,11 @@ states, counts and history are real. Only their dates are then moved to sit afte
 story's, which articles.demo moves on every load.
 
 Then the moderators' side: the starter word list, new readers' first comments approved by
-the demo moderator, comments held by the rules, reports, a temporary blind, and a reader
-(not reader@example.com) suspended after a rejected comment; all of it in the log."""
+the demo moderator, comments held and refused by the rules, reports, a temporary blind, and a
+reader (not reader@example.com) suspended after a rejected comment; all of it in the log."""
 
 import zlib
+from contextlib import suppress
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
@@ -18,9 +19,9 @@ from accounts import demo as accounts_demo
 from accounts import legal, membership
 from accounts.models import User
 from articles.models import Article, Section
-from comments import moderation
+from comments import errors, moderation
 from comments.demo import content as demo_content
-from comments.models import Comment, CommentReport, CommentVote, WordRule
+from comments.models import Comment, CommentReport, CommentVote, RefusedComment, WordRule
 from comments.starter_words import STARTER
 
 Status = Comment.Status
@@ -89,7 +90,8 @@ def summary(stdout) -> None:
         f"Demo comments: {counts[Status.PUBLISHED]} published, {counts[Status.PENDING]} "
         f"held for review, {counts[Status.REJECTED]} rejected, {counts[Status.BLINDED]} "
         f"temporarily blinded, {counts[Status.DELETED]} deleted; "
-        f"{CommentVote.objects.count()} votes, {CommentReport.objects.count()} reports. "
+        f"{CommentVote.objects.count()} votes, {CommentReport.objects.count()} reports, "
+        f"{RefusedComment.objects.count()} refused by the word rules. "
         f"Commenters log in as {demo_content.READERS[0][0]} to {demo_content.READERS[-1][0]}; "
         f"{demo_content.TROLL[0]} is suspended. Moderate at /desk/comments/ as "
         "moderator@example.com."
@@ -181,6 +183,10 @@ def _moderate(stories: dict, readers: dict, moderator: User) -> None:
         posted.append(comment)
     for author, text in demo_content.HELD:
         moderation.post_comment(shown[-1], author=readers[author], body=text)
+    for author, text in demo_content.REFUSED:
+        # Refused, as it should be: the attempt is kept for the moderators.
+        with suppress(errors.BannedWord):
+            moderation.post_comment(shown[0], author=readers[author], body=text)
     for start, nickname_, reason in demo_content.MORE_REPORTS:
         comment = Comment.objects.filter(body__startswith=start, status=Status.PUBLISHED).first()
         reporter = readers[nickname_]

@@ -485,6 +485,12 @@ HELD = [
     ("여의도개미", "관련 자료는 hxxp://example.com/report 에 정리해 두었습니다."),
     ("부산항사람", "이런 정책을 내놓는 사람은 또라이 아닌가 싶네요."),
 ]
+# Refused by the rules, kept for the moderators: the troll's abuse, and a reader's innocent
+# sentence the rules take for the spaced 씨팔 (김 씨, 팔 골절), for the "innocent" button.
+REFUSED = [
+    ("도배왕", "기자 씨1발 똑바로 써라. 이게 기사냐"),
+    ("월급쟁이김씨", "사고 난 공장 직원 김 씨 팔 골절이라던데 산재 처리는 제대로 되나요?"),
+]
 # 임시조치: a claim of defamation against one comment, for 30 days.
 BLIND = {
     "start": "결국 인건비 올라서",

@@ -22,6 +22,7 @@ from comments.models import (
     CommentVote,
     ModerationAction,
     ReaderStanding,
+    RefusedComment,
     WordRule,
 )
 from media import library
@@ -281,6 +282,12 @@ def test_demo_comments_cover_every_state_a_reader_can_reach_with_replies_votes_a
     assert Blind.objects.get().claimant
     assert Comment.objects.filter(open_reports__gt=0).exists()
     assert WordRule.objects.filter(word="시발점", kind="exception").exists()
+    # Refused by the rules and kept: the troll's abuse and an innocent sentence to mark.
+    refused = RefusedComment.objects.order_by("created_at")
+    assert [(kept.author.email, kept.rule_word) for kept in refused] == [
+        (comments_demo.TROLL[0], "씨발"),
+        ("commenter4@example.com", "씨팔"),
+    ]
     logged = set(ModerationAction.objects.values_list("action", flat=True))
     assert {"rejected", "suspended", "blinded", "noted", "reported"} <= logged
     for comment in Comment.objects.select_related("story"):
