@@ -681,7 +681,7 @@ def mark_innocent(attempt: RefusedComment, *, actor: User) -> Innocence:
         raise errors.NotModeratable(
             _("The word is too long for the word list: add a shorter exception there.")
         )
-    if _excuses_the_rule(attempt, word):
+    if excuses_the_rule(attempt, word):
         raise errors.NotModeratable(
             _(
                 "“%(word)s” is the rule “%(rule)s” itself, written another way: as an "
@@ -721,12 +721,12 @@ def innocent_word(attempt: RefusedComment) -> str:
     widened = [[*before, around], [around, *after], [*before, around, *after]] if spaced else []
     for words in ([around], *widened):
         word = " ".join(" ".join(words).split())
-        if not _excuses_the_rule(attempt, word):
+        if not excuses_the_rule(attempt, word):
             return word
     return " ".join(around.split())
 
 
-def _excuses_the_rule(attempt: RefusedComment, word: str) -> bool:
+def excuses_the_rule(attempt: RefusedComment, word: str) -> bool:
     """`word` as an exception would excuse the rule's own word: every writing of it."""
     rule = wordrules.Rule(attempt.rule_word, attempt.rule_kind)
     alone = wordrules.RuleSet([rule, wordrules.Rule(word, wordrules.EXCEPTION)])

@@ -241,7 +241,10 @@ def refused(request):
     page = Paginator(selectors.refused_list(attempts), PAGE_SIZE).get_page(request.GET.get("page"))
     for attempt in page:
         attempt.marked = selectors.marked(attempt.body, attempt.span_start, attempt.span_end)
-        attempt.innocent_word = moderation.innocent_word(attempt) if attempt.marked else ""
+        word = moderation.innocent_word(attempt) if attempt.marked else ""
+        # The rule itself written another way (씨1발) cannot be an exception: no button.
+        attempt.rule_itself = bool(word) and moderation.excuses_the_rule(attempt, word)
+        attempt.innocent_word = "" if attempt.rule_itself else word
         attempt.refusal = refusal if attempt.pk == refused_row else ""
     return render(
         request,

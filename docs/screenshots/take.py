@@ -52,7 +52,13 @@ def desk_pages(browser, base: str, width: str) -> None:
     for email, pages in (
         ("reporter@example.com", [("desk-dashboard", "/desk/")]),
         ("editor@example.com", [("review-queue", "/desk/queue/")]),
-        ("moderator@example.com", [("moderation-queue", "/desk/comments/")]),
+        (
+            "moderator@example.com",
+            [
+                ("moderation-queue", "/desk/comments/"),
+                ("moderation-refused", "/desk/comments/refused/"),
+            ],
+        ),
     ):
         context = browser.new_context(viewport=VIEWPORTS[width])
         page = context.new_page()

@@ -348,6 +348,10 @@ def test_the_rule_itself_written_another_way_is_not_made_an_exception(
     assert not WordRule.objects.filter(word="씨1발").exists()
     attempt.refresh_from_db()
     assert attempt.marked_innocent_at is None
+    # The list offers no button for it, and says why.
+    row = parse(client.get(REFUSED)).one("article", id=f"refused-{attempt.pk}")
+    assert not row.select("button")
+    assert "규칙을 달리 쓴 말" in row.text
 
 
 def test_a_moderator_without_the_word_list_right_has_no_button_and_gets_403(
