@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0009_event_mail"),
+        ("articles", "0005_front_and_share_links"),
         ("comments", "0003_starter_word_list"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
