@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -99,17 +99,20 @@ def post_comment(
     except _Banned as banned:
         # Raised out of the post's transaction, which is rolled back by now: the attempt
         # alone is written, and committed even though the post is refused.
-        if banned.attempt is not None:
-            with transaction.atomic():
+        with transaction.atomic():
+            # The reader's own row, locked again, makes two refused clicks at once take
+            # turns here: the second sees the first's attempt and keeps no copy of it.
+            _standing(author.pk)
+            if _keeps(banned.attempt):
                 banned.attempt.save()
         raise errors.BannedWord(banned.rule.word, banned.matched) from None
 
 
 class _Banned(Exception):
     """The text holds a banned word: leaves post_comment's transaction, rolling it back,
-    with what the reader is told and the attempt to keep (None: not kept)."""
+    with what the reader is told and the attempt, kept unless _keeps() says otherwise."""
 
-    def __init__(self, rule: wordrules.Rule, matched: str, attempt: RefusedComment | None):
+    def __init__(self, rule: wordrules.Rule, matched: str, attempt: RefusedComment):
         super().__init__(rule.word)
         self.rule, self.matched, self.attempt = rule, matched, attempt
 
@@ -174,8 +177,7 @@ def _post_comment(
             span_end=span[1] if span else None,
             created_at=now,
         )
-        # Counted under the story's and the reader's locks, so two clicks at once agree.
-        raise _Banned(verdict.banned, matched, attempt if _keeps(attempt) else None)
+        raise _Banned(verdict.banned, matched, attempt)
     hold, data = _hold(author, verdict, premoderated=window.mode == rules.PREMODERATED)
     status = Status.PENDING if hold else Status.PUBLISHED
     comment = Comment.objects.create(
@@ -242,12 +244,11 @@ def _keeps(attempt: RefusedComment) -> bool:
     return not counts["repeated"] and counts["today"] < REFUSED_KEPT_PER_DAY
 
 
-def word_rules() -> wordrules.RuleSet:
-    """The moderators' word list, compiled (one small query; compiling is linear in it)."""
-    return wordrules.RuleSet(
-        wordrules.Rule(word, kind, whole)
-        for word, kind, whole in WordRule.objects.values_list("word", "kind", "whole_word")
-    )
+def word_rules(*extra: wordrules.Rule) -> wordrules.RuleSet:
+    """The moderators' word list, compiled (one small query; compiling is linear in it),
+    with `extra` rules as if they were on it."""
+    listed = WordRule.objects.values_list("word", "kind", "whole_word")
+    return wordrules.RuleSet([*(wordrules.Rule(*row) for row in listed), *extra])
 
 
 @transaction.atomic
@@ -689,15 +690,30 @@ def mark_innocent(attempt: RefusedComment, *, actor: User) -> Innocence:
             )
             % {"word": word, "rule": attempt.rule_word}
         )
+    still = word_rules(wordrules.Rule(word, wordrules.EXCEPTION)).check(attempt.body).banned
+    if still is not None:
+        # The exception would not clear the text (another rule, or a match the exception's
+        # own letters cannot cover): say so rather than add a rule that changes nothing.
+        raise errors.NotModeratable(
+            _(
+                "Even with “%(word)s” as an exception the comment is refused (“%(rule)s”): "
+                "change the word list by hand."
+            )
+            % {"word": word, "rule": still.word}
+        )
     added = not WordRule.objects.filter(word=word, kind=WordRule.Kind.EXCEPTION).exists()
     if added:
-        add_word_rule(
-            word,
-            actor=actor,
-            kind=WordRule.Kind.EXCEPTION,
-            note=_("Marked innocent in a comment refused by “%(rule)s”")
-            % {"rule": attempt.rule_word},
-        )
+        try:
+            add_word_rule(
+                word,
+                actor=actor,
+                kind=WordRule.Kind.EXCEPTION,
+                note=_("Marked innocent in a comment refused by “%(rule)s”")
+                % {"rule": attempt.rule_word},
+            )
+        except IntegrityError:
+            # Another moderator added the same exception a moment ago.
+            added = False
     attempt.marked_innocent_at = timezone.now()
     attempt.marked_innocent_by = actor
     attempt.marked_innocent_by_name = display_name(actor)

@@ -15,14 +15,17 @@ the evasions:
 - "latin": Latin letters, lower-cased, with leetspeak digits, beside the Hangul syllables, so
   rules written in Latin letters and the romanised spellings of Hangul rules (sibal, si발,
   병sin) are found; spellings that sound alike are folded together (ss and s, ph and f).
+  Accented Latin letters read as their letters (fück).
 
 In every pass lone jamo are composed into syllables as a Korean keyboard would (ㅆ ㅣ 발 is
 씨발), repeated elements and drawn-out vowels are folded (씨씨발, 시이발, 지라알), and lone
 vowels that belong to nothing are dropped. A rule is matched by plain substring search of its
 forms (its own skeleton; for words of two or more syllables, its initial-consonant forms ㅅㅂ,
-ㅅ발; in the Latin pass, its romanised spellings) in each pass's skeleton: linear in the text,
-no regular expression ever runs on a reader's text with a rule in it. The text is read word by
-word (white-space-delimited), and a word's skeleton is worked out once however often it comes.
+ㅅ발; in the Latin pass, its romanised spellings) in each pass's skeleton, and each candidate
+is judged in constant time: linear in the text, no regular expression ever runs on a reader's
+text with a rule in it. The text is read word by word (white-space-delimited), and a word's
+skeleton is worked out once however often it comes (words read together with their neighbour,
+f u c k or ㅆ ㅣ 발, are worked out together).
 
 Guards keep innocent text out:
 - a banned word inside a longer word does not match: 감염병 is not 염병, 도시발전 and "9시발"
@@ -30,8 +33,13 @@ Guards keep innocent text out:
   개병신: PREFIXES) or laughter in lone jamo (ㅋㅋㅅㅂ); a suspect word must open its word;
 - an exception (시발점, 수박씨 발라) covering the very elements a rule matched excuses it;
 - a match that only exists because spaces were removed must stand as words of its own: "씨 발"
-  is refused, "홍길동 씨 발언" and "아저씨 발" are not; a romanised spelling must stand as a
-  Latin word of its own ("jona" is not in "Jonathan").
+  is refused, "홍길동 씨 발언" and "아저씨 발" are not;
+- a spelling the matcher generated (romanised, shortened, masked) must stand as a lower-case
+  Latin word of its own: "jona" is not in "Jonathan", "fuk" not in "Fukushima", and names and
+  acronyms in capitals (Shiba Inu, SI발주) are not romanised Korean; a rule written in Latin
+  letters by the moderators matches as written, anywhere (fucking);
+- a lone ㅇ does not stand for a syllable (염병 is not the ㅇ병 of ○○병원, news copy's hidden
+  name), and an anonymising mark (김○○씨) is glued to the word after it.
 
 Each match is reported with its span in the text checked, so the reader and the moderators see
 the very characters that were refused.
@@ -39,9 +47,11 @@ the very characters that were refused.
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import product
+from math import prod
 
 from comments.lookalikes import LATIN_LOOKALIKES
 from comments.rules import HANGUL_FILLERS
@@ -114,12 +124,19 @@ MASK = "*"
 LEET_MASKS = frozenset("*0")
 LATIN_VOWELS = frozenset("aeiou")
 
-# What may stand before a banned word in the same word and leave it abusive: interjections
-# and intensifiers (아씨발, 개병신, 존나짜증, 이씨발놈아). Anything else before it makes it
-# part of a longer, ordinary word (감염병, 도시발전).
+# What may stand before a banned word in the same word and leave it abusive: interjections,
+# intensifiers and the words of an insult (아씨발, 에휴씨발, 개병신, 니병신, 또지랄, 이씨발놈아).
+# Anything else before it makes it part of a longer, ordinary word (감염병, 도시발전).
 PREFIXES = frozenset(
-    ("아", "야", "에이", "이", "저", "그", "개", "왕", "씹", "좆", "존나", "졸라", "진짜", "완전")
+    (
+        *("아", "아오", "아놔", "야", "와", "하", "에이", "에휴", "어휴", "에라이", "뭐야"),
+        *("이", "저", "그", "이런", "저런", "너", "니", "느그", "니애미", "꺼져", "미친"),
+        *("개", "왕", "씹", "좆", "생", "또", "존나", "졸라", "진짜", "완전"),
+    )
 )
+
+
+LONGEST_PREFIX = max(map(len, PREFIXES))
 
 
 def is_syllable(char: str) -> bool:
@@ -142,10 +159,6 @@ def is_hangul(char: str) -> bool:
 
 def is_vowel(char: str) -> bool:
     return char in _VOWELS
-
-
-def is_consonant(char: str) -> bool:
-    return is_jamo(char) and not is_vowel(char)
 
 
 def _is_latin(char: str) -> bool:
@@ -182,6 +195,12 @@ def _clean_char(char: str) -> str:
     plain = unicodedata.normalize("NFKC", char)
     if plain.isascii():
         return plain
+    # A Latin letter with an accent is that letter (fück, šibal).
+    bare = "".join(
+        piece for piece in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(piece)
+    )
+    if bare.isascii() and bare.isalpha():
+        return bare
     # Before NFKC's pieces: NFKC would make the Greek lunate sigma ϲ a final sigma ς.
     if char in LATIN_LOOKALIKES:
         return LATIN_LOOKALIKES[char]
@@ -211,23 +230,28 @@ def clean(text: str) -> str:
 # --- the skeleton ----------------------------------------------------------------------------
 
 # What stands right before an element in its word: nothing (the word starts, or white space
-# or a symbol comes first), another element, a digit, or a Latin letter the pass dropped.
-START, LETTER, DIGIT, LATIN = "", "letter", "digit", "latin"
+# or a symbol comes first), another element, a digit or an anonymising mark (김○○씨), or a
+# Latin letter the pass dropped.
+OPENS, JOINED, AFTER_DIGIT, AFTER_LATIN = "opens", "joined", "after digit", "after latin"
+# Marks that stand for hidden letters in news copy (김○○ 씨, ○○병원): glued to a word, not
+# the start of one.
+ANONYMISING = frozenset("○◯●◎□■△▲◇◆×")
 
 
 class Unit:
     """One element of a skeleton. `start`, `end`: the characters of the text it stands for.
     `space_before`: white space separated it from the element before; `break_before`:
-    anything but a letter did; `glue`: what stands right before it in its word (START...);
+    anything but a letter did; `glue`: what stands right before it in its word (OPENS...);
     `space_inside`: it was composed from jamo with white space between them (ㅆ ㅣ);
-    `stand_in`: a digit or symbol drawn like it stands for it (7 for ㄱ)."""
+    `stand_in`: a digit or symbol drawn like it stands for it (7 for ㄱ); `capital`: a
+    Latin capital letter."""
 
     __slots__ = (
-        *("break_before", "char", "end", "glue"),
+        *("break_before", "capital", "char", "end", "glue"),
         *("space_before", "space_inside", "stand_in", "start"),
     )
 
-    def __init__(self, char, start, end, space_before=False, break_before=False, glue=START):
+    def __init__(self, char, start, end, space_before=False, break_before=False, glue=OPENS):
         self.char = char
         self.start, self.end = start, end
         self.space_before = space_before
@@ -235,6 +259,7 @@ class Unit:
         self.glue = glue
         self.space_inside = False
         self.stand_in = False
+        self.capital = False
 
 
 # Stands between parts of a skeleton that a match may not join (no form holds it).
@@ -251,6 +276,8 @@ class Skeleton:
         self._pieces = pieces
         self.text = "".join(text for _, _, text in pieces)
         self._units = None
+        self._word_starts: list[int] | None = None
+        self._not_jamo: list[int] = []
 
     @property
     def units(self) -> list[Unit]:
@@ -260,6 +287,21 @@ class Skeleton:
                 self._units.extend(units)
                 self._offsets.extend([offset] * len(units))
         return self._units
+
+    def _words(self) -> tuple[list[int], list[int]]:
+        """For each element, the first element of its word, and how many elements before it
+        are not lone jamo typed as such (ㅋㅋ): worked out once for all."""
+        if self._word_starts is None:
+            starts, current = [], 0
+            counted, count = [], 0
+            for position, unit in enumerate(self.units):
+                if unit.glue != JOINED:
+                    current = position
+                starts.append(current)
+                counted.append(count)
+                count += not is_jamo(unit.char) or unit.stand_in
+            self._word_starts, self._not_jamo = starts, counted
+        return self._word_starts, self._not_jamo
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The characters of the text the elements start..end stand for."""
@@ -288,15 +330,15 @@ class Skeleton:
         `prefixes` stands before it in the word, and no digit ("9시발" is nine o'clock's
         departure) or Latin letter is glued to its front."""
         units = self.units
-        first = start
-        while units[first].glue == LETTER:
-            first -= 1
-        if units[first].glue != START:
+        word_starts, not_jamo = self._words()
+        first = word_starts[start]
+        if units[first].glue != OPENS:
             return False
-        before = units[first:start]
-        if not before or all(is_jamo(unit.char) and not unit.stand_in for unit in before):
-            return True
-        return "".join(unit.char for unit in before) in prefixes
+        if not_jamo[start] == not_jamo[first]:
+            return True  # nothing, or only jamo laughter, before it
+        if start - first > LONGEST_PREFIX:
+            return False
+        return "".join(unit.char for unit in units[first:start]) in prefixes
 
 
 def _word_units(word: str, mode: str) -> list[Unit]:
@@ -305,11 +347,11 @@ def _word_units(word: str, mode: str) -> list[Unit]:
     plain = _PLAIN.fullmatch(word)
     if plain:
         first, last = plain.span(1)
-        units = [Unit(word[i], i, i + 1, glue=LETTER) for i in range(first, last)]
-        units[0].glue, units[0].break_before = START, first > 0
+        units = [Unit(word[i], i, i + 1, glue=JOINED) for i in range(first, last)]
+        units[0].glue, units[0].break_before = OPENS, first > 0
         return units
     units: list[Unit] = []
-    previous_kind = START
+    previous_kind = OPENS
     brk = False
     pieces = [(piece, index) for index, char in enumerate(word) for piece in _CLEAN[ord(char)]]
     hangul_word = mode == "lookalike" and _holds_hangul(pieces)
@@ -317,19 +359,19 @@ def _word_units(word: str, mode: str) -> list[Unit]:
         mapped = _map(char, mode, pieces, position, hangul_word)
         if mapped is None:
             brk = True
-            if char.isdigit():
-                previous_kind = DIGIT
+            if char.isdigit() or char in ANONYMISING:
+                previous_kind = AFTER_DIGIT
             elif _is_latin(char):
-                previous_kind = LATIN
+                previous_kind = AFTER_LATIN
             else:
-                previous_kind = START
+                previous_kind = OPENS
             continue
-        glue = LETTER if previous_kind == "element" else previous_kind
-        unit = Unit(mapped, index, index + 1, break_before=brk, glue=glue)
+        unit = Unit(mapped, index, index + 1, break_before=brk, glue=previous_kind)
         unit.stand_in = mode == "lookalike" and not is_hangul(char)
+        unit.capital = char.isupper()
         units.append(unit)
         brk = False
-        previous_kind = "element"
+        previous_kind = JOINED
     return units
 
 
@@ -450,11 +492,11 @@ def _fold(units: list[Unit]) -> list[Unit]:
         if carried is not None:
             unit.space_before = unit.space_before or carried.space_before
             unit.break_before = unit.break_before or carried.break_before
-            if after_stand_in and unit.glue == LETTER:
+            if after_stand_in and unit.glue == JOINED:
                 # Right after digits read as vowels and dropped (the 11 of "11시발"): a
                 # number is glued to it.
-                unit.glue = DIGIT
-            elif carried.glue != LETTER or unit.glue == LETTER:
+                unit.glue = AFTER_DIGIT
+            elif carried.glue != JOINED or unit.glue == JOINED:
                 unit.glue = carried.glue
         carried = None
         after_stand_in = False
@@ -480,14 +522,16 @@ def _stretched(previous: str, char: str) -> str | None:
     return join_syllable(initial, vowel, this_final) if this_final else previous
 
 
-# Spellings that sound alike, folded together in the Latin pass (text and rules alike).
-LATIN_DIGRAPHS = {("p", "h"): "f", ("c", "k"): "k", ("s", "h"): "s"}
+# Spellings that sound alike, folded together in the Latin pass (text and rules alike). Not
+# ck and k, nor sh and s: "fuk" would be in Fukushima and "sibal" in "shibal"'s neighbours;
+# those spellings are generated as forms of their own instead.
+LATIN_DIGRAPHS = {("p", "h"): "f"}
 LATIN_SINGLES = {"v": "u"}
 
 
 def _fold_latin(units: list[Unit]) -> list[Unit]:
-    """The Latin pass's spellings folded: a letter repeated (ss, fuuuck) as one, ph as f, ck
-    as k, sh as s, v as u (fvck). Hangul syllables are folded as in the other passes."""
+    """The Latin pass's spellings folded: a letter repeated (ss, fuuuck) as one, ph as f, v as
+    u (fvck). Hangul syllables are folded as in the other passes."""
     out: list[Unit] = []
     for unit in units:
         if _is_latin(unit.char):
@@ -502,6 +546,17 @@ def _fold_latin(units: list[Unit]) -> list[Unit]:
                     continue
         out.append(unit)
     return out
+
+
+def _joins_previous(units: list[Unit], mode: str) -> bool:
+    """A word read together with the one before it: in the Latin pass, one or two letters
+    (f u c k, jon na: folded across the space); in the others, a word that opens with a lone
+    vowel or is a lone consonant, which may finish the syllable before (ㅆ ㅣ 발, 병ㅅl ㄴ)."""
+    if not units:
+        return False
+    if mode == "latin":
+        return len(units) <= 2 and all(_is_latin(unit.char) for unit in units)
+    return is_vowel(units[0].char) or (len(units) == 1 and is_jamo(units[0].char))
 
 
 def _word_skeleton(word: str, mode: str, offset_units=None) -> tuple[list[Unit], str]:
@@ -540,17 +595,18 @@ class _Passes:
         self._known: dict[tuple[str, str], tuple[list[Unit], str, bool]] = {}
 
     def _word(self, word: str, mode: str) -> tuple[list[Unit], str, bool]:
-        """A word's elements and text in a pass, and whether it opens with a lone jamo."""
+        """A word's elements and text in a pass, and whether it is read together with the
+        word before it (_joins_previous)."""
         key = (word, "plain" if _PLAIN.fullmatch(word) else mode)
         found = self._known.get(key)
         if found is None:
             units = _word_units(word, mode)
-            opens_with_jamo = bool(units) and is_jamo(units[0].char)
+            joins = _joins_previous(units, mode)
             if units:
                 units[0].space_before = units[0].break_before = True
             if len(self._known) >= WORDS_REMEMBERED:
                 self._known.clear()
-            found = self._known[key] = (*_word_skeleton(word, mode, units), opens_with_jamo)
+            found = self._known[key] = (*_word_skeleton(word, mode, units), joins)
         return found
 
     def needed(self, mode: str) -> list[bool]:
@@ -582,15 +638,8 @@ class _Passes:
                 continue
             offset, word = self.words[i]
             j = i + 1
-            if mode == "latin":
-                # Romanised spellings are folded across white space (f u c k, jon na).
-                while j < n and needed[j]:
-                    j += 1
-            else:
-                # A word that opens with a lone jamo may finish the syllable of the one
-                # before (ㅆ ㅣ 발, 병ㅅl ㄴ): such words are composed together.
-                while j < n and needed[j] and self._word(self.words[j][1], mode)[2]:
-                    j += 1
+            while j < n and needed[j] and self._word(self.words[j][1], mode)[2]:
+                j += 1
             if j > i + 1:
                 units, text = self._joined(i, j, mode)
             else:
@@ -651,7 +700,7 @@ class _Compiled:
     rule: Rule
     latin: bool  # written in Latin letters (fuck): matched in the Latin pass only
     forms: list[str]  # searched for in the Hangul passes: the word, then its initials forms
-    latin_forms: list[str]  # searched for in the Latin pass
+    latin_forms: list[tuple[str, bool]]  # searched for in the Latin pass; generated or not
     full: str  # the word's own skeleton (what an exception covers)
     order: int
 
@@ -664,6 +713,8 @@ MIXED_FORMS_UP_TO = 4
 ROMANISED_UP_TO = 4
 # A romanised spelling this long may run on into more Latin letters (jotgatne: 좆같네).
 ROMANISED_OPEN_ENDED = 6
+# At most this many romanised forms a word, however many ways its syllables are spelled.
+ROMAN_FORMS_UP_TO = 1500
 
 # Common spellings of each jamo in romanised Korean (Revised Romanisation, McCune-Reischauer
 # and what readers type), before _fold_latin folds the ones that sound alike.
@@ -680,7 +731,7 @@ ROMAN_INITIALS = {
     "ㅅ": ("s", "sh"),
     "ㅆ": ("ss", "sh"),
     "ㅇ": ("",),
-    "ㅈ": ("j", "ch"),
+    "ㅈ": ("j",),
     "ㅉ": ("jj", "zz"),
     "ㅊ": ("ch",),
     "ㅋ": ("k",),
@@ -709,7 +760,7 @@ ROMAN_VOWELS = {
     "ㅠ": ("yu", "you"),
     "ㅡ": ("eu", "u"),
     "ㅢ": ("ui", "eui"),
-    "ㅣ": ("i", "ee"),
+    "ㅣ": ("i",),
 }
 ROMAN_FINALS = {
     "": ("",),
@@ -761,7 +812,9 @@ def _forms(word_skeleton: str) -> list[str]:
     if len(word_skeleton) > MIXED_FORMS_UP_TO:
         return [*forms, "".join(initials)]
     for choice in product((False, True), repeat=len(word_skeleton)):
-        if any(choice):
+        # A lone ㅇ is how news copy hides a name (○○병원, ㅇㅇ병원): 염병 is not ㅇ병.
+        silent = any(short and initials[i] == "ㅇ" for i, short in enumerate(choice))
+        if any(choice) and (all(choice) or not silent):
             form = "".join(
                 initials[i] if short else char
                 for i, (char, short) in enumerate(zip(word_skeleton, choice, strict=True))
@@ -777,17 +830,33 @@ def _roman_forms(word_skeleton: str) -> list[str]:
     if not 2 <= len(syllables) <= ROMANISED_UP_TO or not all(map(is_syllable, syllables)):
         return []
     choices = [[syllable, *sorted(_romanised(syllable))] for syllable in syllables]
-    forms = {
-        _latin_skeleton("".join(parts))
-        for parts in product(*choices)
-        if any(_is_latin(part[0]) for part in parts)
-    }
-    return sorted(forms)
+    if prod(map(len, choices)) > ROMAN_FORMS_UP_TO:
+        # A word with many spellings (a moderator's own) gets one syllable romanised at a time.
+        combos = [
+            [*syllables[:i], spelling, *syllables[i + 1 :]]
+            for i, choice in enumerate(choices)
+            for spelling in choice[1:]
+        ]
+    else:
+        combos = [parts for parts in product(*choices) if any(_is_latin(p[0]) for p in parts)]
+    return sorted({_latin_skeleton("".join(parts)) for parts in combos})
 
 
 def _masked(form: str) -> list[str]:
     """A Latin word with one vowel hidden (f*ck, f0ck)."""
     return [form[:i] + MASK + form[i + 1 :] for i, char in enumerate(form) if char in LATIN_VOWELS]
+
+
+# Shorter spellings of a rule written in Latin letters (fuk, sibal for shibal): generated, so
+# they only count as Latin words of their own (not in Fukushima).
+LATIN_SHORTENED = (("ck", "k"), ("sh", "s"))
+
+
+def _latin_variants(latin: str) -> list[str]:
+    spellings = {latin, *(latin.replace(long, short) for long, short in LATIN_SHORTENED)}
+    variants = {_latin_skeleton(spelling) for spelling in spellings} - {latin}
+    masked = {form for spelling in (latin, *variants) for form in _masked(spelling)}
+    return sorted(variants | masked)
 
 
 def _compile(rule: Rule, order: int) -> _Compiled | None:
@@ -796,19 +865,22 @@ def _compile(rule: Rule, order: int) -> _Compiled | None:
 
 
 @lru_cache(maxsize=4096)
-def _rule_forms(rule: Rule) -> tuple[bool, list[str], list[str], str] | None:
+def _rule_forms(rule: Rule) -> tuple[bool, list[str], list[tuple[str, bool]], str] | None:
     """What a rule is searched as: written in Latin letters or not, its forms in the Hangul
-    passes and in the Latin pass, and its own skeleton. Kept: the form compiles the word list
-    on every post, and the romanised spellings take a while to spell out."""
+    passes and in the Latin pass (each with whether it was generated: romanised, shortened or
+    masked spellings must stand as a lower-case Latin word of their own), and its own
+    skeleton. Kept: the form compiles the word list on every post, and the romanised
+    spellings take a while to spell out."""
     hangul = skeleton(rule.word, "strip").text
     if hangul:
         if rule.kind == EXCEPTION:
             return False, [hangul], [], hangul
         roman = _roman_forms(hangul) if rule.kind == BANNED else []
-        return False, _forms(hangul), roman, hangul
+        return False, _forms(hangul), [(form, True) for form in roman], hangul
     latin = _latin_skeleton(rule.word)
     if latin:
-        return True, [], [latin, *_masked(latin)], latin
+        generated = [(form, True) for form in _latin_variants(latin)]
+        return True, [], [(latin, False), *generated], latin
     return None
 
 
@@ -841,14 +913,6 @@ class RuleSet:
             suspect_span=suspect.span if suspect else None,
         )
 
-    def matches(self, text: str, kind: str = BANNED) -> list[Match]:
-        """Every rule of `kind` the text trips, with where it first does (the desk shows
-        them to the moderator), in the list's order."""
-        passes = _Checked(text, self.exceptions)
-        rules = self.banned if kind == BANNED else self.suspect
-        found = (passes.first_match(rule) for rule in rules)
-        return [match for match in found if match is not None]
-
     def _first(self, rules: list[_Compiled], passes) -> Match | None:
         found = [match for match in map(passes.first_match, rules) if match is not None]
         return min(found, key=lambda match: match.span, default=None)
@@ -861,7 +925,7 @@ class _Checked:
         self.passes = _Passes(text)
         self.exceptions = exceptions
         self._skeletons: dict[str, Skeleton | None] = {}
-        self._excused: dict[str, list[tuple[int, int]]] = {}
+        self._exception_spans: dict[int, tuple[list[int], list[int]]] = {}
         self._pair_sets: dict[str, set[str]] = {}
         has_latin = any(_is_latin(char) for char in clean(text))
         self.names = ["strip", "lookalike", *(("qwerty", "latin") if has_latin else ())]
@@ -884,18 +948,20 @@ class _Checked:
                 continue
             else:
                 # Initial-consonant forms are not looked for in Latin typing: "qt" is not ㅂㅅ.
-                forms = rule.forms[:1] if name == "qwerty" else rule.forms
+                forms = [
+                    (form, False) for form in (rule.forms[:1] if name == "qwerty" else rule.forms)
+                ]
             if not forms:
                 continue
             sk = self.skeleton(name)
             if sk is None:
                 continue
             pairs = self._pairs(name, sk)
-            for form in forms:
+            for form, generated in forms:
                 if form[:2] not in pairs:
                     continue
                 for start, end in _find_all(sk.text, form):
-                    if self._counts(rule, name, sk, start, end):
+                    if self._counts(rule, sk, start, end, generated):
                         found.append(sk.span(start, end))
                         break
         return Match(rule.rule, min(found)) if found else None
@@ -909,39 +975,51 @@ class _Checked:
             self._pair_sets[name] = {text[i : i + 2] for i in range(len(text))} | set(text)
         return self._pair_sets[name]
 
-    def _counts(self, rule: _Compiled, name: str, sk: Skeleton, start: int, end: int) -> bool:
+    def _counts(self, rule: _Compiled, sk: Skeleton, start: int, end: int, generated) -> bool:
         whole = rule.rule.whole_word
         if (whole or sk.spaced(start, end)) and not sk.bounded(start, end):
             return False
-        if name == "latin" and not rule.latin and not self._latin_word(sk, start, end):
+        if generated and not self._latin_word(sk, start, end):
             return False
         if not rule.latin:
             prefixes = PREFIXES if rule.rule.kind == BANNED else frozenset()
             if not sk.opens_word(start, prefixes):
                 return False
-        excused = self._excused_spans(name, sk)
-        return not any(a <= start and end <= b for a, b in excused)
+        return not self._excused(sk, start, end)
 
     @staticmethod
     def _latin_word(sk: Skeleton, start: int, end: int) -> bool:
-        """A romanised spelling stands as a Latin word of its own: no Latin letter glued
-        before it, nor after it unless it is long enough to run on (jotgatne)."""
+        """A generated spelling stands as a lower-case Latin word of its own (capitals are
+        names and acronyms: Shiba Inu, SI발주): no Latin letter glued before it, nor after
+        it unless it is long enough to run on (jotgatne)."""
         units = sk.units
-        if units[start].glue == LETTER and _is_latin(units[start - 1].char):
+        if any(unit.capital for unit in units[start:end]):
+            return False
+        if units[start].glue == JOINED and _is_latin(units[start - 1].char):
             return False
         if end < len(units) and _is_latin(units[end - 1].char):
             following = units[end]
-            glued = following.glue == LETTER and _is_latin(following.char)
+            glued = following.glue == JOINED and _is_latin(following.char)
             if glued and end - start < ROMANISED_OPEN_ENDED:
                 return False
         return True
 
-    def _excused_spans(self, name: str, sk: Skeleton) -> list[tuple[int, int]]:
-        if name not in self._excused:
-            self._excused[name] = [
+    def _excused(self, sk: Skeleton, start: int, end: int) -> bool:
+        """An exception's match covers the elements start..end. The exceptions' matches are
+        listed once a pass, by where they start, with the farthest end so far: one look-up
+        a candidate, however many there are."""
+        if id(sk) not in self._exception_spans:
+            spans = sorted(
                 span for exception in self.exceptions for span in _find_all(sk.text, exception.full)
-            ]
-        return self._excused[name]
+            )
+            farthest, ends = 0, []
+            for _, span_end in spans:
+                farthest = max(farthest, span_end)
+                ends.append(farthest)
+            self._exception_spans[id(sk)] = ([span_start for span_start, _ in spans], ends)
+        starts, ends = self._exception_spans[id(sk)]
+        index = bisect_right(starts, start)
+        return index > 0 and ends[index - 1] >= end
 
 
 # --- links -----------------------------------------------------------------------------------

@@ -15,13 +15,8 @@ def forward(apps, schema_editor):
         WordRule.objects.get_or_create(word=word, kind="exception")
 
 
-def backward(apps, schema_editor):
-    WordRule = apps.get_model("comments", "WordRule")
-    WordRule.objects.filter(word="시바", kind="suspect").update(whole_word=False)
-    WordRule.objects.filter(word__in=ADDED_EXCEPTIONS, kind="exception").delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [("comments", "0004_refused_comments")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    # Backward leaves the list alone: moderators may have come to rely on these entries.
+    operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

@@ -451,3 +451,16 @@ def test_a_spaced_match_marked_innocent_lets_that_use_through_and_no_other(
     rules = moderation.word_rules()
     assert rules.check("운전자 김 씨 팔 골절이라니 큰일이네요").banned is None
     assert rules.check("아 씨 팔 진짜").banned is not None
+
+
+def test_an_exception_that_would_not_clear_the_text_is_not_added(client, moderator, reader, refuse):
+    attempt = refuse(reader, "김 씨 팔 골절이라니 병신 같은 안전관리")
+    client.force_login(moderator)
+
+    response = client.post(REFUSED, {"refused": attempt.pk})
+
+    assert response.status_code == 400
+    row = parse(response).one("article", id=f"refused-{attempt.pk}")
+    assert "“김 씨 팔”" in row.one("p", cls="form-error").text
+    assert "“병신”" in row.one("p", cls="form-error").text
+    assert not WordRule.objects.filter(kind="exception", word="김 씨 팔").exists()

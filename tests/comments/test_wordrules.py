@@ -161,14 +161,6 @@ def test_a_suspect_word_holds_and_a_banned_one_wins():
     assert not both.held
 
 
-def test_a_moderator_can_list_every_rule_a_text_trips():
-    rules = RuleSet([Rule("씨발"), Rule("병신"), Rule("존나")])
-    assert [(match.rule.word, match.span) for match in rules.matches("씨발 병신")] == [
-        ("씨발", (0, 2)),
-        ("병신", (3, 5)),
-    ]
-
-
 @pytest.mark.parametrize(
     "text",
     [
@@ -225,7 +217,14 @@ def test_any_text_is_checked_without_error(text):
     has_link(text)
 
 
-@pytest.mark.parametrize("attack", ["ㅅ" * 4000, "씨 " * 2000, "a." * 2000, "ㅆㅣ" * 2000])
+@pytest.mark.parametrize(
+    "attack",
+    [
+        *("ㅅ" * 4000, "씨 " * 2000, "a." * 2000, "ㅆㅣ" * 2000),
+        # One long word full of candidate matches, each inside it: once quadratic.
+        *("감염병" * 20000, "가시발" * 20000, "시발점 " * 20000),
+    ],
+)
 def test_long_hostile_texts_are_checked_in_linear_time(attack):
     started = time.perf_counter()
     RULES.check(attack)
@@ -252,6 +251,20 @@ INSIDE_WORDS = [
     "피해자의 목을 졸라 숨지게 한 혐의",
     "Jonathan Sinclair joined the board.",
     "시발자동차는 최초의 국산 자동차 회사다.",
+    # Latin names and acronyms a romanised spelling would read into
+    "Fukushima 오염수 방류 계획",
+    "Francis Fukuyama 교수의 신간",
+    "Shiba Inu 코인이 급등했다",
+    "Queen of Sheba 공연",
+    "Jonna Andersson 선수",
+    "공공 SI발주 사업이 줄었다",
+    "chiral 분자 구조",
+    # Names hidden in news copy
+    "○○병원 응급실로 옮겨졌다",
+    "OO병원과 ㅇㅇ병원",
+    "00병원에서 치료 중",
+    "○○창업 지원센터",
+    "김○○씨발언에 따르면",
 ]
 
 
@@ -279,6 +292,17 @@ def test_a_word_inside_a_longer_one_is_not_that_word(text):
         ("f0ck", "fuck"),
         ("phuck", "fuck"),  # a spelling that sounds the same
         ("이게 나라냐 ѕі발", "씨발"),  # Cyrillic letters in the romanised half
+        ("에휴씨발 또 올랐네", "씨발"),  # more interjections glued on
+        ("아오씨발", "씨발"),
+        ("니애미씨발", "씨발"),
+        ("너병신이냐", "병신"),
+        ("꺼져병신아", "병신"),
+        ("또지랄이네", "지랄"),
+        ("ㄹㅇ병신", "병신"),  # named by its own rule, not 염병's ㅇ병
+        ("fück", "fuck"),  # accented Latin letters
+        ("šibal", "씨발"),
+        ("fuk", "fuck"),  # shortened, as a word of its own
+        ("fucking", "fuck"),  # the listed spelling inside a longer word
     ],
 )
 def test_prefixed_drawn_out_and_romanised_words_are_caught(text, word):
