@@ -507,16 +507,16 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env.boolean("SECURE_HSTS_PRELOAD", True)
     CSRF_TRUSTED_ORIGINS = [SITE_URL]
     # Load balancers probe over plain http: the health check answers there too.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
 
 # --- Logging ----------------------------------------------------------------------------
 # Everything to stdout, each line with the request id it belongs to (see newsroom.requestlog).
 # Every request writes a line (newsroom.requestlog), a cached page's too, where it is a
-# sixth of the time: the format names no caller, thread or process, so they are not
-# collected (the "Optimization" section of Python's logging HOWTO).
+# sixth of the time: the format names no caller or thread, so they are not collected (the
+# "Optimization" section of Python's logging HOWTO). The process id is: gunicorn's own lines,
+# logged through the same module, name it (and fail to format without it).
 logging._srcfile = None
 logging.logThreads = False
-logging.logProcesses = False
 logging.logMultiprocessing = False
 
 LOGGING = {

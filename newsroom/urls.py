@@ -17,6 +17,8 @@ admin.site.index_title = _("Newsroom administration")
 urlpatterns = [
     path("theme.css", views.theme_css, name="theme-css"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/ready", views.healthz, name="healthz-ready"),
+    path("healthz/live", views.healthz_live, name="healthz-live"),
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
     path("", include("articles.syndication_urls")),

@@ -72,9 +72,19 @@ def admin_login(request):
     return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
 
 
+def healthz_live(request):
+    """Liveness, for an orchestrator deciding whether to restart the process: 200 whenever
+    the process answers at all, whatever its database, cache or broker are doing (restarting
+    it would not bring them back). No query, no cache call."""
+    response = JsonResponse({"status": "ok"})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def healthz(request):
-    """For load balancers and monitoring: 200 when every part answers, else 503 naming the
-    parts that did not. Never cached, never localized, no personal data."""
+    """Readiness, for load balancers, the edge's probe and monitoring (also at /healthz/ready):
+    200 when every part answers, else 503 naming the parts that did not, so traffic goes to
+    another app server meanwhile. Never cached, never localized, no personal data."""
     results = health.check_all()
     failing = [name for name, result in results.items() if result == "failing"]
     response = JsonResponse(

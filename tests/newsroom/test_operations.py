@@ -85,6 +85,26 @@ def test_healthz_answers_ok_when_everything_works(client):
     assert response["Cache-Control"] == "no-store"
 
 
+def test_liveness_answers_while_the_parts_fail_and_readiness_does_not(client, monkeypatch):
+    from newsroom import health
+
+    def broken():
+        raise RuntimeError("connection refused")
+
+    monkeypatch.setattr(health, "_database_ok", broken)
+    live = client.get("/healthz/live")
+    assert (live.status_code, live.json()) == (200, {"status": "ok"})
+    assert live["Cache-Control"] == "no-store"
+    ready = client.get("/healthz/ready")
+    assert ready.status_code == 503
+    assert ready.json()["failing"] == ["database"]
+
+
+def test_liveness_asks_nothing_of_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert client.get("/healthz/live").status_code == 200
+
+
 def test_healthz_names_a_redis_cache_that_is_down(client, settings):
     settings.CACHES = {
         "default": {
