@@ -1,5 +1,6 @@
 """Runs the processes of the Procfile beside it, as a platform that reads one would: each in
-its own process group, its output written to var/log/<name>.log and echoed to the terminal
+its own process group, its output written to var/log/<name>.log (under NEWSROOM_VAR_DIR when
+it is set) and echoed to the terminal
 with its name in front. Ctrl-C (or SIGTERM) stops them all: SIGTERM first, so gunicorn and
 Celery finish what they are doing, SIGKILL for what is still running after GRACE seconds.
 When one process ends by itself the others are stopped too and the exit status says so: a
@@ -71,7 +72,7 @@ def main(arguments: list[str]) -> int:
         print(f"not in the Procfile: {', '.join(unknown)}", file=sys.stderr)
         return 2
     chosen = {name: table[name] for name in names or table}
-    logs = ROOT / "var" / "log"
+    logs = Path(os.environ.get("NEWSROOM_VAR_DIR", ROOT / "var")) / "log"
     logs.mkdir(parents=True, exist_ok=True)
     width = max(map(len, chosen))
     running, outputs = {}, selectors.DefaultSelector()

@@ -55,7 +55,8 @@ def test_serve_echoes_each_process_and_stops_them_all_on_ctrl_c(tmp_path):
     assert process.returncode == 0
     assert "waiter | stopped (0)" in output
     assert marker.read_text().strip() == "bye", "the process was asked to stop, not killed"
-    assert (ROOT / "var" / "log" / "ticker.log").read_text().count("tick") >= 1
+    logs = Path(os.environ["NEWSROOM_VAR_DIR"]) / "log"
+    assert (logs / "ticker.log").read_text().count("tick") >= 1
 
 
 def test_serve_stops_the_rest_when_one_process_ends_by_itself(tmp_path):
