@@ -1,7 +1,6 @@
 """Runs the processes of the Procfile beside it, as a platform that reads one would: each in
 its own process group, its output written to var/log/<name>.log (under NEWSROOM_VAR_DIR when
-it is set) and echoed to the terminal
-with its name in front. Ctrl-C (or SIGTERM) stops them all: SIGTERM first, so gunicorn and
+it is set) and echoed to the terminal with its name in front. Ctrl-C (or SIGTERM) stops them all: SIGTERM first, so gunicorn and
 Celery finish what they are doing, SIGKILL for what is still running after GRACE seconds.
 When one process ends by itself the others are stopped too and the exit status says so: a
 half-running site is worse than a stopped one.
