@@ -17,7 +17,7 @@ SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 DEBUG ?= false
 RUN_ENV := $(if $(SERVED_ON_GIVEN),SITE_URL=$(SITE_URL) )DEBUG=$(DEBUG)
 
-.PHONY: run test test-services bench install install-runtime lint format lock messages
+.PHONY: run serve test test-services bench install install-runtime lint format lock messages
 
 # The site's own packages (requirements.lock), and the development tools on top of them
 # (requirements-dev.lock: tests, browser, lint, profiling). `make run` needs only the first.
@@ -47,6 +47,34 @@ run: install-runtime
 	@$(RUN_ENV) $(BIN)/python manage.py run_periodic & periodic=$$!; \
 	  trap 'kill $$periodic 2>/dev/null' EXIT INT TERM; \
 	  $(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production process set on this machine (Procfile, run by deploy/serve.py): gunicorn,
+# a Celery worker and beat, on PostgreSQL and Redis (started, or installed, by
+# deploy/services), with the demo newsroom loaded once into its own database. The site says
+# NEWSROOM_ENV=production; only TLS is left out (127.0.0.1). Ctrl-C stops everything.
+SERVE_DB ?= newsroom_serve
+SERVE_PORT ?= 8000
+SERVE_COMMON = DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(SERVE_DB) \
+  REDIS_URL=redis://127.0.0.1:6379/0 CELERY_BROKER_URL=redis://127.0.0.1:6379/1 \
+  SITE_URL=http://127.0.0.1:$(SERVE_PORT) NEWSROOM_READ_DOTENV=false
+SERVE_ENV = $(SERVE_COMMON) NEWSROOM_ENV=production SECRET_KEY="$$(cat var/serve-secret-key)" \
+  ALLOWED_HOSTS=127.0.0.1,localhost EMAIL_URL=consolemail:// SERVE_MEDIA=true \
+  SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 PORT=$(SERVE_PORT)
+
+serve: install-runtime
+	@deploy/services
+	@mkdir -p var
+	@test -s var/serve-secret-key || $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/serve-secret-key
+	@psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname = '$(SERVE_DB)'" | grep -q 1 || \
+	  createdb -h 127.0.0.1 -U postgres $(SERVE_DB)
+	@echo "==> Migrating $(SERVE_DB) and collecting the static files"
+	@$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput -v 0
+	@$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v 0
+	@if $(SERVE_COMMON) $(BIN)/python manage.py shell -c \
+	    "from articles.models import Article; raise SystemExit(Article.objects.exists())"; then \
+	  echo "==> Loading the demo newsroom (once)"; $(SERVE_COMMON) $(BIN)/python manage.py load_demo; fi
+	@echo "==> Serving http://127.0.0.1:$(SERVE_PORT)/ with the Procfile's processes (Ctrl-C stops them)"
+	@$(SERVE_ENV) $(BIN)/python deploy/serve.py
 
 lint: install
 	@echo "==> ruff check and ruff format --check"

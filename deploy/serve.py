@@ -1,9 +1,9 @@
 """Runs the processes of the Procfile beside it, as a platform that reads one would: each in
 its own process group, its output written to var/log/<name>.log (under NEWSROOM_VAR_DIR when
-it is set) and echoed to the terminal with its name in front. Ctrl-C (or SIGTERM) stops them all: SIGTERM first, so gunicorn and
-Celery finish what they are doing, SIGKILL for what is still running after GRACE seconds.
-When one process ends by itself the others are stopped too and the exit status says so: a
-half-running site is worse than a stopped one.
+it is set) and echoed to the terminal with its name in front. Ctrl-C (or SIGTERM) stops them
+all: SIGTERM first, so gunicorn and Celery finish what they are doing, SIGKILL for what is
+still running after GRACE seconds. When one process ends by itself the others are stopped
+too and the exit status says so: a half-running site is worse than a stopped one.
 
     python deploy/serve.py [-f PROCFILE] [name ...]   # all processes, or only those named
 
@@ -37,9 +37,12 @@ def processes(procfile: Path = PROCFILE) -> dict[str, str]:
 
 def start(name: str, command: str, logs: Path) -> tuple[subprocess.Popen, object]:
     log = (logs / f"{name}.log").open("a", buffering=1)
+    # The commands are the virtualenv's (gunicorn, celery): its bin first, as `activate` does.
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     process = subprocess.Popen(
         ["bash", "-c", command],
         cwd=ROOT,
+        env={**os.environ, "PATH": path},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,  # its own group: a terminal's Ctrl-C reaches only us
