@@ -26,7 +26,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, quote_etag
 
-from newsroom import pagecache
+from newsroom import edge, pagecache
 
 # Larger pages are served but not kept: nothing the reader pages draw comes near it.
 MAX_KEPT_BYTES = 2 * 1024 * 1024
@@ -38,8 +38,9 @@ MAX_PARAMETER_LENGTH = 200
 SHARED_MAX_AGE = 5
 STALE_WHILE_REVALIDATE = 30
 # Changed with what a kept Page holds, so that a deploy never replays the pages the
-# processes before it kept (2: its headers include the caching ones).
-KEY_PREFIX = "page2:"
+# processes before it kept (2: its headers include the caching ones; 3: and the edge's
+# Surrogate-Key, without which an edge would keep a page no purge can reach).
+KEY_PREFIX = "page3:"
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,8 @@ class PageCacheMiddleware:
         body = response.content
         etag = quote_etag(hashlib.md5(body, usedforsecurity=False).hexdigest())
         _public_headers(response, etag, started)
+        # What the edge purges it by (newsroom.edge): the dependencies this cache records.
+        response[edge.HEADER] = edge.header_value(response.page_dependencies)
         if key is not None and settings.PAGE_CACHE_ENABLED:
             dependencies = response.page_dependencies
             built_from = pagecache.generations.current(dependencies)

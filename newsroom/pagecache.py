@@ -30,6 +30,8 @@ from django.conf import settings
 from django.core.cache import cache as shared
 from django.db import transaction
 
+from newsroom import outbox
+
 # How long a process trusts the generations it read: the promise is "within 1 second of
 # the commit" on every process, and a render takes its share of that second.
 GENERATION_RECHECK = 0.5
@@ -109,10 +111,26 @@ generations = _Generations()
 def touch(keys: Iterable[str]) -> None:
     """Retire every page and fragment built from these things, once the transaction
     commits (a rolled-back change retires nothing; readers never see a page built from
-    rows that were then undone, because the bump follows the commit)."""
+    rows that were then undone, because the bump follows the commit). With an edge
+    (EDGE_PURGE_URLS), the task `newsroom.purge_edge` purges the same keys there: its
+    outbox row commits with the change, and is sent after the bump (callbacks run in the
+    order they were registered), so the edge refetches pages the app has retired."""
     keys = frozenset(keys)
     if keys:
         transaction.on_commit(lambda: generations.bump(keys), robust=True)
+        if settings.EDGE_PURGE_URLS:
+            outbox.enqueue("newsroom.purge_edge", sorted(keys))
+
+
+def wait_until_seen(keys: Iterable[str]) -> None:
+    """Return once every process has re-read the generations of `keys` since their last
+    bump (GENERATION_RECHECK after it, by this machine's clock). Until then another process
+    may still answer with a page retired here, and an edge fetching it would keep it."""
+    values = shared.get_many([_GENERATION + key for key in keys]).values()
+    bumped = max((float(value.split("-", 1)[0]) for value in values), default=0.0)
+    delay = bumped + GENERATION_RECHECK - time.time()
+    if delay > 0:
+        time.sleep(min(delay, GENERATION_RECHECK))
 
 
 @dataclass(frozen=True)

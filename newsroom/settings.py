@@ -212,6 +212,12 @@ PAGE_CACHE_MEMBER_COOKIE = "newsroom_member"
 # The personal request's parts beside the header and messages: {name: view function}, each
 # giving the HTML that replaces the page's element marked data-personal="name".
 PERSONAL_PARTS = {"comments": "comments.personal.comment_block"}
+# The edge caches in front of the app servers (newsroom.edge, deploy/varnish/): each
+# address is sent a PURGE naming the keys of every change. Empty: no edge, nothing is sent.
+EDGE_PURGE_URLS = env.string_list("EDGE_PURGE_URLS", [])
+for _edge in EDGE_PURGE_URLS:
+    if not _edge.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"EDGE_PURGE_URLS: {_edge!r} is not an http:// address.")
 
 # Sessions stay in the database: allauth's rate limits live in the cache, and a cache outage
 # must not log everybody out as well.

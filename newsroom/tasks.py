@@ -6,7 +6,7 @@ import socket
 from celery import Task, shared_task
 from celery.signals import task_postrun, task_prerun
 
-from newsroom import outbox
+from newsroom import edge, outbox, pagecache
 from newsroom.requestlog import current_request_id
 
 logger = logging.getLogger(__name__)
@@ -71,3 +71,27 @@ def ping() -> str:
     host = socket.gethostname()
     logger.info("ping answered by %s", host)
     return host
+
+
+@task("newsroom.purge_edge")
+def purge_edge(keys: list[str]) -> int:
+    """Purge the pages built from `keys` at every edge of EDGE_PURGE_URLS; returns how
+    many were purged. Enqueued by pagecache.touch with the keys it bumped.
+
+    Waits first until no app process can still answer with the pages the bump retired
+    (at most GENERATION_RECHECK): an edge refetching sooner could keep the old page for its
+    s-maxage. Every edge is tried; if any failed the task raises and is retried whole
+    (purging an edge twice is harmless: the second finds nothing more to drop)."""
+    edges = edge.configured()
+    if not edges:
+        return 0
+    pagecache.wait_until_seen(keys)
+    failures = []
+    for each in edges:
+        try:
+            each.purge(keys)
+        except edge.EdgeError as error:
+            failures.append(error)
+    if failures:
+        raise edge.EdgeError("; ".join(str(failure) for failure in failures))
+    return len(edges)
