@@ -69,6 +69,8 @@ URL_OWNERS = {
     "desk-profile": WIRING,
     "theme-css": WIRING,
     "healthz": WIRING,
+    "healthz-live": WIRING,
+    "healthz-ready": WIRING,
 }
 
 # The designed plug-in points, and the upward names that remain until their files change,
