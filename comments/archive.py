@@ -149,17 +149,16 @@ class Readers:
 def readers(writer: Writer, count: int, rng: random.Random, *, joined_before: datetime) -> Readers:
     """`count` readers signed up (nickname, consents, "joined") before `joined_before`."""
     first = writer.reserve(User, count)
-    token = f"{rng.getrandbits(32):08x}"
     nicknames, hashes, user_rows, consent_rows, event_rows = [], [], [], [], []
     versions = {kind: legal.CURRENT_VERSIONS[kind] for kind in legal.REQUIRED_AT_SIGNUP}
     for number in range(count):
         pk = first + number
         # Unique whatever else is in the table: the number is the account's own id.
         nickname = f"{rng.choice(NICKNAME_STARTS)}{rng.choice(NICKNAME_ENDS)}{pk}"[-12:]
-        email = f"reader{pk}-{token}@{archive_stories.DOMAIN}"
+        email = f"reader{pk}@{archive_stories.DOMAIN}"
         joined = joined_before - timedelta(days=rng.uniform(1, 3000))
         nicknames.append(nickname)
-        hashes.append(hashlib.sha256(f"{token}-{pk}".encode()).hexdigest())
+        hashes.append(hashlib.sha256(f"archive-reader-{pk}".encode()).hexdigest())
         user_rows.append((pk, make_password(None), email, nickname, joined))
         consent_rows.extend((pk, kind, version, joined) for kind, version in versions.items())
         event_rows.append(
@@ -233,7 +232,7 @@ class CommentWriter:
             rng,
             now,
         )
-        self.pending_share = pending / total if total else 0
+        self.pending = pending
         self.tables = {
             "comment": Table(
                 Comment,
@@ -294,6 +293,8 @@ class CommentWriter:
         first = self.writer.reserve(Comment, total)
         next_id = first
         authors = people.pick(rng, total)
+        # Exactly as many held as asked: the moderators' queue is measured at its size.
+        held = set(rng.sample(range(total), min(self.pending, total)))
         rows = {name: [] for name in self.tables}
         progress = Progress("comments")
         made = 0
@@ -325,18 +326,18 @@ class CommentWriter:
                 likes = dislikes = reports = 0
                 hold = rejection = note = ""
                 changed = created
-                if draw < self.pending_share:
+                if made - 1 in held:
                     status = PENDING
                     hold = rng.choice(HOLDS)
                     if hold == Comment.Hold.LINK.value:
                         body += LINK_TEXT
-                elif draw < self.pending_share + REJECTED_SHARE:
+                elif draw < REJECTED_SHARE:
                     status = REJECTED
                     rejection = rng.choice(Reason.values)
                     note = rng.choice(REJECTION_NOTES)
                     changed = created + timedelta(minutes=rng.randint(5, 600))
                     self.rejected[author] += 1
-                elif draw < self.pending_share + REJECTED_SHARE + DELETED_SHARE:
+                elif draw < REJECTED_SHARE + DELETED_SHARE:
                     status = DELETED
                     changed = created + timedelta(minutes=rng.randint(1, 120))
                 else:

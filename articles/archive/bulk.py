@@ -183,43 +183,53 @@ class SetAside:
         return progress.done(f"{len(self.indexes)} indexes, {len(self.foreign_keys)} foreign keys")
 
 
-def analyze(tables: Iterable[str]) -> None:
+def analyze(tables: Iterable[str]) -> str:
+    """The planner's statistics of `tables`. On PostgreSQL outside a transaction, VACUUM
+    (ANALYZE): a table just filled has no visibility map yet, so no index-only scan until
+    autovacuum comes by; a live archive has had it. Returns what was run."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            for table in tables:
-                cursor.execute(f'ANALYZE "{table}"')
-        else:
+        if connection.vendor != "postgresql":
             cursor.execute("ANALYZE")
+            return "ANALYZE"
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        for table in tables:
+            cursor.execute(f'{command} "{table}"')
+        return command
 
 
 # --- progress ---------------------------------------------------------------------------------
 
 
 class Progress:
-    """One line on stderr per step, rewritten in place on a terminal (at most 5 times a
-    second): done of total, rate, ETA. Elsewhere (a log, the tests) only the step's
-    final line is written."""
+    """One line on stderr per step: on a terminal rewritten in place (at most 5 times a
+    second) with done of total, rate and ETA; elsewhere (a log) the same line at each tenth
+    of the step, and the step's final line."""
 
     def __init__(self, label: str, unit: str = "rows", stream=None):
         self.label, self.unit = label, unit
         self.stream = stream or sys.stderr
         self.live = getattr(self.stream, "isatty", lambda: False)()
         self.started = self.shown = time.monotonic()
+        self.tenths = 0
         self.seconds = 0.0
 
     def update(self, done: int, total: int) -> None:
         now = time.monotonic()
-        if not self.live or now - self.shown < 0.2:
+        share = done / total if total else 1
+        if self.live:
+            if now - self.shown < 0.2:
+                return
+        elif int(share * 10) <= self.tenths or share >= 1:
             return
-        self.shown = now
+        self.shown, self.tenths = now, int(share * 10)
         elapsed = now - self.started
         rate = done / elapsed if elapsed else 0
         eta = (total - done) / rate if rate else 0
-        share = done / total if total else 1
-        self.stream.write(
-            f"\r{self.label}: {done:,}/{total:,} {self.unit} ({share:.0%}), "
-            f"{rate:,.0f}/s, ETA {_clock(eta)}   "
+        line = (
+            f"{self.label}: {done:,}/{total:,} {self.unit} ({share:.0%}), "
+            f"{rate:,.0f}/s, ETA {_clock(eta)}"
         )
+        self.stream.write(f"\r{line}\033[K" if self.live else f"{line}\n")
         self.stream.flush()
 
     def done(self, summary: str) -> float:

@@ -135,9 +135,9 @@ class Command(BaseCommand):
             if fresh:
                 rebuilt = aside.restore(bulk.Progress("indexes and foreign keys", "built"))
             archive_stories.retire_pages(room)
-        phase = bulk.Progress("ANALYZE", "tables")
-        bulk.analyze(TABLES)
-        analysed = phase.done(f"{len(TABLES)} tables")
+        phase = bulk.Progress("statistics", "tables")
+        command = bulk.analyze(TABLES)
+        analysed = phase.done(f"{command} of {len(TABLES)} tables")
         hot_ids = ", ".join(str(written.ids[index]) for index in hot)
         out.write(
             f"Archive: {stories:,} published stories and {desk} on the desk, {comments:,} "
@@ -146,7 +146,7 @@ class Command(BaseCommand):
         out.write(
             f"Generated in {generated:.1f} s ({stories / written.seconds:,.0f} stories/s, "
             f"{comments / max(comment_seconds, 0.001):,.0f} comments/s); "
-            f"indexes and foreign keys {rebuilt:.1f} s; ANALYZE {analysed:.1f} s; "
+            f"indexes and foreign keys {rebuilt:.1f} s; {command} {analysed:.1f} s; "
             f"{generated + rebuilt + analysed:.1f} s in all."
         )
         sys.stderr.flush()
