@@ -1,7 +1,7 @@
-# Where this edge finds the app servers and who may purge it. This is the one-machine
-# default (`make serve`, the tests): write your own site.vcl, with the same two names, into
-# a folder that comes first in varnishd's vcl_path (deploy/varnish/varnishd does that with
-# VARNISH_BACKEND and VARNISH_PURGERS).
+# Where this edge finds the app servers and who may purge it: the one-machine default, for
+# varnishd started by hand with -p vcl_path=<this folder>. Elsewhere write your own
+# site.vcl, with the same two names, into a folder that comes first in vcl_path
+# (deploy/varnish/varnishd writes one from VARNISH_BACKEND and VARNISH_PURGERS).
 
 backend default {
     .host = "127.0.0.1";
