@@ -1,23 +1,26 @@
 """gunicorn's settings for the site (`gunicorn newsroom.wsgi -c deploy/gunicorn.conf.py`),
 each from the environment with the value this project measured or chose.
 
-Sync workers: a reader page is answered from the page cache in well under a millisecond and
-a rendered one spends its time in Python, not waiting, so more processes (not threads) is
-what serves more pages; WEB_CONCURRENCY defaults to 2 per core plus one (5 on 2 cores).
-`kill -HUP <master>` reloads: new workers with the new code start before the old ones finish
-their requests and leave (graceful_timeout), so a deploy drops no request."""
+Processes for the CPU (WEB_CONCURRENCY: 2 a core plus one, 5 on 2 cores), each with a few
+threads (GUNICORN_THREADS, 4): the gthread worker keeps connections alive, which sync workers
+close after every answer, and that alone served 2 to 4 times the pages here
+(benchmarks/servers.py). granian served more still, but dropped requests on its SIGHUP reload
+(tests/newsroom/test_serving.py caught it); gunicorn's reload drops none: `kill -HUP
+<master>` starts new workers with the new code before the old ones finish their requests and
+leave (graceful_timeout)."""
 
 import multiprocessing
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
-worker_class = "sync"
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
 # A request slower than this is a bug or an attack: the worker is replaced.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 15))
 # Behind the edge (Varnish) on the same host or network: keep its connections open.
-keepalive = 5
+keepalive = 30
 # Workers are replaced now and then, so a slow leak in a library never grows for weeks.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 5000))
 max_requests_jitter = max_requests // 10
