@@ -57,14 +57,16 @@ SERVE_PORT ?= 8000
 SERVE_COMMON = DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(SERVE_DB) \
   REDIS_URL=redis://127.0.0.1:6379/0 CELERY_BROKER_URL=redis://127.0.0.1:6379/1 \
   SITE_URL=http://127.0.0.1:$(SERVE_PORT) NEWSROOM_READ_DOTENV=false
-SERVE_ENV = $(SERVE_COMMON) NEWSROOM_ENV=production SECRET_KEY="$$(cat var/serve-secret-key)" \
+SERVE_VAR = $${NEWSROOM_VAR_DIR:-var}
+SERVE_ENV = $(SERVE_COMMON) NEWSROOM_ENV=production SECRET_KEY="$$(cat $(SERVE_VAR)/serve-secret-key)" \
   ALLOWED_HOSTS=127.0.0.1,localhost EMAIL_URL=consolemail:// SERVE_MEDIA=true \
   SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 PORT=$(SERVE_PORT)
 
 serve: install-runtime
 	@deploy/services
-	@mkdir -p var
-	@test -s var/serve-secret-key || $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/serve-secret-key
+	@mkdir -p $(SERVE_VAR)
+	@test -s $(SERVE_VAR)/serve-secret-key || \
+	  $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SERVE_VAR)/serve-secret-key
 	@psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname = '$(SERVE_DB)'" | grep -q 1 || \
 	  createdb -h 127.0.0.1 -U postgres $(SERVE_DB)
 	@echo "==> Migrating $(SERVE_DB) and collecting the static files"
