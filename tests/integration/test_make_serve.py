@@ -69,7 +69,10 @@ def test_make_serve_runs_the_production_set_and_ctrl_c_stops_it(tmp_path):
         assert status == 200
         assert "솔빛경제" in body
         # Production: no debug page, and the static files with far-future headers.
-        assert fetch(f"{base}/no-such-page/")[0] == 404
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            fetch(f"{base}/no-such-page/")
+        assert missing.value.code == 404
+        assert "Traceback" not in missing.value.read().decode()
         css = next(part.split('"')[0] for part in body.split('href="')[1:] if ".css" in part)
         assert "immutable" in fetch(f"{base}{css}")[1]["Cache-Control"]
     finally:
