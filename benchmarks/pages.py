@@ -18,6 +18,8 @@ In a throw-away NEWSROOM_VAR_DIR (removed at the end), with DEBUG off:
    server per page cache mode (PAGE_CACHE, PAGE_CACHE_LOCAL_ENTRIES, FRAGMENT_CACHE), and
    the floor (benchmarks/floor/: a `startproject` project whose one view returns as many
    bytes as the article page, from memory) with the same gunicorn options.
+   When varnishd is installed, Varnish with the project's VCL (deploy/varnish/varnishd)
+   serves in front of the production-default server, for the edge rows: a hit at the edge.
 4. It drives each with wrk, at 1 connection (-t1 -c1) and 16 (-t2 -c16), --seconds per cell,
    in --rounds interleaved rounds (every row in round 1, then every row in round 2, ...),
    and reports each cell's median over the rounds with every round's figure, and its
@@ -69,6 +71,11 @@ WRK_DIR = ROOT / "benchmarks" / "wrk"
 FONT = ROOT / "media" / "fonts" / "NanumGothicBold.ttf"
 PUBLISHED_CHART = ROOT / "docs" / "benchmarks" / "pages.png"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/12"
+VARNISHD = ROOT / "deploy" / "varnish" / "varnishd"
+# The edge rows: a hit at Varnish in front of the production-default server, whose target
+# is this many times the floor.
+EDGE_ROWS = {"edge_home": "home", "edge_article": "article"}
+EDGE_TARGET = 3.0
 
 CONNECTIONS = (1, 16)
 # wrk threads per connection count. The pair row runs one thread per connection instead
@@ -542,6 +549,40 @@ class Server:
         self.log.close()
 
 
+class Edge(Server):
+    """varnishd with the project's VCL (deploy/varnish/varnishd) in front of `backend`, in
+    its own process group. Its working folder is one the varnish user can read (varnishd
+    started as root compiles the VCL as that user; the var dir is private)."""
+
+    def __init__(self, backend: Server, log_dir: Path):
+        self.name = "edge"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.workdir = Path(tempfile.mkdtemp(prefix="bench-varnish-"))
+        self.workdir.chmod(0o755)
+        self.log_path = log_dir / "edge.log"
+        self.log = self.log_path.open("wb")
+        environment = {
+            **os.environ,
+            "VARNISH_LISTEN": f"127.0.0.1:{self.port}",
+            "VARNISH_BACKEND": f"127.0.0.1:{backend.port}",
+            "VARNISH_WORKDIR": str(self.workdir),
+            "VARNISH_STORAGE": "malloc,256m",
+        }
+        self.process = subprocess.Popen(
+            [str(VARNISHD)],
+            cwd=ROOT,
+            env=environment,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def stop(self) -> None:
+        super().stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
 def run_child(command: list[str], environment: dict, timeout: float) -> str:
     """A child process in its own group; the whole group is killed if it fails or we stop."""
     process = subprocess.Popen(
@@ -685,6 +726,12 @@ def build_rows(plan: dict, shared: str) -> list[Row]:
     for key, label in PAIRS.items():
         rows.append(Row(key, label, server="page", path=article, kind="pair"))
     rows.append(
+        Row("edge_home", "home `/` through the Varnish edge (a hit)", server="edge", path="/")
+    )
+    rows.append(
+        Row("edge_article", "article through the Varnish edge (a hit)", server="edge", path=article)
+    )
+    rows.append(
         Row(
             "comment",
             "posting a comment",
@@ -701,12 +748,16 @@ def prepare_rows(rows: list[Row], servers: dict, plan: dict) -> None:
     """Check every row answers as it should before it is measured; a row that cannot be run
     gets its reason instead of figures. Signs the two readers in over HTTP, as a browser."""
     for row in rows:
-        if row.kind == "get":
+        if row.kind == "get" and row.available:
             # A new client each time: an anonymous reader holds no cookie.
-            status, _, body = fetch(browser(), servers[row.server].url + row.path)
+            status, headers, body = fetch(browser(), servers[row.server].url + row.path)
             row.body_bytes = len(body)
             if status != 200:
                 row.reason = f"GET {row.path} answered {status}"
+            elif row.server == "edge":
+                status, headers, body = fetch(browser(), servers[row.server].url + row.path)
+                if headers.get("X-Edge-Cache") != "hit":
+                    row.reason = f"the edge answered {row.path} with {headers.get('X-Edge-Cache')}"
     site = servers["page"].url
     for pair in (row for row in rows if row.key in PAIRS):
         prepare_pair(pair, site, plan)
@@ -900,6 +951,22 @@ def summarise(rows: list[Row]) -> None:
             }
 
 
+def edge_lines(rows: list[Row]) -> list[str]:
+    """Each edge row's share of the floor at every connection count, against the target."""
+    lines = []
+    for row in rows:
+        if row.key in EDGE_ROWS and row.available:
+            shares = ", ".join(
+                f"{ratio_text(row.cells[c]['ratio'])}x at c={c}" for c in CONNECTIONS
+            )
+            met = all(row.cells[c]["ratio"] >= EDGE_TARGET for c in CONNECTIONS)
+            lines.append(
+                f"{row.label}: {shares} the floor (target {EDGE_TARGET:g}x: "
+                f"{'met' if met else 'missed'})"
+            )
+    return lines
+
+
 def queries_text(row: Row) -> str:
     found = row.queries
     if not found:
@@ -955,7 +1022,11 @@ def markdown(rows: list[Row], report: dict) -> str:
         "SQL queries: counted in-process with the test client, cold (the first request after "
         "the cache was emptied, in a process that had served nothing) / warm (the same "
         "request again); one number when they are equal. The comment row: the first and "
-        "the second post.",
+        "the second post. The edge rows: the page's own cold count (the edge's first request "
+        "reaches the site) / 0 (a hit at the edge reaches nothing).",
+        "The edge rows: varnishd (deploy/varnish/newsroom.vcl) in front of the `page` server; "
+        "it keeps wrk's connections open where gunicorn's sync workers close each one.",
+        *edge_lines(rows),
     ]
     for row in rows:
         if not row.available:
@@ -1036,7 +1107,8 @@ def chart(rows: list[Row], path: Path, subtitle: str) -> None:
     label_width, plot_width, margin, row_height, top = 530, 600, 24, 52, 112
     ratios = [cell["ratio"] for row in rows if row.available for cell in row.cells.values()]
     top_value = max(1.0, max(ratios, default=1.0))
-    step = 0.25 if top_value <= 1.5 else 0.5
+    # At most about ten ticks: the edge rows reach several times the floor.
+    step = next(step for step in (0.25, 0.5, 1, 2, 5, 10) if top_value / step <= 10)
     top_value = math.ceil(top_value / step) * step
     width = margin + label_width + plot_width + 90
     height = top + row_height * len(rows) + 56
@@ -1178,6 +1250,9 @@ def benchmark(argv: list[str]) -> None:
         command = [sys.executable, __file__, "queries", "floor", str(plan_file)]
         queries["floor"] = json.loads(run_child(command, floor_env, 120).strip().splitlines()[-1])
         servers["floor"].wait_ready("/")
+        if shutil.which("varnishd"):
+            servers["edge"] = Edge(servers["page"], log_dir)
+            servers["edge"].wait_ready("/healthz")
         say(f"servers: {', '.join(f'{name} {s.url}' for name, s in servers.items())} {elapsed()}")
 
         rows = build_rows(plan, shared)
@@ -1186,6 +1261,14 @@ def benchmark(argv: list[str]) -> None:
                 row.queries = queries["floor"]["floor"]
             elif row.key.startswith("article_"):
                 row.queries = queries[row.key.removeprefix("article_")]["article"]
+            elif row.key in EDGE_ROWS:
+                # The edge's first request reaches the site; a hit at the edge runs none.
+                page = queries["page"][EDGE_ROWS[row.key]]
+                row.queries = {**page, "warm": 0}
+                if "edge" not in servers:
+                    row.reason = (
+                        "varnishd is not installed (apt-get install varnish varnish-modules)"
+                    )
             else:
                 row.queries = queries["page"].get(row.key)
         prepare_rows(rows, servers, plan)
@@ -1197,6 +1280,8 @@ def benchmark(argv: list[str]) -> None:
 
         run_rounds(rows, servers, args)
         summarise(rows)
+        for line in edge_lines(rows):
+            say(line)
         report = report_data(args, argv, rows, servers, plan, cache_text, floor_bytes)
         args.out.mkdir(parents=True, exist_ok=True)
         table = markdown(rows, report)
