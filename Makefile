@@ -49,18 +49,22 @@ run: install-runtime
 	  $(RUN_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The production process set on this machine (Procfile, run by deploy/serve.py): gunicorn,
-# a Celery worker and beat, on PostgreSQL and Redis (started, or installed, by
-# deploy/services), with the demo newsroom loaded once into its own database. The site says
+# a Celery worker and beat, and Varnish in front, on PostgreSQL and Redis (started, or
+# installed, by deploy/services), with the demo newsroom loaded once into its own database.
+# Readers come in at the edge (SERVE_EDGE_PORT), which the app purges. The site says
 # NEWSROOM_ENV=production; only TLS is left out (127.0.0.1). Ctrl-C stops everything.
 SERVE_DB ?= newsroom_serve
 SERVE_PORT ?= 8000
+SERVE_EDGE_PORT ?= 6081
 SERVE_COMMON = DATABASE_URL=postgres://postgres@127.0.0.1:5432/$(SERVE_DB) \
   REDIS_URL=redis://127.0.0.1:6379/0 CELERY_BROKER_URL=redis://127.0.0.1:6379/1 \
-  SITE_URL=http://127.0.0.1:$(SERVE_PORT) NEWSROOM_READ_DOTENV=false
+  SITE_URL=http://127.0.0.1:$(SERVE_EDGE_PORT) EDGE_PURGE_URLS=http://127.0.0.1:$(SERVE_EDGE_PORT)/ \
+  NEWSROOM_READ_DOTENV=false
 SERVE_VAR = $${NEWSROOM_VAR_DIR:-var}
 SERVE_ENV = $(SERVE_COMMON) NEWSROOM_ENV=production SECRET_KEY="$$(cat $(SERVE_VAR)/serve-secret-key)" \
   ALLOWED_HOSTS=127.0.0.1,localhost EMAIL_URL=consolemail:// SERVE_MEDIA=true \
-  SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 PORT=$(SERVE_PORT)
+  SECURE_SSL_REDIRECT=false SECURE_HSTS_SECONDS=0 PORT=$(SERVE_PORT) \
+  VARNISH_LISTEN=127.0.0.1:$(SERVE_EDGE_PORT) VARNISH_BACKEND=127.0.0.1:$(SERVE_PORT)
 
 serve: install-runtime
 	@deploy/services
@@ -75,7 +79,7 @@ serve: install-runtime
 	@if $(SERVE_COMMON) $(BIN)/python manage.py shell -c \
 	    "from articles.models import Article; raise SystemExit(Article.objects.exists())"; then \
 	  echo "==> Loading the demo newsroom (once)"; $(SERVE_COMMON) $(BIN)/python manage.py load_demo; fi
-	@echo "==> Serving http://127.0.0.1:$(SERVE_PORT)/ with the Procfile's processes (Ctrl-C stops them)"
+	@echo "==> Serving http://127.0.0.1:$(SERVE_EDGE_PORT)/ (the edge; the app on $(SERVE_PORT)) with the Procfile's processes (Ctrl-C stops them)"
 	@$(SERVE_ENV) $(BIN)/python deploy/serve.py
 
 lint: install

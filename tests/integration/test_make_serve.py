@@ -38,7 +38,7 @@ def test_make_serve_runs_the_production_set_and_ctrl_c_stops_it(tmp_path):
     subprocess.run(
         ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True
     )
-    port = free_port()
+    port, edge_port = free_port(), free_port()
     log = tmp_path / "make-serve.log"
     env = {
         "PATH": os.environ["PATH"],
@@ -48,7 +48,10 @@ def test_make_serve_runs_the_production_set_and_ctrl_c_stops_it(tmp_path):
     }
     with log.open("w") as output:
         make = subprocess.Popen(
-            ["make", "serve", f"SERVE_PORT={port}", f"SERVE_DB={DATABASE}"],
+            [
+                *("make", "serve", f"SERVE_PORT={port}", f"SERVE_EDGE_PORT={edge_port}"),
+                f"SERVE_DB={DATABASE}",
+            ],
             cwd=ROOT,
             env=env,
             stdout=output,
@@ -75,13 +78,22 @@ def test_make_serve_runs_the_production_set_and_ctrl_c_stops_it(tmp_path):
         assert "Traceback" not in missing.value.read().decode()
         css = next(part.split('"')[0] for part in body.split('href="')[1:] if ".css" in part)
         assert "immutable" in fetch(f"{base}{css}")[1]["Cache-Control"]
+        # Readers come in at the edge: the second request is Varnish's own answer.
+        edge = f"http://127.0.0.1:{edge_port}/"
+        fetch(edge)
+        _status, through, _body = fetch(edge)
+        assert int(through["Age"]) >= 0
+        assert len(through["X-Varnish"].split()) == 2, "a hit names two transactions"
+        assert "Surrogate-Key" not in through
     finally:
         os.killpg(make.pid, signal.SIGINT)
         make.wait(timeout=60)
     text = log.read_text()
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "beat", "edge"):
         assert f"{name} | started" in text
+    for name in ("web", "worker", "beat"):
         assert f"{name} | stopped (0)" in text, text[-3000:]
+    assert "edge | stopped (64)" in text, "varnishd's own status for a stop asked for"
     assert (tmp_path / "var" / "log" / "worker.log").exists()
     with pytest.raises(urllib.error.URLError, match="Connection refused"):
         fetch(f"{base}/healthz/live")
