@@ -2,10 +2,11 @@
 each from the environment with the value this project measured or chose.
 
 Processes for the CPU (WEB_CONCURRENCY: 2 a core plus one, 5 on 2 cores), each with a few
-threads (GUNICORN_THREADS, 4): the gthread worker keeps connections alive, which sync workers
-close after every answer, and that alone served 2 to 4 times the pages here
-(benchmarks/servers.py). granian served more still, but dropped requests on its SIGHUP reload
-(tests/newsroom/test_serving.py caught it); gunicorn's reload drops none: `kill -HUP
+threads (GUNICORN_THREADS, 4) for the waiting: the gthread worker also keeps connections alive
+(the edge's), which sync workers close after every answer. Measured with benchmarks/servers.py
+(docs/benchmarks.md, "WSGI server"): as fast as sync workers on cached pages, faster on
+rendered ones. granian served cached pages faster still, but dropped requests on its SIGHUP
+reload (tests/newsroom/test_serving.py caught it); gunicorn's reload drops none: `kill -HUP
 <master>` starts new workers with the new code before the old ones finish their requests and
 leave (graceful_timeout)."""
 
