@@ -9,7 +9,8 @@ import time_machine
 
 from accounts import membership
 from comments import moderation
-from tests.factories import UserFactory
+from comments.models import ModeratorScope
+from tests.factories import SectionFactory, UserFactory
 
 
 def with_nickname(user, nickname: str):
@@ -58,3 +59,16 @@ def clock():
     """The clock, frozen at MONDAY_9AM; `clock.shift(...)` moves it on."""
     with time_machine.travel(MONDAY_9AM, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def world(desk):
+    """A story in a section of its own, outside a limited moderator's."""
+    return desk.story("국제 기사", section=SectionFactory(name="국제", slug="world"))
+
+
+@pytest.fixture
+def limited(moderator, section):
+    """The moderator, limited to the desk's section."""
+    ModeratorScope.objects.create(user=moderator).sections.set([section])
+    return moderator

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.models import CommentMode
 from comments import moderation
-from comments.models import Comment, ModerationAction, ModeratorScope, Reason, WordRule
+from comments.models import Comment, ModerationAction, Reason, WordRule
 from tests.comments.conftest import with_nickname
 from tests.factories import SectionFactory, UserFactory
 from tests.pages import parse
@@ -351,17 +351,6 @@ def test_a_suspended_reader_is_told_until_when_under_the_story(client, moderator
 
 
 # --- section limits --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def world(desk):
-    return desk.story("국제 기사", section=SectionFactory(name="국제", slug="world"))
-
-
-@pytest.fixture
-def limited(moderator, section):
-    ModeratorScope.objects.create(user=moderator).sections.set([section])
-    return moderator
 
 
 def test_a_section_limited_moderator_sees_and_acts_only_on_their_sections(

@@ -14,14 +14,13 @@ from comments import errors, moderation
 from comments.models import (
     Comment,
     ModerationAction,
-    ModeratorScope,
     RefusedComment,
     WordRule,
 )
 from newsroom.celery import PERIODIC_JOBS
 from newsroom.celery import app as celery_app
 from tests.comments.conftest import with_nickname
-from tests.factories import SectionFactory, UserFactory
+from tests.factories import UserFactory
 from tests.pages import parse
 
 pytestmark = pytest.mark.postgres
@@ -42,17 +41,6 @@ def refuse(story):
         return RefusedComment.objects.filter(author=author).first()
 
     return write
-
-
-@pytest.fixture
-def world(desk):
-    return desk.story("국제 기사", section=SectionFactory(name="국제", slug="world"))
-
-
-@pytest.fixture
-def limited(moderator, section):
-    ModeratorScope.objects.create(user=moderator).sections.set([section])
-    return moderator
 
 
 def marks(response) -> list[str]:
