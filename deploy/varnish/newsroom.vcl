@@ -19,6 +19,9 @@ import xkey;
 include "site.vcl";
 
 sub vcl_recv {
+    # Filled only below, from the request's own Cookie: a header of that name a client
+    # sent is not theirs to hand the app as a cookie.
+    unset req.http.X-Newsroom-Cookie;
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
