@@ -114,16 +114,16 @@ def _reader(user_id: int) -> str:
 
 @receiver([post_save, post_delete], sender=User)
 def _account_saved(sender, instance, **kwargs):
-    pagecache.touch({_reader(instance.pk)})
+    pagecache.touch({_reader(instance.pk)}, pages=False)
 
 
 @receiver([post_save, post_delete], sender=EmailAddress)
 def _address_saved(sender, instance, **kwargs):
-    pagecache.touch({_reader(instance.user_id)})
+    pagecache.touch({_reader(instance.user_id)}, pages=False)
 
 
 @receiver([post_save, post_delete], sender=ReaderStanding)
 def _standing_saved(sender, instance, update_fields=None, **kwargs):
     # Its counts change with every approval; only a suspension changes a refusal.
     if update_fields is None or {"banned", "suspended_until"} & set(update_fields):
-        pagecache.touch({_reader(instance.user_id)})
+        pagecache.touch({_reader(instance.user_id)}, pages=False)

@@ -108,17 +108,19 @@ def changed_since(built_from: Iterable[str | None], started: float) -> bool:
 generations = _Generations()
 
 
-def touch(keys: Iterable[str]) -> None:
+def touch(keys: Iterable[str], *, pages: bool = True) -> None:
     """Retire every page and fragment built from these things, once the transaction
     commits (a rolled-back change retires nothing; readers never see a page built from
     rows that were then undone, because the bump follows the commit). With an edge
     (EDGE_PURGE_URLS), the task `newsroom.purge_edge` purges the same keys there: its
     outbox row commits with the change, and is sent after the bump (callbacks run in the
-    order they were registered), so the edge refetches pages the app has retired."""
+    order they were registered), so the edge refetches pages the app has retired.
+    `pages=False`: keys only fragments record (a reader's own comment block), which no
+    page the edge keeps carries: nothing to purge there."""
     keys = frozenset(keys)
     if keys:
         transaction.on_commit(lambda: generations.bump(keys), robust=True)
-        if settings.EDGE_PURGE_URLS:
+        if pages and settings.EDGE_PURGE_URLS:
             outbox.enqueue("newsroom.purge_edge", sorted(keys))
 
 

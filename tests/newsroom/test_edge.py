@@ -184,6 +184,13 @@ def test_without_an_edge_nothing_is_enqueued(desk, settings, django_capture_on_c
     assert not OutboxMessage.objects.filter(task_name="newsroom.purge_edge").exists()
 
 
+def test_a_log_in_or_an_account_change_sends_the_edge_nothing(reader, varnish, no_wait):
+    # Only a reader's own comment block is built from their account: no page the edge keeps.
+    reader.last_login = reader.date_joined
+    reader.save()
+    assert not OutboxMessage.objects.filter(task_name="newsroom.purge_edge").exists()
+
+
 def test_a_rolled_back_change_purges_nothing(desk, varnish, no_wait):
     def undone_change():
         with transaction.atomic():
