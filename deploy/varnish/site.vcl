@@ -6,6 +6,16 @@
 backend default {
     .host = "127.0.0.1";
     .port = "8000";
+    # The app's readiness (database, cache, broker): while it fails, this backend is sick
+    # and fetches go nowhere, rather than to an app server that can only answer 503.
+    .probe = {
+        .url = "/healthz/ready";
+        .interval = 5s;
+        .timeout = 2s;
+        .window = 5;
+        .threshold = 3;
+        .initial = 3;
+    }
 }
 
 # The app servers, which send the purges (newsroom.edge): nobody else may.
