@@ -94,25 +94,42 @@ class Comment(models.Model):
         verbose_name_plural = _("comments")
         ordering = ["-created_at", "-pk"]
         indexes = [
-            # The article page: a story's top-level comments, newest first, and its count.
+            # The comment block: a page of a story's top-level comments, newest first, in the
+            # block's full order whatever their status (it lists published ones, deleted ones
+            # with replies and the viewer's held ones), and the count of them. The status is
+            # in the index: the comments skipped to reach a deep page, and those counted,
+            # are read from the index alone.
             models.Index(
-                fields=["story", "status", "-created_at"],
+                fields=["story", "-created_at", "-id"],
+                include=["status"],
                 condition=Q(parent__isnull=True),
                 name="comment_story_newest_idx",
             ),
-            # The article page sorted by 추천: most liked first.
+            # The same sorted by 추천: most liked first.
             models.Index(
-                fields=["story", "status", "-like_count", "-created_at"],
+                fields=["story", "-like_count", "-created_at", "-id"],
+                include=["status"],
                 condition=Q(parent__isnull=True),
                 name="comment_story_liked_idx",
             ),
+            # 댓글 (N) on the block and the lists' comment counts: a story's comments by
+            # status with their parent, counted from the index alone...
+            models.Index(
+                fields=["story", "status"], include=["parent"], name="comment_story_counts_idx"
+            ),
+            # ...and each reply's parent's status (a reply counts under a shown or deleted
+            # parent), read from the index alone too.
+            models.Index(fields=["id"], include=["status"], name="comment_status_idx"),
             # The replies under the comments of one page, oldest first.
             models.Index(fields=["parent", "created_at"], name="comment_replies_idx"),
             # "My comments" on the reader's page, newest first; the double-submit check and
             # the throttles (gap, per story per day, the same text again) per reader.
             models.Index(fields=["author", "-created_at"], name="comment_author_idx"),
-            # The moderator's queues (Pending, Rejected, All), newest first.
-            models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            # The moderator's queues by status (Pending oldest first, Rejected, Blinded newest
+            # first) in their full order, and their counts, from the index alone.
+            models.Index(fields=["status", "-created_at", "-id"], name="comment_queue_idx"),
+            # The All queue, newest first.
+            models.Index(fields=["-created_at", "-id"], name="comment_newest_idx"),
             # The Reported queue: most open reports first.
             models.Index(
                 fields=["-open_reports", "-created_at"],
