@@ -17,7 +17,7 @@ SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 DEBUG ?= false
 RUN_ENV := $(if $(SERVED_ON_GIVEN),SITE_URL=$(SITE_URL) )DEBUG=$(DEBUG)
 
-.PHONY: run serve test test-services bench install install-runtime lint format lock messages
+.PHONY: run serve test test-services bench bench-scale install install-runtime lint format lock messages
 
 # The site's own packages (requirements.lock), and the development tools on top of them
 # (requirements-dev.lock: tests, browser, lint, profiling). `make run` needs only the first.
@@ -108,6 +108,19 @@ bench: install
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	@echo "==> Reader pages under load: benchmarks/pages.py $(BENCH_ARGS)"
 	@$(BIN)/python benchmarks/pages.py $(BENCH_ARGS)
+
+# The site on a generated archive of 100,000 stories and 1,000,000 comments against the same
+# pages on one of 1,000 (benchmarks/scale.py, docs/benchmarks.md "Archive at scale"), on the
+# PostgreSQL databases BENCH_SCALE_URL and BENCH_SCALE_SMALL_URL (generated on the first run,
+# about 7 minutes), then the query plans on it (tests/scale, marked scale); about 15 minutes.
+BENCH_SCALE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_scale
+bench-scale: install
+	@command -v wrk >/dev/null || { echo "==> Installing wrk"; apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@echo "==> The archive at scale: benchmarks/scale.py $(BENCH_ARGS)"
+	@BENCH_SCALE_URL=$(BENCH_SCALE_URL) $(BIN)/python benchmarks/scale.py $(BENCH_ARGS)
+	@echo "==> Query plans at scale: tests/scale"
+	@DATABASE_URL=$(BENCH_SCALE_URL) NEWSROOM_SCALE_ARCHIVE=1 $(BIN)/pytest -q -m scale tests/scale
 
 format: install
 	@$(BIN)/ruff check --fix .
