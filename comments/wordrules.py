@@ -705,7 +705,6 @@ class _Compiled:
     order: int
 
 
-HANGUL_PASSES = ("strip", "lookalike", "qwerty")
 # Longer words get only the all-initials form: 2^n mixed forms would grow too fast.
 MIXED_FORMS_UP_TO = 4
 # Romanised spellings are made for words of two to four syllables: one syllable spelled in
