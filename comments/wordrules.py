@@ -702,7 +702,6 @@ class _Compiled:
     forms: list[str]  # searched for in the Hangul passes: the word, then its initials forms
     latin_forms: list[tuple[str, bool]]  # searched for in the Latin pass; generated or not
     full: str  # the word's own skeleton (what an exception covers)
-    order: int
 
 
 # Longer words get only the all-initials form: 2^n mixed forms would grow too fast.
@@ -858,9 +857,9 @@ def _latin_variants(latin: str) -> list[str]:
     return sorted(variants | masked)
 
 
-def _compile(rule: Rule, order: int) -> _Compiled | None:
+def _compile(rule: Rule) -> _Compiled | None:
     forms = _rule_forms(rule)
-    return _Compiled(rule, *forms, order) if forms else None
+    return _Compiled(rule, *forms) if forms else None
 
 
 @lru_cache(maxsize=4096)
@@ -894,7 +893,7 @@ class RuleSet:
     """The moderators' word list, compiled once per check."""
 
     def __init__(self, rules):
-        compiled = [_compile(rule, order) for order, rule in enumerate(rules)]
+        compiled = [_compile(rule) for rule in rules]
         compiled = [rule for rule in compiled if rule is not None]
         self.exceptions = [rule for rule in compiled if rule.rule.kind == EXCEPTION]
         self.banned = [rule for rule in compiled if rule.rule.kind == BANNED]
@@ -924,7 +923,7 @@ class _Checked:
         self.passes = _Passes(text)
         self.exceptions = exceptions
         self._skeletons: dict[str, Skeleton | None] = {}
-        self._exception_spans: dict[int, tuple[list[int], list[int]]] = {}
+        self._exception_spans: dict[Skeleton, tuple[list[int], list[int]]] = {}
         self._pair_sets: dict[str, set[str]] = {}
         has_latin = any(_is_latin(char) for char in clean(text))
         self.names = ["strip", "lookalike", *(("qwerty", "latin") if has_latin else ())]
@@ -1007,7 +1006,7 @@ class _Checked:
         """An exception's match covers the elements start..end. The exceptions' matches are
         listed once a pass, by where they start, with the farthest end so far: one look-up
         a candidate, however many there are."""
-        if id(sk) not in self._exception_spans:
+        if sk not in self._exception_spans:
             spans = sorted(
                 span for exception in self.exceptions for span in _find_all(sk.text, exception.full)
             )
@@ -1015,8 +1014,8 @@ class _Checked:
             for _, span_end in spans:
                 farthest = max(farthest, span_end)
                 ends.append(farthest)
-            self._exception_spans[id(sk)] = ([span_start for span_start, _ in spans], ends)
-        starts, ends = self._exception_spans[id(sk)]
+            self._exception_spans[sk] = ([span_start for span_start, _ in spans], ends)
+        starts, ends = self._exception_spans[sk]
         index = bisect_right(starts, start)
         return index > 0 and ends[index - 1] >= end
 
