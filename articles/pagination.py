@@ -25,16 +25,21 @@ class Page:
     older_url: str = ""
 
 
-def paginate(request, stories: QuerySet, *, keyset: bool = True, size: int = PAGE_SIZE) -> Page:
-    """`stories` in newest-first order (published_at, then id)."""
+def paginate(
+    request, stories: QuerySet | list, *, keyset: bool = True, size: int = PAGE_SIZE
+) -> Page:
+    """`stories` in newest-first order (published_at, then id); without `keyset`, any
+    ordered list or queryset (search's ranked ids)."""
     ordered = stories.order_by("-published_at", "-id") if keyset else stories
     before = _before(request.GET.get("before", "")) if keyset else None
     if before is not None:
         moment, last_id = before
         items = list(
-            ordered.filter(Q(published_at__lt=moment) | Q(published_at=moment, id__lt=last_id))[
-                : size + 1
-            ]
+            # `published_at <= moment` as well, said alone, so the index scan starts there
+            # rather than at the newest story.
+            ordered.filter(published_at__lte=moment).filter(
+                Q(published_at__lt=moment) | Q(published_at=moment, id__lt=last_id)
+            )[: size + 1]
         )
         page = Page(items=items[:size], number=None)
         if len(items) > size:

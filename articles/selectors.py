@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -81,9 +83,11 @@ DESK_PANELS = (
 
 
 def stories_of(user) -> QuerySet[Article]:
-    """The stories a staff member wrote or carries a byline on."""
-    bylined = Byline.objects.filter(article=OuterRef("pk"), profile__user=user)
-    return Article.objects.filter(Q(created_by=user) | Exists(bylined))
+    """The stories a staff member wrote or carries a byline on. One id set of the two
+    (each read through its own index): an `OR EXISTS` would read every story."""
+    bylined = Byline.objects.filter(profile__user=user).order_by().values("article_id")
+    written = Article.objects.filter(created_by=user).order_by().values("pk")
+    return Article.objects.filter(pk__in=written.union(bylined))
 
 
 def desk_panel_counts(user) -> dict[str, int]:
@@ -174,9 +178,16 @@ def for_lists(stories: QuerySet[Article]) -> QuerySet[Article]:
 
 def with_photo_flag(stories: QuerySet[Article]) -> QuerySet[Article]:
     """`has_lead_photo` on each story, in the same query (the unpublished lead is chosen
-    among the newest stories with one)."""
-    return stories.annotate(
-        has_lead_photo=Exists(PhotoUse.objects.filter(article=OuterRef("pk"), is_lead=True))
+    among the newest stories with one). A join to the story's one lead photo use
+    (PhotoUse's one-lead constraint) rather than `EXISTS`, which PostgreSQL plans as a hash
+    of every lead photo of the archive before the page is cut."""
+    lead = FilteredRelation("photo_uses", condition=Q(photo_uses__is_lead=True))
+    return stories.annotate(lead_use=lead).annotate(
+        has_lead_photo=Case(
+            When(lead_use__isnull=False, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
     )
 
 
@@ -306,6 +317,19 @@ def reporters(tree: "SectionTree") -> list[StaffProfile]:
     return profiles
 
 
+def reporter_stories(profile: StaffProfile) -> QuerySet[Article]:
+    """A reporter's published stories, for a headline list: by the id set of their bylines
+    (a join would need DISTINCT, which sorts all of them before a page is cut)."""
+    bylined = Byline.objects.filter(profile=profile).values("article_id")
+    return for_lists(published().filter(pk__in=bylined))
+
+
+def bylined_staff() -> QuerySet[StaffProfile]:
+    """Staff with a byline on any story (the review queue's reporter filter), each looked
+    up in the bylines' index rather than every byline joined and made distinct."""
+    return StaffProfile.objects.filter(Exists(Byline.objects.filter(profile=OuterRef("pk"))))
+
+
 def series_parts(series_id: int) -> list[Article]:
     return list(for_lists(published().filter(series_id=series_id)).order_by("series_ordinal"))
 
@@ -381,12 +405,16 @@ def section_tree() -> SectionTree:
 def in_section(section: Section, tree: SectionTree) -> QuerySet[Article]:
     """A section's stories: filed in it or in any section below it, or also shown in it."""
     return with_photo_flag(
-        for_lists(
-            published()
-            .filter(Q(section__in=tree.below(section)) | Q(extra_sections=section))
-            .distinct()
-        )
+        for_lists(published().filter(_filed_or_shown(section, tree.below(section))))
     )
+
+
+def _filed_or_shown(section: Section, below: list[int]) -> Q:
+    """Filed in one of the sections `below`, or also shown in `section`. The extra sections
+    as an id set, not a join: a join needs DISTINCT, and DISTINCT sorts every story of the
+    section before a page is cut."""
+    shown_here = Article.extra_sections.through.objects.filter(section=section)
+    return Q(section__in=below) | Q(pk__in=shown_here.values("article_id"))
 
 
 @dataclass
@@ -500,22 +528,17 @@ def search_results(
     since: date | None = None,
     until: date | None = None,
     tree: SectionTree | None = None,
-) -> QuerySet[Article]:
-    """Published stories holding every term, in a section (and the sections below it, from
-    the `tree` when the page has it) and between two days (Korean dates, both included):
-    headline matches first, then the newest. The body stays: the result's snippet is cut
-    from it. Their photos: attach_lead_photos, once the page's are known."""
+) -> list[int]:
+    """The ids of the published stories holding every term, in a section (and the sections
+    below it, from the `tree` when the page has it) and between two days (Korean dates,
+    both included): headline matches first, then the newest; at most SEARCH_MAX_RESULTS.
+    Ids only, ranked once: the page's count is their number, and its stories are read by
+    search_page (a common word matches tens of thousands of stories, whose rows and bodies
+    would otherwise be sorted, and matched again for the count)."""
     stories = published().filter(search.matching(query))
     if section is not None:
         below = tree.below(section) if tree is not None else _section_and_below(section)
-        stories = stories.filter(
-            Q(section__in=below)
-            | Q(
-                pk__in=Article.extra_sections.through.objects.filter(section=section).values(
-                    "article_id"
-                )
-            )
-        )
+        stories = stories.filter(_filed_or_shown(section, below))
     if since is not None:
         stories = stories.filter(published_at__gte=_start_of(since))
     if until is not None:
@@ -523,15 +546,22 @@ def search_results(
     in_headline = Q()
     for term in query.terms:
         in_headline &= Q(search_entry__headline__contains=term)
-    return (
-        stories.select_related("series", "section")
-        .annotate(
+    return list(
+        stories.annotate(
             headline_match=Case(
                 When(in_headline, then=Value(1)), default=Value(0), output_field=IntegerField()
             )
         )
         .order_by("-headline_match", "-published_at", "-id")
-    )[:SEARCH_MAX_RESULTS]
+        .values_list("pk", flat=True)[:SEARCH_MAX_RESULTS]
+    )
+
+
+def search_page(ids: list[int]) -> list[Article]:
+    """A page of search results, in the order of `ids`, with their series and sections. The
+    body stays: the result's snippet is cut from it. Their photos: attach_lead_photos."""
+    found = Article.objects.select_related("series", "section").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _section_and_below(section: Section) -> list[int]:
@@ -552,9 +582,7 @@ def feed_stories(section: Section | None = None) -> list[Article]:
     shows: section, bylines with their profiles, the lead photo and its renditions."""
     stories = published()
     if section is not None:
-        stories = stories.filter(
-            Q(section__in=_section_and_below(section)) | Q(extra_sections=section)
-        ).distinct()
+        stories = stories.filter(_filed_or_shown(section, _section_and_below(section)))
     found = list(
         stories.select_related("section", "series")
         .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("profile")))

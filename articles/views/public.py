@@ -180,8 +180,7 @@ def reporter(request, slug: str):
         profile = selectors.reporter(slug)
     except StaffProfile.DoesNotExist:
         raise Http404 from None
-    stories = selectors.for_lists(selectors.published().filter(bylines__profile=profile).distinct())
-    page = paginate(request, stories)
+    page = paginate(request, selectors.reporter_stories(profile))
     selectors.attach_lead_photos(page.items)
     response = render(request, "articles/reporter.html", {"profile": profile, "page": page})
     return depends_on(response, dependencies.reporter_page(profile))
@@ -270,6 +269,7 @@ def search(request):
             ),
             keyset=False,
         )
+        page.items = selectors.search_page(page.items)
         selectors.attach_lead_photos(page.items)
         for story in page.items:
             story.headline_parts = search_text.highlight(story.headline, query.terms)

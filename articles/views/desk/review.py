@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from accounts.errors import NotAllowed
-from accounts.models import StaffProfile
 from accounts.permissions import desk_view
 from articles import selectors, workflow
 from articles.errors import NoteRequired, StoryRefused
@@ -37,7 +36,7 @@ SCHEDULE_DAYS = 14
 def queue(request):
     """Submitted stories, longest waiting first; filter by section and by reporter."""
     sections = list(Section.objects.active_tree())
-    reporters = list(StaffProfile.objects.filter(bylines__isnull=False).distinct())
+    reporters = list(selectors.bylined_staff())
     section = next((s for s in sections if str(s.pk) == request.GET.get("section")), None)
     reporter = next((p for p in reporters if str(p.pk) == request.GET.get("reporter")), None)
     stories = selectors.review_queue(section=section, profile_id=reporter.pk if reporter else None)
