@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -120,6 +121,9 @@ class Comment(models.Model):
             # ...and each reply's parent's status (a reply counts under a shown or deleted
             # parent), read from the index alone too.
             models.Index(fields=["id"], include=["status"], name="comment_status_idx"),
+            # The block's rows: a page's top-level comments and their replies, by thread
+            # (comments.selectors._page_rows).
+            models.Index(Coalesce("parent", "id"), name="comment_thread_idx"),
             # The replies under the comments of one page, oldest first.
             models.Index(fields=["parent", "created_at"], name="comment_replies_idx"),
             # "My comments" on the reader's page, newest first; the double-submit check and
@@ -155,6 +159,28 @@ class Comment(models.Model):
     @property
     def is_reply(self) -> bool:
         return self.parent_id is not None
+
+
+class StoryComments(models.Model):
+    """A story's comment counts as readers see them, kept (comments.totals.recount, in the
+    transaction that changes a comment's visibility) rather than counted on every page
+    view: a story with 20,000 comments would count them all for each reader."""
+
+    story = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="comment_totals"
+    )
+    # 댓글 (N): the comments and replies everyone sees (comments.selectors.visible).
+    visible = models.PositiveIntegerField(default=0)
+    # The block's top-level comments everyone is listed (comments.selectors.public_threads):
+    # its pages.
+    threads = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("story's comment counts")
+        verbose_name_plural = _("stories' comment counts")
+
+    def __str__(self) -> str:
+        return f"{self.story_id}: {self.visible}"
 
 
 class CommentVote(models.Model):

@@ -29,7 +29,7 @@ from accounts.names import display_name
 from accounts.roles import Role, role_can
 from articles import dependencies
 from articles.models import Article, Section
-from comments import errors, permissions, rules, throttles, wordrules
+from comments import errors, permissions, rules, throttles, totals, wordrules
 from comments.models import (
     Blind,
     Comment,
@@ -138,6 +138,7 @@ def _post_comment(
     window = comment_window(story)
     if not window.is_open:
         raise errors.CommentsClosed()
+    totals.lock(story.pk)
     if parent is not None:
         parent = Comment.objects.select_for_update().get(pk=parent.pk)
         if (
@@ -191,6 +192,7 @@ def _post_comment(
         created_at=now,
         status_changed_at=now,
     )
+    totals.recount(story.pk)
     _record(comment, "posted", author, "", status, data={"bytes": size, **data})
     return comment
 
@@ -264,7 +266,7 @@ def vote(comment: Comment, *, voter: User, value: str) -> Comment:
     _require_participant(voter)
     if value and value not in Vote.values:
         raise ValueError(f"Unknown vote {value!r}")
-    comment = _lock_shown(comment)
+    comment = _lock_shown(comment, changes_visibility=False)
     if comment.author_id == voter.pk:
         raise errors.OwnComment(_("You cannot like or dislike your own comment."))
     existing = CommentVote.objects.filter(comment=comment, voter=voter).first()
@@ -343,13 +345,13 @@ def delete_own(comment: Comment, *, actor: User) -> Comment:
 
     History: one ModerationAction "deleted".
     """
+    totals.lock(comment.story_id)
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     if comment.status == Status.DELETED and comment.author_id == actor.pk:
         return comment
     require(permissions.can_delete(actor, comment), _("Only its author can delete a comment."))
     old = comment.status
-    comment.status, comment.status_changed_at = Status.DELETED, timezone.now()
-    comment.save(update_fields=["status", "status_changed_at"])
+    _set_status(comment, Status.DELETED, hold=comment.hold_reason)
     _record(comment, "deleted", actor, old, Status.DELETED)
     return comment
 
@@ -442,8 +444,10 @@ def reject_many(
 def _each(comments, act) -> tuple[int, int]:
     # One transaction: a bulk decision is taken whole or not at all, except for comments
     # whose state changed meanwhile (another moderator was faster), which are skipped.
+    # By story, then comment: the order every bulk change takes its locks in
+    # (comments.totals.lock), so that two of them at once wait rather than deadlock.
     done = skipped = 0
-    for comment in comments:
+    for comment in sorted(comments, key=lambda comment: (comment.story_id, comment.pk)):
         try:
             with transaction.atomic():
                 act(comment)
@@ -580,7 +584,7 @@ def suspend(
                 author=reader, status__in=[Status.PUBLISHED, Status.PENDING, Status.BLINDED]
             ),
         ).select_related("story")
-        for comment in shown:
+        for comment in shown.order_by("story_id", "pk"):  # as _each does, for its locks
             reject(comment, actor=actor, reason=reason, note=note, notify=False)
     return standing
 
@@ -858,9 +862,12 @@ def _require_participant(user: User) -> None:
         raise NotAllowed(message)
 
 
-def _lock_shown(comment: Comment) -> Comment:
-    """The comment, locked and re-read: the counts on it change under this lock. Someone
-    else's comment that is not shown is refused as if it were not there."""
+def _lock_shown(comment: Comment, *, changes_visibility: bool = True) -> Comment:
+    """The comment, locked and re-read: the counts on it change under this lock (after its
+    story's kept counts when what follows may hide it). Someone else's comment that is not
+    shown is refused as if it were not there."""
+    if changes_visibility:
+        totals.lock(comment.story_id)
     comment = (
         Comment.objects.select_for_update(of=("self",)).select_related("story").get(pk=comment.pk)
     )
@@ -870,7 +877,9 @@ def _lock_shown(comment: Comment) -> Comment:
 
 
 def _lock_for(actor: User | None, comment: Comment) -> Comment:
-    """The comment, locked and re-read, for a moderator (or the system) to act on."""
+    """The comment, locked and re-read, for a moderator (or the system) to act on (after its
+    story's kept counts: comments.totals.lock)."""
+    totals.lock(comment.story_id)
     comment = (
         Comment.objects.select_for_update(of=("self",))
         .select_related("story", "author")
@@ -890,6 +899,7 @@ def _set_status(comment: Comment, status: str, *, hold: str = "", extra=()) -> N
     comment.status, comment.status_changed_at = status, timezone.now()
     comment.hold_reason = hold
     comment.save(update_fields=["status", "status_changed_at", "hold_reason", *extra])
+    totals.recount(comment.story_id)
 
 
 def _count(comment: Comment, value: str, step: int) -> None:

@@ -2,11 +2,22 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, JSONField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from articles.models import Article
-from comments.models import Comment, CommentReport, CommentVote, RefusedComment
+from comments.models import Comment, CommentReport, CommentVote, RefusedComment, StoryComments
+from newsroom.paging import CappedCount, capped_count
 
 Status = Comment.Status
 PAGE_SIZE = 20
@@ -38,14 +49,20 @@ def _own_pending(viewer) -> Q:
     return Q(status=Status.PENDING, author=viewer)
 
 
+def public_threads(model=Comment) -> Q:
+    """The top-level comments the block lists to everyone: shown ones, and deleted ones
+    that still have shown replies (comments.totals counts them; `model`: a migration's)."""
+    shown_replies = model.objects.filter(parent=OuterRef("pk"), status=Status.PUBLISHED)
+    return Q(parent__isnull=True) & (
+        Q(status=Status.PUBLISHED) | (Q(status=Status.DELETED) & Q(Exists(shown_replies)))
+    )
+
+
 def _threads(story_id: int, viewer) -> Q:
-    """The top-level comments the block lists: shown ones, deleted ones that still have
-    shown replies, and the viewer's own held ones."""
-    shown_replies = Comment.objects.filter(parent=OuterRef("pk"), status=Status.PUBLISHED)
-    return Q(story_id=story_id, parent__isnull=True) & (
-        Q(status=Status.PUBLISHED)
-        | (Q(status=Status.DELETED) & Q(Exists(shown_replies)))
-        | _own_pending(viewer)
+    """The top-level comments the block lists to the viewer: everyone's, and their own
+    held ones."""
+    return Q(story_id=story_id) & (
+        public_threads() | (Q(parent__isnull=True) & _own_pending(viewer))
     )
 
 
@@ -89,7 +106,8 @@ def block(story_id: int, *, viewer=None, sort: str = DEFAULT_SORT, page: int = 1
         # or deleted with a shown reply, and listed either way.
         totals = {"visible": 0, "threads": 0}
     else:
-        totals = _totals(story_id, threads)
+        found = _totals(story_id, viewer)
+        totals = {"visible": found["visible_total"], "threads": found["thread_total"]}
         page = min(page, max(1, -(-totals["threads"] // PAGE_SIZE)))
         rows = _page_rows(story_id, threads, viewer, sort, page)
     pages = max(1, -(-totals["threads"] // PAGE_SIZE))
@@ -106,25 +124,35 @@ def block(story_id: int, *, viewer=None, sort: str = DEFAULT_SORT, page: int = 1
     return Block(count=totals["visible"], threads=top, page=page, pages=pages, sort=sort)
 
 
-def _totals(story_id: int, threads: Q) -> dict[str, int]:
-    return Comment.objects.filter(story_id=story_id).aggregate(
-        visible=Count("pk", filter=visible()),
-        threads=Count("pk", filter=threads),
+def _totals(story_id: int, viewer) -> dict[str, int]:
+    return (
+        Article.objects.filter(pk=story_id)
+        .annotate(**_total_fields(story_id, viewer))
+        .values("visible_total", "thread_total")
+        .get()
     )
 
 
-def _count(story_id: int, condition: Q):
-    """The story's comments matching `condition`, counted once for the whole query."""
-    return Coalesce(
-        Subquery(
-            Comment.objects.filter(condition, story_id=story_id)
-            .order_by()
-            .values("story_id")
-            .annotate(total=Count("pk"))
-            .values("total")
-        ),
-        0,
-    )
+def _total_fields(story_id: int, viewer) -> dict:
+    """The story's two counts as columns of a query: the kept ones (comments.totals), and
+    the viewer's own held threads on top, which only they are listed."""
+    kept = StoryComments.objects.filter(story_id=story_id)
+    own_held = Value(0)
+    if viewer is not None and viewer.is_authenticated:
+        own_held = Coalesce(
+            Subquery(
+                Comment.objects.filter(_own_pending(viewer), story_id=story_id, parent__isnull=True)
+                .order_by()
+                .values("story_id")
+                .annotate(total=Count("pk"))
+                .values("total")
+            ),
+            0,
+        )
+    return {
+        "visible_total": Coalesce(Subquery(kept.values("visible")), 0),
+        "thread_total": Coalesce(Subquery(kept.values("threads")), 0) + own_held,
+    }
 
 
 def _page_rows(story_id: int, threads: Q, viewer, sort: str, page: int) -> list[Comment]:
@@ -133,15 +161,14 @@ def _page_rows(story_id: int, threads: Q, viewer, sort: str, page: int) -> list[
         .order_by(*SORTS[sort])
         .values("pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     )
+    # By thread (comments/models.py's index on it): "these comments or replies to them" as
+    # `pk IN page OR parent IN page` walks every comment of the site.
     rows = _with_viewer_state(
-        Comment.objects.filter(
-            Q(pk__in=on_page)
-            | (Q(parent__in=on_page) & (Q(status=Status.PUBLISHED) | _own_pending(viewer)))
-        )
+        Comment.objects.annotate(thread=Coalesce("parent_id", "id"))
+        .filter(thread__in=on_page)
+        .filter(Q(parent__isnull=True) | Q(status=Status.PUBLISHED) | _own_pending(viewer))
         .select_related("author")
-        .annotate(
-            visible_total=_count(story_id, visible()), thread_total=_count(story_id, threads)
-        ),
+        .annotate(**_total_fields(story_id, viewer)),
         viewer,
     )
     return list(rows)
@@ -162,14 +189,12 @@ def has_own_on(story_id: int, viewer) -> bool:
 
 
 def visible_counts(story_ids) -> dict[int, int]:
-    """Visible comments per story, for a list of stories, in one query. Stories without
-    any are left out (read them as 0)."""
+    """Visible comments per story, for a list of stories, in one query (the kept counts,
+    comments.totals). Stories without any are left out (read them as 0)."""
     return dict(
-        Comment.objects.filter(visible(), story_id__in=list(story_ids))
-        .values_list("story_id")
-        .annotate(count=Count("pk"))
-        .values_list("story_id", "count")
-        .order_by()
+        StoryComments.objects.filter(story_id__in=list(story_ids), visible__gt=0).values_list(
+            "story_id", "visible"
+        )
     )
 
 
@@ -230,11 +255,11 @@ def queue_filter(tab: str) -> Q:
     }[tab]
 
 
-def queue_counts(comments: QuerySet[Comment]) -> dict[str, int]:
-    """How many comments wait in each queue, in one query."""
-    return comments.aggregate(
-        **{tab: Count("pk", filter=queue_filter(tab)) for tab in QUEUES if tab != "all"}
-    )
+def queue_counts(comments: QuerySet[Comment]) -> dict[str, CappedCount]:
+    """How many comments wait in each queue but All, each counted through its own index
+    and no further than newsroom.paging's cap: one aggregate filtered four ways would read
+    every comment of the site."""
+    return {tab: capped_count(comments.filter(queue_filter(tab))) for tab in QUEUES if tab != "all"}
 
 
 def with_desk_details(comments: QuerySet[Comment]) -> QuerySet[Comment]:

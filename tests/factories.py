@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
+from comments import totals
 
 PASSWORD = "correct-horse-battery"
 
@@ -99,11 +100,18 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
 class CommentFactory(factory.django.DjangoModelFactory):
     """A comment's row, published, without comments.moderation's rules, throttles and
-    counts: for pages that only list comments. Tests of posting go through moderation."""
+    like counts: for pages that only list comments. Tests of posting go through moderation.
+    The story's kept comment counts follow it, as moderation keeps them."""
 
     class Meta:
         model = "comments.Comment"
+        skip_postgeneration_save = True
 
     story = factory.SubFactory(ArticleFactory, status="published")
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"댓글 {n}")
+
+    @factory.post_generation
+    def story_counts(self, create, extracted, **kwargs):
+        if create:
+            totals.recount(self.story_id)

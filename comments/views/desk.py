@@ -25,6 +25,7 @@ from articles.models import Article, Section
 from comments import errors, moderation, permissions, selectors
 from comments.models import Comment, ModerationAction, Reason, RefusedComment, WordRule
 from newsroom import inputs
+from newsroom.paging import CappedPaginator
 
 PAGE_SIZE = 25
 LOG_PAGE_SIZE = 50
@@ -149,7 +150,9 @@ def queue(request):
         story = _story_in_reach(user, story_id)
         scoped = scoped.filter(story_id=story_id)
     counts = selectors.queue_counts(scoped)
-    page = Paginator(selectors.desk_queue(scoped, tab), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.desk_queue(scoped, tab), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     for comment in page:
         comment.report_reasons = selectors.report_summary(comment)
         comment.hold_rule, comment.hold_marked = selectors.held_match(comment)

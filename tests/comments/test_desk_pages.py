@@ -8,8 +8,9 @@ from django.urls import reverse
 from articles.models import CommentMode
 from comments import moderation
 from comments.models import Comment, ModerationAction, Reason, WordRule
+from newsroom import paging
 from tests.comments.conftest import with_nickname
-from tests.factories import SectionFactory, UserFactory
+from tests.factories import CommentFactory, SectionFactory, UserFactory
 from tests.pages import parse
 
 pytestmark = pytest.mark.postgres
@@ -173,10 +174,31 @@ def test_every_queue_runs_the_same_queries_whatever_its_length(
     assert counts[0] == counts[1]
 
 
-# Session, user, roles, the moderator's sections, the section filter's list, the tab
-# counts, the page count, the page of comments (with story, section, author, standing),
-# their reports and the authors' notes.
-QUEUE_QUERIES = 10
+def test_a_long_queue_is_counted_no_further_than_the_cap(
+    client, moderator, held_story, monkeypatch
+):
+    monkeypatch.setattr(paging, "COUNT_CAP", 40)
+    CommentFactory.create_batch(60, story=held_story, status=Status.PENDING)
+    CommentFactory.create_batch(3, story=held_story, status=Status.REJECTED)
+    client.force_login(moderator)
+
+    page = parse(client.get(QUEUE))
+    tabs = {
+        label: count
+        for label, _, count in (
+            link.text.rpartition(" ") for link in page.one("nav", cls="mod-tabs").select("a")
+        )
+    }
+    assert tabs["검토 대기"] == "40+"
+    assert tabs["삭제됨"] == "3"
+    assert "2+쪽 중 1쪽" in page.one("nav", cls="pagination").text
+    assert len(rows(client.get(QUEUE, {"page": 2}))) == 15
+
+
+# Session, user, roles, the moderator's sections, the section filter's list, the four tab
+# counts (each through its queue's index, newsroom.paging's cap), the page count, the page
+# of comments (with story, section, author, standing), their reports and the authors' notes.
+QUEUE_QUERIES = 13
 
 
 def test_a_moderator_rejects_several_comments_at_once_with_a_reason(
