@@ -162,6 +162,10 @@ DATABASES = {"default": env.database("DATABASE_URL", _SQLITE)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The site's queries are short and read through indexes: PostgreSQL's JIT, which the
+    # planner switches on for a costly-looking count, spent half of a comment block's time
+    # compiling it at scale (docs/benchmarks.md, Archive at scale).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------
