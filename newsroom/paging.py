@@ -24,7 +24,8 @@ class CappedCount:
 def capped_count(rows: QuerySet, cap: int | None = None) -> CappedCount:
     """The rows counted up to `cap` (one query reading at most cap + 1 index entries)."""
     cap = COUNT_CAP if cap is None else cap
-    found = rows[: cap + 1].count()
+    # Neither the list's order nor its annotations count: index entries alone answer.
+    found = rows.order_by().values("pk")[: cap + 1].count()
     return CappedCount(value=min(found, cap), more=found > cap, cap=cap)
 
 
