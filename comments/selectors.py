@@ -93,23 +93,26 @@ class Block:
 def block(story_id: int, *, viewer=None, sort: str = DEFAULT_SORT, page: int = 1) -> Block:
     """One page of a story's comments with their replies, authors and the viewer's votes,
     in one query whatever their number (none, one or hundreds): the page's top-level
-    comments and their replies together, each row carrying the story's two counts. A page
-    past the end shows the last one (two more queries: the counts, then that page)."""
+    comments and their replies together, each row carrying the story's two counts. Past
+    the first page, the counts come first (one more query): a page past the end shows the
+    last one, and a page in the second half is read from the end of the order."""
     sort = sort if sort in SORTS else DEFAULT_SORT
     threads = _threads(story_id, viewer)
-    page = max(1, page)
-    rows = _page_rows(story_id, threads, viewer, sort, page)
-    if rows:
-        totals = {"visible": rows[0].visible_total, "threads": rows[0].thread_total}
-    elif page == 1:
-        # No thread at all, so nothing visible either: a visible reply's parent is shown,
-        # or deleted with a shown reply, and listed either way.
-        totals = {"visible": 0, "threads": 0}
-    else:
+    page, listed = max(1, page), None
+    if page > 1:
         found = _totals(story_id, viewer)
         totals = {"visible": found["visible_total"], "threads": found["thread_total"]}
-        page = min(page, max(1, -(-totals["threads"] // PAGE_SIZE)))
-        rows = _page_rows(story_id, threads, viewer, sort, page)
+        listed = totals["threads"]
+        page = min(page, max(1, -(-listed // PAGE_SIZE)))
+    rows = _page_rows(story_id, threads, viewer, sort, page, listed)
+    if listed is None:
+        # No row on the first page means no thread at all, so nothing visible either: a
+        # visible reply's parent is shown, or deleted with a shown reply, and listed.
+        totals = (
+            {"visible": rows[0].visible_total, "threads": rows[0].thread_total}
+            if rows
+            else {"visible": 0, "threads": 0}
+        )
     pages = max(1, -(-totals["threads"] // PAGE_SIZE))
     # Ordered here rather than in SQL: one query returns both kinds of rows.
     rows = sorted(rows, key=lambda comment: (comment.created_at, comment.pk))
@@ -155,12 +158,19 @@ def _total_fields(story_id: int, viewer) -> dict:
     }
 
 
-def _page_rows(story_id: int, threads: Q, viewer, sort: str, page: int) -> list[Comment]:
-    on_page = (
-        Comment.objects.filter(threads)
-        .order_by(*SORTS[sort])
-        .values("pk")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    )
+def _page_rows(
+    story_id: int, threads: Q, viewer, sort: str, page: int, listed: int | None
+) -> list[Comment]:
+    """The page's threads with their replies. With the number of threads `listed`, a page
+    in the second half is cut from the end of the order (the index read backwards): page
+    651 of 651 then skips no more index entries than page 1 (the rows are ordered in
+    Python either way)."""
+    start, end = (page - 1) * PAGE_SIZE, page * PAGE_SIZE
+    order = SORTS[sort]
+    if listed is not None and start > listed - min(end, listed):
+        start, end = listed - min(end, listed), listed - start
+        order = tuple(field[1:] if field.startswith("-") else f"-{field}" for field in order)
+    on_page = Comment.objects.filter(threads).order_by(*order).values("pk")[start:end]
     # By thread (comments/models.py's index on it): "these comments or replies to them" as
     # `pk IN page OR parent IN page` walks every comment of the site.
     rows = _with_viewer_state(

@@ -3,14 +3,16 @@ keeps them equal to the comments counted from scratch, and the block and the lis
 them."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from comments import moderation, selectors, totals
 from comments.models import Comment, StoryComments
 from tests.comments.conftest import with_nickname
-from tests.factories import UserFactory
+from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.postgres
 Status = Comment.Status
@@ -135,3 +137,20 @@ def test_two_moderators_rejecting_on_one_story_at_once_wait_for_each_other(
     assert failures == []
     assert Comment.objects.filter(status=Status.REJECTED).count() == 6
     assert kept(story) == counted(story) == (0, 0)
+
+
+def test_every_page_of_both_orders_holds_its_threads_whichever_end_it_is_read_from(story):
+    start = timezone.now() - timedelta(days=1)
+    made = [
+        CommentFactory(
+            story=story, like_count=number % 7, created_at=start + timedelta(minutes=number)
+        )
+        for number in range(47)
+    ]
+    for sort, key in selectors.SORT_KEYS.items():
+        expected = [comment.pk for comment in sorted(made, key=key, reverse=True)]
+        shown = [
+            [thread.pk for thread in selectors.block(story.pk, sort=sort, page=page).threads]
+            for page in (1, 2, 3)
+        ]
+        assert shown == [expected[:20], expected[20:40], expected[40:]], sort
