@@ -273,9 +273,7 @@ def test_verification_mails_to_one_address_are_limited_per_day(settings):
     assert len(mail.outbox) == 2
 
 
-def test_log_ins_of_an_unconfirmed_account_resend_the_mail_only_up_to_the_limit(
-    client, settings
-):
+def test_log_ins_of_an_unconfirmed_account_resend_the_mail_only_up_to_the_limit(client, settings):
     settings.ACCOUNTS_VERIFICATION_MAILS_PER_DAY = 2
     settings.ACCOUNT_EMAIL_CONFIRMATION_COOLDOWN = 0
     sign_up(client, "new@example.com")
