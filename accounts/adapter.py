@@ -1,9 +1,11 @@
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from django.conf import settings
 from django.shortcuts import resolve_url
 
+from accounts import limits
 from accounts.forms import SignupForm
 from accounts.permissions import can_use_desk
 from accounts.roles import roles_of
@@ -21,6 +23,21 @@ def on_site(url: str) -> str:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    # Log-in limits (accounts.limits) replace allauth's cache counters entirely, so
+    # pre_authenticate does not call allauth's. The refusal is a ValidationError: the
+    # log-in form shows its message.
+    def pre_authenticate(self, request, **credentials):
+        limits.check_log_in(credentials.get("email", ""), ip=limits.client_ip(request))
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            limits.log_in_succeeded(credentials.get("email", ""), ip=limits.client_ip(request))
+        return user
+
+    def authentication_failed(self, request, **credentials):
+        limits.log_in_failed(credentials.get("email", ""), ip=limits.client_ip(request))
+
     def get_login_redirect_url(self, request):
         # Staff start their day where their work is (LOGIN_REDIRECT_BY_ROLE); readers go
         # back to the news.
@@ -37,7 +54,19 @@ class AccountAdapter(DefaultAccountAdapter):
         # saved here already, a failure there would leave an account without consents.
         if isinstance(form, SignupForm):
             commit = False
+            limits.signed_up(ip=limits.client_ip(request))
         return super().save_user(request, user, form, commit=commit)
+
+    def send_account_already_exists_mail(self, email):
+        # A sign-up with a taken address looks accepted to the caller, and counts as one.
+        limits.signed_up(ip=limits.client_ip(context.request))
+        if limits.may_mail(email, ip=limits.client_ip(context.request)):
+            super().send_account_already_exists_mail(email)
+
+    def send_confirmation_mail(self, request, emailconfirmation, signup):
+        email = emailconfirmation.email_address.email
+        if limits.may_mail(email, ip=limits.client_ip(request)):
+            super().send_confirmation_mail(request, emailconfirmation, signup)
 
     def add_message(self, request, level, message_template=None, *args, **kwargs):
         # Logging out lands on a page that says so (accounts:logged-out), the same for

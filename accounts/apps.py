@@ -15,6 +15,18 @@ def _sync_roles_after_last_app(sender, **kwargs):
     sync_role_groups()
 
 
+def _password_reset(sender, request, user, **kwargs):
+    # Whoever reset the password reads the account's mail: its failed log-ins are forgiven,
+    # under every address the account goes by.
+    from allauth.account.models import EmailAddress
+
+    from accounts import limits
+
+    addresses = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    for email in {user.email, *addresses}:
+        limits.password_reset(email)
+
+
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
@@ -25,3 +37,6 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(markers.logged_in, dispatch_uid="accounts.markers.in")
         user_logged_out.connect(markers.logged_out, dispatch_uid="accounts.markers.out")
+        from allauth.account.signals import password_reset
+
+        password_reset.connect(_password_reset, dispatch_uid="accounts.limits.password_reset")

@@ -38,3 +38,11 @@ class WrongPassword(ValidationError):
         super().__init__(
             _("That is not your current password. Nothing was changed."), code="wrong_password"
         )
+
+
+class LimitReached(ValidationError):
+    """Too many tries (accounts.limits): the message says when to try again (`retry_at`)."""
+
+    def __init__(self, message, retry_at):
+        self.retry_at = retry_at
+        super().__init__(message, code="limit_reached")

@@ -1,9 +1,10 @@
+from allauth.core import context
 from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts import legal, membership
-from accounts.errors import NicknameTaken
+from accounts import legal, limits, membership
+from accounts.errors import LimitReached, NicknameTaken
 from accounts.models import StaffProfile
 from accounts.selectors import nickname_in_use
 from accounts.validators import validate_nickname
@@ -80,6 +81,16 @@ class SignupForm(forms.Form):
         if nickname and nickname_in_use(nickname):
             raise NicknameTaken()
         return nickname
+
+    def clean(self):
+        cleaned_data = super().clean()
+        email = cleaned_data.get("email")
+        if email:
+            try:
+                limits.check_sign_up(email, ip=limits.client_ip(context.request))
+            except LimitReached as refusal:
+                self.add_error(None, refusal)
+        return cleaned_data
 
     def consent_rows(self):
         """(bound field, link to its text or None) for the template."""

@@ -206,3 +206,39 @@ class AccountEvent(HistoryEntry):
 
     def __str__(self) -> str:
         return f"{self.user_email or self.user_id or '-'}: {self.action}"
+
+
+class Attempt(models.Model):
+    """One counted try at something accounts.limits caps: a failed log-in, a sign-up, a
+    verification mail sent. Only keyed hashes of the address and the e-mail are kept, so
+    equal ones count together and neither can be read back. Deleted once older than the
+    longest window (the periodic job accounts.forget_attempts)."""
+
+    class Kind(models.TextChoices):
+        LOG_IN_FAILED = "log_in_failed", _("Failed log-in")
+        SIGN_UP = "sign_up", _("Sign-up")
+        VERIFICATION_MAIL = "verification_mail", _("Verification e-mail")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The e-mail typed at log-in, or a mail's recipient; "" for a sign-up.
+    email_hash = models.CharField(_("e-mail hash"), max_length=64, blank=True)
+    ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("counted attempt")
+        verbose_name_plural = _("counted attempts")
+        indexes = [
+            # Failures against one account (and from one address at it); mails to one
+            # recipient.
+            models.Index(
+                fields=["kind", "email_hash", "ip_hash", "created_at"], name="attempt_email_idx"
+            ),
+            # Failures or sign-ups from one address.
+            models.Index(fields=["kind", "ip_hash", "created_at"], name="attempt_ip_idx"),
+            # The periodic clean-up of old rows.
+            models.Index(fields=["created_at"], name="attempt_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.created_at:%Y-%m-%d %H:%M}"

@@ -221,6 +221,8 @@ class CommentReport(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
     note = models.CharField(_("details"), max_length=200, blank=True)
+    # The reporter's address as a keyed hash (comments.throttles.ip_hash), as on comments.
+    ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -230,6 +232,14 @@ class CommentReport(models.Model):
         constraints = [
             # Also the index of the "already reported" check.
             models.UniqueConstraint(fields=["comment", "reporter"], name="commentreport_once"),
+        ]
+        indexes = [
+            # Reports from one address in the last hour (comments.throttles.check_report).
+            models.Index(
+                fields=["ip_hash", "created_at"],
+                condition=~Q(ip_hash=""),
+                name="commentreport_ip_idx",
+            ),
         ]
 
     def __str__(self) -> str:

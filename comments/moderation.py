@@ -294,13 +294,16 @@ def vote(comment: Comment, *, voter: User, value: str) -> Comment:
 
 
 @transaction.atomic
-def report(comment: Comment, *, reporter: User, reason: str, note: str = "") -> CommentReport:
+def report(
+    comment: Comment, *, reporter: User, reason: str, note: str = "", ip: str | None = None
+) -> CommentReport:
     """신고: flag a shown comment for the moderators, once per reader, with a reason (and
     a few words for "other"). The comment stays as it is until a moderator acts.
 
     Preconditions: the reporter may take part; the comment is published on a published
     story, not the reporter's own, and not reported by them before (AlreadyReported); the
-    reporter is under COMMENTS_REPORTS_PER_DAY today.
+    reporter is under COMMENTS_REPORTS_PER_DAY today, and their address `ip` under
+    COMMENTS_REPORTS_PER_IP_PER_HOUR.
     The COMMENTS_REPORTS_TO_HIDE-th open report hides the comment until a moderator
     decides (pending, "reports").
     History: one ModerationAction "reported" with the reason; when it hides the comment,
@@ -314,10 +317,11 @@ def report(comment: Comment, *, reporter: User, reason: str, note: str = "") -> 
     if CommentReport.objects.filter(comment=comment, reporter=reporter).exists():
         raise errors.AlreadyReported()
     _standing(reporter.pk)  # the daily cap counts across comments: one at a time
-    throttles.check_report(reporter, now=timezone.now())
+    digest = throttles.ip_hash(ip)
+    throttles.check_report(reporter, ip_digest=digest, now=timezone.now())
     note = " ".join(note.split())[:200]
     filed = CommentReport.objects.create(
-        comment=comment, reporter=reporter, reason=reason, note=note
+        comment=comment, reporter=reporter, reason=reason, note=note, ip_hash=digest
     )
     comment.report_count += 1
     comment.open_reports += 1

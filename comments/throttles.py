@@ -7,9 +7,9 @@ but the house cache fails open (django-redis IGNORE_EXCEPTIONS): with Redis down
 cache-only throttle would silently stop limiting, and spam arrives exactly when things are
 already going wrong. Each count runs inside the transaction of the action it limits, after
 the story (or the comment) and the acting reader's standing row are locked, so two actions
-of one reader at once cannot both slip under a limit. The per-address limit counts several
-readers' posts and has no row of its own to lock: at worst, readers behind one address who
-post in the same instant go a comment or two over it.
+of one reader at once cannot both slip under a limit. The per-address limits count several
+readers' posts (or reports) and have no row of their own to lock: at worst, readers behind
+one address who post in the same instant go one or two over them.
 """
 
 from datetime import datetime, timedelta
@@ -20,7 +20,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from comments import errors, rules
-from comments.models import Comment, ModerationAction
+from comments.models import Comment, CommentReport, ModerationAction
 
 VOTE_ACTIONS = ("voted", "vote_changed")
 
@@ -125,7 +125,9 @@ def check_vote(voter, *, now: datetime) -> None:
     )
 
 
-def check_report(reporter, *, now: datetime) -> None:
+def check_report(reporter, *, ip_digest: str, now: datetime) -> None:
+    """Before a report: the reader's reports today, and reports from the same address in the
+    last hour (many accounts in one hand cannot hide a comment between them)."""
     _daily(
         reporter,
         ("reported",),
@@ -133,3 +135,19 @@ def check_report(reporter, *, now: datetime) -> None:
         now,
         _("You have reported %(count)s comments today. You can report again from %(time)s."),
     )
+    per_ip = settings.COMMENTS_REPORTS_PER_IP_PER_HOUR
+    if per_ip and ip_digest:
+        recent = CommentReport.objects.filter(
+            ip_hash=ip_digest, created_at__gt=now - timedelta(hours=1)
+        )
+        times = list(recent.order_by("-created_at").values_list("created_at", flat=True)[:per_ip])
+        if len(times) >= per_ip:
+            retry = times[-1] + timedelta(hours=1)
+            raise errors.Throttled(
+                _(
+                    "Too many reports have come from your network in the last hour. You can "
+                    "report again at %(time)s."
+                )
+                % {"time": _when(retry)},
+                retry,
+            )

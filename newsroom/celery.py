@@ -25,6 +25,8 @@ PERIODIC_JOBS: dict[str, int] = {
     "comments.end_blinds": 60,
     # Refused comments older than COMMENTS_REFUSED_KEEP_DAYS are deleted.
     "comments.forget_refused": 24 * 60 * 60,
+    # Counted log-in failures, sign-ups and verification mails older than any limit's window.
+    "accounts.forget_attempts": 60 * 60,
 }
 
 app.conf.beat_schedule = {

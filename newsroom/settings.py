@@ -319,10 +319,32 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "accounts:logged-out"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
-# allauth's rate limits stay on (its defaults); they count per client IP, so behind a
-# proxy the number of trusted proxies decides which X-Forwarded-For entry is the client.
+# allauth's rate limits and accounts.limits count per client IP, so behind a proxy the
+# number of trusted proxies decides which X-Forwarded-For entry is the client.
 TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Log-in failures and sign-ups are limited by accounts.limits, counted in the database so
+# they keep limiting with the cache down; allauth's own cache counters for them are off
+# (its failure limit per e-mail locked the owner out along with the attacker, and with
+# Redis down its counters refuse every try). Its other limits (password reset, resends)
+# stay at its defaults.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None, "signup": None}
+# Within ACCOUNTS_LOG_IN_WINDOW_MINUTES, an address is refused log-ins to one account after
+# ACCOUNTS_LOG_IN_FAILURES_PER_ACCOUNT failures at it, and to any account after
+# ACCOUNTS_LOG_IN_FAILURES_PER_IP. An account failed ACCOUNTS_LOG_IN_FLOOD times from all
+# addresses together gives each address a single try. 0 switches a limit off.
+ACCOUNTS_LOG_IN_WINDOW_MINUTES = env.integer("ACCOUNTS_LOG_IN_WINDOW_MINUTES", 15, minimum=1)
+ACCOUNTS_LOG_IN_FAILURES_PER_ACCOUNT = env.integer(
+    "ACCOUNTS_LOG_IN_FAILURES_PER_ACCOUNT", 5, minimum=0
+)
+ACCOUNTS_LOG_IN_FAILURES_PER_IP = env.integer("ACCOUNTS_LOG_IN_FAILURES_PER_IP", 30, minimum=0)
+ACCOUNTS_LOG_IN_FLOOD = env.integer("ACCOUNTS_LOG_IN_FLOOD", 20, minimum=0)
+# Sign-ups accepted from one address in an hour, and verification (or "you already have an
+# account") mails sent to one address in 24 hours.
+ACCOUNTS_SIGN_UPS_PER_IP_PER_HOUR = env.integer("ACCOUNTS_SIGN_UPS_PER_IP_PER_HOUR", 10, minimum=0)
+ACCOUNTS_VERIFICATION_MAILS_PER_DAY = env.integer(
+    "ACCOUNTS_VERIFICATION_MAILS_PER_DAY", 5, minimum=0
+)
 
 # Kakao, Naver and Google log-in switch on when their keys are set; a provider without keys
 # is not installed at all, so no dead button is ever shown.
@@ -385,6 +407,9 @@ COMMENTS_PER_IP_PER_HOUR = env.integer("COMMENTS_PER_IP_PER_HOUR", 60, minimum=0
 # Likes and dislikes, and reports, one reader may give in a day.
 COMMENTS_VOTES_PER_DAY = env.integer("COMMENTS_VOTES_PER_DAY", 100, minimum=0)
 COMMENTS_REPORTS_PER_DAY = env.integer("COMMENTS_REPORTS_PER_DAY", 20, minimum=0)
+# Reports from one IP address in an hour, whoever files them: one person with many
+# accounts cannot hide a comment on their own.
+COMMENTS_REPORTS_PER_IP_PER_HOUR = env.integer("COMMENTS_REPORTS_PER_IP_PER_HOUR", 30, minimum=0)
 # The same text from the same reader again within this many hours is refused.
 COMMENTS_DUPLICATE_HOURS = env.integer("COMMENTS_DUPLICATE_HOURS", 24, minimum=0)
 # Trust: a reader's comments are held until a moderator has approved this many of them.
@@ -403,6 +428,11 @@ if COMMENTS_MIN_GAP_SECONDS > 60:
 if 0 < COMMENTS_PER_IP_PER_HOUR < 30:
     raise ImproperlyConfigured(
         "COMMENTS_PER_IP_PER_HOUR must be 0 (off) or at least 30: many readers share one address."
+    )
+if 0 < COMMENTS_REPORTS_PER_IP_PER_HOUR < 10:
+    raise ImproperlyConfigured(
+        "COMMENTS_REPORTS_PER_IP_PER_HOUR must be 0 (off) or at least 10: many readers share "
+        "one address."
     )
 
 # --- Files ------------------------------------------------------------------------------

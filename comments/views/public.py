@@ -2,7 +2,6 @@
 or, refused, shows the page again with the reader's text kept. The block's script sends
 the same posts with `X-Requested-With: fetch` and gets the block's HTML back to swap in."""
 
-from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.errors import NotAllowed
+from accounts.limits import client_ip
 from articles import selectors as story_selectors
 from articles.models import Article
 from articles.views.public import story_page
@@ -52,14 +52,6 @@ def _comment(comment_id: int) -> Comment:
         pk=comment_id,
         story__status=Article.Status.PUBLISHED,
     )
-
-
-def _client_ip(request) -> str | None:
-    try:
-        # allauth's reading honours TRUSTED_PROXY_COUNT, as its rate limits do.
-        return get_adapter(request).get_client_ip(request)
-    except PermissionDenied:
-        return None
 
 
 def _done(request, story: Article, message: str, anchor: str = "comments") -> HttpResponse:
@@ -116,7 +108,7 @@ def post(request, article_id: int):
             author=request.user,
             body=form.cleaned_data["body"],
             parent=parent,
-            ip=_client_ip(request),
+            ip=client_ip(request),
         )
     except (errors.CommentRefused, NotAllowed) as error:
         form.add_error(None, error.messages if hasattr(error, "messages") else str(error))
@@ -172,6 +164,7 @@ def report(request, comment_id: int):
             reporter=request.user,
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
+            ip=client_ip(request),
         )
     except (errors.CommentRefused, NotAllowed) as error:
         return _refused(request, comment.story, error)

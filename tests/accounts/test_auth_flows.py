@@ -22,8 +22,20 @@ LOGIN = "/accounts/login/"
 VERIFICATION_SENT = "/accounts/confirm-email/"
 NEW_PASSWORD = "a-fresh-long-passphrase-42"
 
-# allauth's default "login_failed" limit: 5 failures per address in 5 minutes.
+# accounts.limits' default: 5 failures at one account from one address in 15 minutes.
 FAILED_LOGINS_ALLOWED = 5
+REFUSED = "로그인 실패가 너무 많습니다"
+ATTACKER, OWNER = "203.0.113.66", "192.0.2.10"
+# django-redis as configured for production, pointed at a port nothing listens on.
+UNREACHABLE_REDIS = {
+    "BACKEND": "django_redis.cache.RedisCache",
+    "LOCATION": "redis://127.0.0.1:1/0",
+    "OPTIONS": {
+        "IGNORE_EXCEPTIONS": True,
+        "SOCKET_CONNECT_TIMEOUT": 0.25,
+        "SOCKET_TIMEOUT": 0.25,
+    },
+}
 
 
 def signed_in_user_id(client) -> str | None:
@@ -222,6 +234,56 @@ def test_sign_up_with_mismatched_passwords_shows_the_form_again(client):
     assert mail.outbox == []
 
 
+def test_sign_ups_from_one_address_are_limited_per_hour(settings):
+    settings.ACCOUNTS_SIGN_UPS_PER_IP_PER_HOUR = 2
+    crowd = Client(REMOTE_ADDR=ATTACKER)
+    with time_machine.travel("2026-03-02 09:00 +0900", tick=False) as clock:
+        for n in range(2):
+            assert sign_up(crowd, f"new{n}@example.com", nickname=f"새독자{n}").status_code == 302
+
+        refused = sign_up(crowd, "new2@example.com", nickname="새독자둘")
+
+        assert refused.status_code == 200
+        assert "같은 네트워크에서 가입이 너무 많았습니다. 10:00부터" in page(refused)
+        assert User.objects.count() == 2
+        assert len(mail.outbox) == 2
+        elsewhere = Client(REMOTE_ADDR=OWNER)
+        assert sign_up(elsewhere, "new2@example.com", nickname="새독자둘").status_code == 302
+        clock.shift(60 * 60)
+        assert sign_up(crowd, "new3@example.com", nickname="새독자셋").status_code == 302
+
+
+def test_verification_mails_to_one_address_are_limited_per_day(settings):
+    settings.ACCOUNTS_VERIFICATION_MAILS_PER_DAY = 2
+    # allauth's own 3-minute pause between mails to one address, out of the way: the day's
+    # limit is what a patient sender meets. Each sign-up from its own address: only the
+    # recipient's limit applies.
+    settings.ACCOUNT_EMAIL_CONFIRMATION_COOLDOWN = 0
+    for n in range(2):
+        response = sign_up(
+            Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), "victim@example.com", nickname=f"독자{n}"
+        )
+        assert response.status_code == 302
+    assert [message.to for message in mail.outbox] == [["victim@example.com"]] * 2
+
+    refused = sign_up(Client(REMOTE_ADDR="198.51.100.9"), "Victim@Example.com", nickname="독자셋")
+
+    assert refused.status_code == 200
+    assert "이 주소로는 하루에 보낼 수 있는 확인 메일을 모두 보냈습니다." in page(refused)
+    assert len(mail.outbox) == 2
+
+
+def test_log_ins_of_an_unconfirmed_account_resend_the_mail_only_up_to_the_limit(client, settings):
+    settings.ACCOUNTS_VERIFICATION_MAILS_PER_DAY = 2
+    settings.ACCOUNT_EMAIL_CONFIRMATION_COOLDOWN = 0
+    sign_up(client, "new@example.com")
+
+    for _attempt in range(3):
+        log_in(client, "new@example.com", NEW_PASSWORD)
+
+    assert len(mail.outbox) == 2
+
+
 # --- log-in ---------------------------------------------------------------------------------
 
 
@@ -291,27 +353,39 @@ def test_unknown_address_shows_the_same_error_as_a_wrong_password(client):
     assert signed_in_user_id(client) is None
 
 
-def test_too_many_failed_log_ins_lock_out_even_the_right_password(client, reporter):
+def test_an_address_that_keeps_failing_is_refused_even_the_right_password(client, reporter):
     for _attempt in range(FAILED_LOGINS_ALLOWED):
         response = log_in(client, "reporter@example.com", "guess-again")
         assert response.status_code == 200
-        assert "너무 많은" not in page(response)
+        assert REFUSED not in page(response)
 
     response = log_in(client, "reporter@example.com", PASSWORD)
 
     assert response.status_code == 200
-    assert "너무 많은 로그인 실패가 감지되었습니다." in page(response)
+    assert REFUSED in page(response)
     assert signed_in_user_id(client) is None
 
 
-def test_lock_out_counts_the_address_in_any_case(client, reporter):
+def test_the_owner_from_another_address_gets_in_while_the_attacker_is_refused(reporter):
+    attacker, owner = Client(REMOTE_ADDR=ATTACKER), Client(REMOTE_ADDR=OWNER)
+    for _attempt in range(FAILED_LOGINS_ALLOWED):
+        log_in(attacker, "reporter@example.com", "guess-again")
+
+    assert REFUSED in page(log_in(attacker, "reporter@example.com", "guess-again"))
+    response = log_in(owner, "reporter@example.com", PASSWORD)
+
+    assert response.status_code == 302
+    assert signed_in_user_id(owner) == str(reporter.pk)
+
+
+def test_failures_count_the_address_typed_in_any_case(client, reporter):
     for attempt in range(FAILED_LOGINS_ALLOWED):
         email = "reporter@example.com" if attempt % 2 else "REPORTER@example.com"
         log_in(client, email, "guess-again")
 
     response = log_in(client, "Reporter@Example.com", PASSWORD)
 
-    assert "너무 많은 로그인 실패가 감지되었습니다." in page(response)
+    assert REFUSED in page(response)
     assert signed_in_user_id(client) is None
 
 
@@ -325,7 +399,19 @@ def test_failures_below_the_limit_still_let_the_right_password_in(client, report
     assert signed_in_user_id(client) == str(reporter.pk)
 
 
-def test_lock_out_of_one_address_does_not_lock_out_another(client, reporter, editor):
+def test_the_owners_own_typos_are_forgiven_once_they_get_in(client, reporter):
+    for _attempt in range(FAILED_LOGINS_ALLOWED - 1):
+        log_in(client, "reporter@example.com", "guess-again")
+    log_in(client, "reporter@example.com", PASSWORD)
+    client.logout()
+
+    for _attempt in range(FAILED_LOGINS_ALLOWED - 1):
+        log_in(client, "reporter@example.com", "guess-again")
+
+    assert log_in(client, "reporter@example.com", PASSWORD).status_code == 302
+
+
+def test_an_address_refused_at_one_account_still_logs_in_to_another(client, reporter, editor):
     for _attempt in range(FAILED_LOGINS_ALLOWED):
         log_in(client, "reporter@example.com", "guess-again")
 
@@ -333,6 +419,54 @@ def test_lock_out_of_one_address_does_not_lock_out_another(client, reporter, edi
 
     assert response.status_code == 302
     assert signed_in_user_id(client) == str(editor.pk)
+
+
+def test_an_address_guessing_at_many_accounts_is_refused_at_every_account(client, settings, editor):
+    settings.ACCOUNTS_LOG_IN_FAILURES_PER_IP = 6
+    for n in range(6):
+        log_in(client, f"someone{n}@example.com", "guess-again")
+
+    response = log_in(client, "editor@example.com", PASSWORD)
+
+    assert REFUSED in page(response)
+    assert signed_in_user_id(client) is None
+    assert log_in(Client(REMOTE_ADDR=OWNER), "editor@example.com", PASSWORD).status_code == 302
+
+
+def test_a_flood_from_many_addresses_leaves_each_one_try_and_the_owner_a_way_in(settings, reporter):
+    settings.ACCOUNTS_LOG_IN_FLOOD = 4
+    for n in range(4):
+        log_in(Client(REMOTE_ADDR=f"198.51.100.{n + 1}"), "reporter@example.com", "guess")
+    bot = Client(REMOTE_ADDR="198.51.100.99")
+
+    first, second = (log_in(bot, "reporter@example.com", "guess") for _try in range(2))
+
+    assert REFUSED not in page(first)
+    assert REFUSED in page(second)
+    owner = Client(REMOTE_ADDR=OWNER)
+    assert log_in(owner, "reporter@example.com", PASSWORD).status_code == 302
+
+
+def test_a_refused_address_may_try_again_once_the_window_has_passed(client, settings, reporter):
+    with time_machine.travel("2026-03-02 09:00 +0900", tick=False) as clock:
+        for _attempt in range(FAILED_LOGINS_ALLOWED):
+            log_in(client, "reporter@example.com", "guess-again")
+        refused = log_in(client, "reporter@example.com", PASSWORD)
+        assert "09:15부터 다시 시도" in page(refused)
+
+        clock.shift(settings.ACCOUNTS_LOG_IN_WINDOW_MINUTES * 60 + 1)
+
+        assert log_in(client, "reporter@example.com", PASSWORD).status_code == 302
+
+
+def test_log_in_limits_hold_with_the_cache_down(settings, reporter):
+    settings.CACHES = {"default": UNREACHABLE_REDIS}
+    attacker, owner = Client(REMOTE_ADDR=ATTACKER), Client(REMOTE_ADDR=OWNER)
+    for _attempt in range(FAILED_LOGINS_ALLOWED):
+        log_in(attacker, "reporter@example.com", "guess-again")
+
+    assert REFUSED in page(log_in(attacker, "reporter@example.com", PASSWORD))
+    assert log_in(owner, "reporter@example.com", PASSWORD).status_code == 302
 
 
 # --- the admin signs in through allauth --------------------------------------------------

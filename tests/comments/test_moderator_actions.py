@@ -217,6 +217,24 @@ def test_reports_are_capped_per_day(reader, readers, story, clock, comment_limit
     assert "신고" in refused.value.messages[0]
 
 
+def test_reports_from_one_address_are_capped_per_hour_whoever_files_them(
+    reader, readers, story, clock, comment_limits
+):
+    comment_limits.COMMENTS_REPORTS_PER_IP_PER_HOUR = 2
+    comment_limits.COMMENTS_TRUSTED_AFTER = 0
+    comment = moderation.post_comment(story, author=reader, body="신고받을 댓글")
+    for accomplice in readers[:2]:
+        moderation.report(comment, reporter=accomplice, reason="spam", ip="203.0.113.5")
+
+    with pytest.raises(errors.Throttled) as refused:
+        moderation.report(comment, reporter=readers[2], reason="spam", ip="203.0.113.5")
+    assert "같은 네트워크에서 너무 많은 신고" in refused.value.messages[0]
+    assert "10:00:00부터" in refused.value.messages[0]
+    moderation.report(comment, reporter=readers[3], reason="spam", ip="192.0.2.8")
+    clock.shift(timedelta(hours=1))
+    moderation.report(comment, reporter=readers[2], reason="spam", ip="203.0.113.5")
+
+
 # --- trust -----------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from articles.models import CommentMode
 from comments import moderation
 from comments.models import Comment, CommentReport, CommentVote
+from tests.comments.conftest import with_nickname
 from tests.factories import CommentFactory, SectionFactory, UserFactory
 from tests.pages import caches_on, cold, korean, parse
 
@@ -426,6 +427,31 @@ def test_reporting_records_the_reason_and_the_comment_shows_as_reported(
     again = client.post(reverse("comments:report", args=[comment.pk]), {"reason": "spam"}, **SCRIPT)
     assert again.status_code == 400
     assert CommentReport.objects.count() == 1
+
+
+def test_a_report_flood_from_one_address_is_refused_with_the_reason(settings, other_reader, post):
+    settings.COMMENTS_REPORTS_PER_IP_PER_HOUR = 2
+    comment = post(other_reader)
+    report_url = reverse("comments:report", args=[comment.pk])
+    accounts = [
+        with_nickname(UserFactory(email=f"sock{n}@example.com"), f"독자{n}") for n in range(3)
+    ]
+    flood = Client(REMOTE_ADDR="203.0.113.5")
+    for account in accounts[:2]:
+        flood.force_login(account)
+        assert flood.post(report_url, {"reason": "spam"}, **SCRIPT).status_code == 200
+
+    flood.force_login(accounts[2])
+    refused = flood.post(report_url, {"reason": "spam"}, **SCRIPT)
+
+    assert refused.status_code == 400
+    notice = parse(refused).one("p", cls="comments-notice").text
+    assert "같은 네트워크에서 너무 많은 신고가 접수되었습니다." in notice
+    assert CommentReport.objects.count() == 2
+    elsewhere = Client(REMOTE_ADDR="192.0.2.8")
+    elsewhere.force_login(accounts[2])
+    assert elsewhere.post(report_url, {"reason": "spam"}, **SCRIPT).status_code == 200
+    assert CommentReport.objects.count() == 3
 
 
 def test_only_the_author_sees_and_uses_the_delete_button(client, reader, other_reader, post):
