@@ -3,8 +3,9 @@
 Lowest first: newsroom's infrastructure (outbox, tasks, models, inputs, health, requestlog,
 env, admin base, the Celery app, apps.py, the check_background and run_periodic commands)
 < accounts < media < articles < comments < the site's wiring (newsroom's settings, urls,
-views, context processors, templates, wsgi/asgi and the load_demo command), which may name
-any app. Django, allauth and the other third-party packages are below every layer.
+views, context processors, templates, wsgi/asgi, the load_demo command and the backups with
+their backup and restore commands), which may name any app. Django, allauth and the other
+third-party packages are below every layer.
 
 "Naming" is any of:
 - in Python: an import (at the top or inside a function); a module, model, permission or
@@ -45,6 +46,10 @@ WIRING_MODULES = {
     "newsroom.wsgi",
     "newsroom.asgi",
     "newsroom.management.commands.load_demo",
+    # A backup covers every app: it checksums the stories, revisions and comments by name.
+    "newsroom.backups",
+    "newsroom.management.commands.backup",
+    "newsroom.management.commands.restore",
 }
 
 # The site's frame, which the wiring owns and every page plugs into: extending or including
