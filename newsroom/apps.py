@@ -7,6 +7,7 @@ class NewsroomConfig(AppConfig):
     verbose_name = _("Newsroom infrastructure")
 
     def ready(self):
+        from newsroom import checks  # noqa: F401 (registers the project's system checks)
         from newsroom.celery import app
 
         # Register every app's tasks.py now, in web processes too: the outbox refuses a

@@ -95,10 +95,49 @@ def test_cache_and_broker_must_not_share_a_redis_database():
     assert "different Redis databases" in result.stderr
 
 
-def test_production_settings_pass_the_deployment_checklist():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production())
+S3 = {
+    "S3_PUBLIC_BUCKET": "newsroom-renditions",
+    "S3_PRIVATE_BUCKET": "newsroom-originals",
+    "S3_ACCESS_KEY_ID": "AKIAEXAMPLE",
+    "S3_SECRET_ACCESS_KEY": "example-secret",
+}
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        {
+            "SERVE_MEDIA": "true",
+            "REDIS_URL": "redis://cache.internal:6379/0",
+            "CELERY_BROKER_URL": "redis://cache.internal:6379/1",
+        },
+        {
+            **S3,
+            "S3_REGION": "ap-northeast-2",
+            "S3_PUBLIC_DOMAIN": "img.example.com",
+            "KAKAO_JS_KEY": "kakao-js-key",
+            "KAKAO_CLIENT_ID": "kakao-client",
+            "KAKAO_CLIENT_SECRET": "kakao-secret",
+        },
+        {**S3, "S3_ENDPOINT_URL": "https://objects.example.net"},
+    ],
+    ids=["django serves the photos, with redis", "s3 behind a cdn, with kakao", "s3 endpoint"],
+)
+def test_production_settings_pass_the_deployment_checklist(shape):
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production(**shape))
     assert result.returncode == 0, result.stderr
-    assert "no issues" in result.stdout
+    assert "no issues (0 silenced)" in result.stdout
+
+
+def test_photos_from_the_sites_host_by_an_unseen_server_fail_the_checklist_unless_silenced():
+    unseen = run_manage("check", "--deploy", "--fail-level", "WARNING", **production())
+    assert unseen.returncode != 0
+    assert "newsroom.media.W001" in unseen.stderr
+
+    vouched = production(SILENCED_SYSTEM_CHECKS="newsroom.media.W001")
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **vouched)
+    assert result.returncode == 0, result.stderr
+    assert "no issues (1 silenced)" in result.stdout
 
 
 def test_production_cookies_are_secure_and_host_only():
