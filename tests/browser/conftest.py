@@ -23,6 +23,31 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Reports every CSP violation as a console error. Playwright injects it outside the page's
+# own scripts, so the policy (script-src 'self') does not apply to it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+def watch(page):
+    """Writes down in `page.problems` every console error, page error, CSP violation, failed
+    request and answer of 400 or more that `page` meets from now on."""
+    problems = []
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on(
+        "response",
+        lambda response: (
+            response.status >= 400 and problems.append(f"{response.status} {response.url}")
+        ),
+    )
+    page.on("requestfailed", lambda request: problems.append(f"failed {request.url}"))
+    page.problems = problems
+    return page
 
 
 @pytest.fixture(scope="session")

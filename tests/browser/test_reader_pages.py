@@ -13,18 +13,11 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from articles.models import Article
+from tests.browser.conftest import watch
 from tests.factories import SectionFactory
 from tests.stories import Desk, Newsroom
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-# Reports every CSP violation as a console error. Playwright injects it outside the page's
-# own scripts, so the policy (script-src 'self') does not apply to it.
-REPORT_CSP_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`);
-});
-"""
 
 
 @dataclass
@@ -70,24 +63,9 @@ def open_page(browser, live_server):
             context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
             if permissions:
                 context.grant_permissions(list(permissions), origin=live_server.url)
-            context.add_init_script(REPORT_CSP_VIOLATIONS)
             contexts.append(context)
-        page = context.new_page()
+        page = watch(context.new_page())
         page.set_default_timeout(10_000)
-        problems = []
-        page.on(
-            "console",
-            lambda message: message.type == "error" and problems.append(message.text),
-        )
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on(
-            "response",
-            lambda response: (
-                response.status >= 400 and problems.append(f"{response.status} {response.url}")
-            ),
-        )
-        page.on("requestfailed", lambda request: problems.append(f"failed {request.url}"))
-        page.problems = problems
         if path:
             page.goto(live_server.url + path)
         return page

@@ -112,3 +112,13 @@ def test_a_sqlite_without_fts5_stops_the_site_before_migrate(settings, monkeypat
 
     assert ids(messages) == ["newsroom.search.E001"]
     assert "no such module: fts5" in messages[0].msg
+
+
+def test_pages_forbid_a_base_address_plugins_and_framing_by_any_site(db, client):
+    response = client.get("/")
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["base-uri"] == policy["object-src"] == policy["frame-ancestors"] == "'none'"
+    assert response["X-Frame-Options"] == "DENY"

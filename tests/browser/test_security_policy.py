@@ -1,0 +1,119 @@
+"""The site's pages in a real browser under its Content Security Policy: the reader's (home,
+a story with comments, search, sign-up) and every desk page the URL conf serves, each loaded
+with no CSP violation, console error or failed request."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from comments import moderation
+from tests.browser.conftest import watch
+from tests.comments.conftest import with_nickname
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+# Desk URLs that are no page to look at: each is posted to (or downloads a file) from a page
+# visited here.
+NOT_PAGES = {
+    "story_desk:autosave": "the editor's script posts the draft",
+    "story_desk:release": "a POST: leaving the editor frees its lock",
+    "story_desk:share-link-create": "a POST from the editor",
+    "story_desk:share-link-revoke": "a POST from the editor",
+    "story_desk:share-rerun": "a POST from the editor",
+    "media:upload": "a POST from the photo list",
+    "media:portrait": "a POST from the picker",
+    "media:original": "the original file, downloaded",
+}
+
+
+def desk_url_names(resolver=None, namespace: str = "", prefix: str = ""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        pattern = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from desk_url_names(entry, inner, pattern)
+        elif isinstance(entry, URLPattern) and entry.name and pattern.startswith("desk/"):
+            yield f"{namespace}{entry.name}"
+
+
+@pytest.fixture
+def site(desk, library_photo):
+    story = desk.story('해솔중공업 "LNG 운반선 3년치 일감 확보"', tags=["조선"])
+    commenter = with_nickname(UserFactory(email="commenter@example.com"), "조선업관찰자")
+    comment = moderation.post_comment(story, author=commenter, body="수주 잔고가 궁금합니다.")
+    moderation.post_comment(story, author=commenter, body="답글입니다.", parent=comment)
+    return {
+        "story": story,
+        "comment": comment,
+        "photo": library_photo(caption="거제 조선소", alt_text="도크의 LNG 운반선"),
+    }
+
+
+def desk_pages(site) -> dict[str, str]:
+    story, comment = site["story"], site["comment"]
+    return {
+        "story_desk:dashboard": reverse("story_desk:dashboard"),
+        "story_desk:new": reverse("story_desk:new"),
+        "story_desk:edit": reverse("story_desk:edit", args=[story.pk]),
+        "story_desk:preview": reverse("story_desk:preview", args=[story.pk]),
+        "story_desk:history": reverse("story_desk:history", args=[story.pk]),
+        "story_desk:decide": reverse("story_desk:decide", args=[story.pk, "unpublish"]),
+        "story_desk:queue": reverse("story_desk:queue"),
+        "story_desk:schedule": reverse("story_desk:schedule"),
+        "story_desk:front": reverse("story_desk:front"),
+        "media:list": reverse("media:list"),
+        "media:edit": reverse("media:edit", args=[site["photo"].pk]),
+        "media:picker": reverse("media:picker") + "?target=" + reverse("desk-profile"),
+        "desk-profile": reverse("desk-profile"),
+        "desk-staff": reverse("desk-staff"),
+        "comment_desk:queue": reverse("comment_desk:queue") + "?tab=all",
+        "comment_desk:comment": reverse("comment_desk:comment", args=[comment.pk]),
+        "comment_desk:reader": reverse("comment_desk:reader", args=[comment.author_id]),
+        "comment_desk:refused": reverse("comment_desk:refused"),
+        "comment_desk:words": reverse("comment_desk:words"),
+        "comment_desk:log": reverse("comment_desk:log"),
+    }
+
+
+def load(page, url: str) -> None:
+    response = page.goto(url)
+    assert response.status == 200, url
+    # Lazy pictures load when they come into view.
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_load_state("networkidle")
+    assert page.problems == [], url
+
+
+def test_every_desk_url_is_visited_or_said_to_be_no_page(site):
+    assert sorted(set(desk_url_names()) - set(NOT_PAGES)) == sorted(desk_pages(site))
+
+
+def test_reader_pages_load_without_a_policy_violation_or_console_error(
+    browser, signed_in_page, live_server, site, reader
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = watch(context.new_page())
+        page.set_default_timeout(10_000)
+        load(page, live_server.url + "/")
+        load(page, live_server.url + site["story"].get_absolute_url())
+        assert page.locator("article.comment").count() == 2
+        load(page, live_server.url + reverse("articles:search") + "?q=운반선")
+        assert page.get_by_role("link", name=site["story"].headline).count() >= 1
+        load(page, live_server.url + reverse("account_signup"))
+    finally:
+        context.close()
+    # A signed-in reader's story page adds the comment form and its script.
+    page = watch(signed_in_page(with_nickname(reader, "솔빛독자")))
+    load(page, live_server.url + site["story"].get_absolute_url())
+    assert page.locator("#comment-body-new").is_visible()
+
+
+def test_every_desk_page_loads_without_a_policy_violation_or_console_error(
+    signed_in_page, live_server, site, editor, moderator
+):
+    editor_page = watch(signed_in_page(editor))
+    moderator_page = watch(signed_in_page(moderator))
+    for name, path in desk_pages(site).items():
+        page = moderator_page if name.startswith("comment_desk:") else editor_page
+        load(page, live_server.url + path)
