@@ -149,9 +149,10 @@ def _address(request, policy: Policy) -> str | None:
 
 
 def _key(address: str, policy: Policy) -> str:
-    digest = hashlib.sha1(address.encode()).hexdigest()
+    digest = hashlib.sha1(address.encode(), usedforsecurity=False).hexdigest()
     if policy.slots:
-        path = hashlib.sha1(address.split("?", 1)[0].encode()).hexdigest()[:12]
+        bare = address.split("?", 1)[0]
+        path = hashlib.sha1(bare.encode(), usedforsecurity=False).hexdigest()[:12]
         return f"{KEY_PREFIX}{path}:slot{int(digest, 16) % policy.slots}"
     return f"{KEY_PREFIX}{digest}"
 

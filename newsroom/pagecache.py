@@ -223,7 +223,7 @@ def fragment(
     after building, so a change to one of them in those milliseconds waits for `timeout`."""
     if not settings.FRAGMENT_CACHE_ENABLED:
         return build()
-    key = "fragment:" + hashlib.sha1(name.encode()).hexdigest()
+    key = "fragment:" + hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()
     entry = lookup(key)
     if entry is not None:
         return entry.content
