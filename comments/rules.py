@@ -21,6 +21,11 @@ BIDI_CONTROLS = frozenset(map(chr, [*range(0x202A, 0x202F), *range(0x2066, 0x206
 # Letters that draw nothing: the Hangul fillers (choseong, jungseong, the compatibility and
 # the half-width one), which a comment of "nothing" is typed with.
 HANGUL_FILLERS = frozenset("\u115f\u1160\u3164\uffa0")
+# Code points past which a text is refused as too long without being normalised: 25 times
+# what fits, far past any comment typed or pasted, while normalising a script's 10 MB
+# took seconds before refusing it. Only removed characters could bring such a text back
+# under the limit, and a reader never types thousands of those.
+MAX_READ = 10_000
 
 
 def normalise(text: str) -> str:
@@ -46,14 +51,17 @@ def _draws_nothing(char: str) -> bool:
 
 def byte_count(text: str) -> int:
     """The size a reader is shown: 1 for a character below U+0080, 2 for any other code
-    point (a Hangul syllable, an emoji, an astral character), after normalise()."""
+    point (a Hangul syllable, an emoji, an astral character), after normalise(). A text
+    longer than MAX_READ is counted as sent, CRLF as one, without normalising it."""
+    if len(text) > MAX_READ:
+        return 2 * len(text) - len(text.encode("ascii", "ignore")) - text.count("\r\n")
     return sum(1 if ord(char) < 0x80 else 2 for char in normalise(text))
 
 
 def is_blank(text: str) -> bool:
     """Nothing a reader would see: empty, or only spaces, zero-width and format characters
-    and Hangul fillers."""
-    return all(_draws_nothing(char) for char in normalise(text))
+    and Hangul fillers. A text longer than MAX_READ is not read: it is too long."""
+    return len(text) <= MAX_READ and all(_draws_nothing(char) for char in normalise(text))
 
 
 def stored_text(text: str) -> str:

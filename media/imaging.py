@@ -31,6 +31,11 @@ MARKUP = re.compile(rb"<(?:script|html|svg|body|iframe|object|embed|!doctype|\?p
 SIXTEEN_BIT_GREYS = {"I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
 SRGB = ImageCms.createProfile("sRGB")
 
+# PNG, WebP and GIF have no reduced decoding (JPEG's draft): checking one decodes it at
+# full size, and so do its renditions. Their pixels must fit in this many bytes: a 230 KB
+# PNG of 60 million blank RGBA pixels, within the pixel limit, took 229 MB and a second.
+LOSSLESS_DECODED_BYTES = 64 * 1024 * 1024
+
 JPEG_QUALITY = 82
 WEBP_QUALITY = 80
 
@@ -109,6 +114,10 @@ def inspect(data: bytes, *, max_bytes: int, max_pixels: int) -> Inspected:
                 raise _too_many_pixels(pixel_limit)
             # A phone's multi-picture JPEG (MPO) is a JPEG with a second image after it.
             image_format = "JPEG" if image.format == "MPO" else image.format
+            if image_format != "JPEG":
+                decodable = LOSSLESS_DECODED_BYTES // _bytes_per_pixel(image.mode)
+                if width * height > decodable:
+                    raise _too_many_pixels(decodable)
             orientation = image.getexif().get(ORIENTATION_TAG, 1)
             if image_format == "JPEG":
                 # Decoding at 1/8 scale still reads every byte (a cut file fails)
@@ -197,6 +206,14 @@ def render(
 
 def _encode_formats(picture: Image.Image, spec: RenditionSpec) -> list[RenderedFile]:
     return [_encode(picture, spec.name, image_format) for image_format in spec.formats]
+
+
+def _bytes_per_pixel(mode: str) -> int:
+    """What Pillow keeps for one decoded pixel: a byte for one 8-bit band, two for 16-bit
+    grey, four for anything else (RGB too is kept in four)."""
+    if mode in ("1", "L", "P"):
+        return 1
+    return 2 if mode.startswith("I;16") else 4
 
 
 def _too_many_pixels(max_pixels: int) -> ImageRejected:

@@ -105,6 +105,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "newsroom.requestlog.RequestLogMiddleware",
     "newsroom.methods.RefusedMethodsMiddleware",
+    # Before anything reads request.GET (the page cache does, before any view).
+    "newsroom.querystrings.QueryStringMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session: a cached reader page needs none of what follows.

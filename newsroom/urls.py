@@ -13,6 +13,8 @@ admin.site.site_header = admin.site.site_title = format_lazy(
 )
 admin.site.index_title = _("Newsroom administration")
 
+handler400 = views.bad_request
+
 # Korean pages have no prefix (/accounts/, /desk/); English ones live under /en/.
 urlpatterns = [
     path("theme.css", views.theme_css, name="theme-css"),

@@ -3,8 +3,9 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
@@ -93,3 +94,10 @@ def healthz(request):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def bad_request(request, exception):
+    """The 400 page, drawn without the request, as Django draws the 500 page: a request
+    can be refused before the session and auth middleware have run (a query string with
+    too many fields, newsroom.querystrings), and the context processors read the user."""
+    return HttpResponseBadRequest(loader.render_to_string("400.html"))

@@ -317,3 +317,46 @@ def test_cleaning_nested_photo_placeholders_twice_gives_what_cleaning_once_gave(
     once = sanitize.clean(html)
 
     assert sanitize.clean(once) == once
+
+
+# Any text a pasted body can hold: every code point but lone surrogates, with the control
+# and bidi characters pasted text carries, between the markup of the fragments above.
+ANY_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(exclude_categories=["Cs"]),
+        st.sampled_from(["\x00", "\x0c", "\r", "\u202e", "\u2066", "\ufeff", "&", "<", ">"]),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(ANY_TEXT, st.sampled_from(FRAGMENTS)), max_size=20).map("".join))
+def test_any_text_is_cleaned_to_allowed_markup_that_cleaning_again_leaves_as_it_is(html):
+    cleaned = sanitize.clean(html)
+
+    assert sanitize.clean(cleaned) == cleaned
+    assert_only_allowed_markup(cleaned)
+
+
+HANGUL_WORDS = st.text(
+    alphabet=st.one_of(
+        st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), st.sampled_from(" .,")
+    ),
+    min_size=1,
+    max_size=30,
+)
+FORMATTING = st.sampled_from(["p", "h2", "h3", "blockquote", "strong", "em", "b", "i"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(FORMATTING, HANGUL_WORDS), min_size=1, max_size=6))
+def test_hangul_in_any_formatting_survives_byte_for_byte(pieces):
+    html = "".join(
+        f"<p><{tag}>{text}</{tag}></p>"
+        if tag in {"strong", "em", "b", "i"}
+        else f"<{tag}>{text}</{tag}>"
+        for tag, text in pieces
+    )
+
+    assert sanitize.clean(html) == html
