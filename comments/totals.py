@@ -1,6 +1,7 @@
 """The stories' kept comment counts (comments.models.StoryComments), counted again from the
 comments themselves whenever one changes visibility, so they cannot drift."""
 
+from django.db import transaction
 from django.db.models import Count, QuerySet
 
 from comments.models import Comment, StoryComments
@@ -18,9 +19,12 @@ def lock(story_id: int) -> None:
 def recount(story_id: int) -> None:
     """Count the story's comments again and keep the result (under lock(), held from the
     start of the change: the count then sees every change committed before it)."""
-    lock(story_id)
-    found = Comment.objects.filter(story_id=story_id).aggregate(**_counts(Comment))
-    StoryComments.objects.filter(story_id=story_id).update(**found)
+    # Its own transaction when called outside one (a fixture, a shell): the lock must last
+    # until the counts are written.
+    with transaction.atomic():
+        lock(story_id)
+        found = Comment.objects.filter(story_id=story_id).aggregate(**_counts(Comment))
+        StoryComments.objects.filter(story_id=story_id).update(**found)
 
 
 def recount_all(comments: QuerySet | None = None, counts: QuerySet | None = None) -> int:
