@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.errors import NotAllowed
+from accounts.roles import role_can
 from articles import diffs, permissions, selectors, workflow
 from articles.errors import IllegalTransition, StaleVersion
 from articles.labels import field_label, reason_label
@@ -113,8 +115,10 @@ class ArticleAdmin(ReadOnlyAdmin):
     def revisions_view(self, request, article_id: int):
         """The story's revisions, a diff of any two, and restoring one."""
         article = get_object_or_404(Article, pk=article_id)
-        if not permissions.can_view(request.user, article):
+        if not role_can(request.user, "articles.view_article"):
             raise PermissionDenied
+        if not permissions.can_view(request.user, article):
+            raise Http404  # as on the desk: another reporter's draft is not there for them
         revisions = list(article.revisions.all())
         for revision in revisions:
             revision.reason_label = reason_label(revision.reason)

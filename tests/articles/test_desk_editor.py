@@ -274,7 +274,7 @@ def test_an_unknown_decision_or_a_foreign_return_address_goes_nowhere(
     story = submitted(reporter, section, "기사")
     client.force_login(editor)
 
-    assert client.get(decide_url(story, "delete")).status_code == 403
+    assert client.get(decide_url(story, "delete")).status_code == 404
     response = client.post(decide_url(story, "publish"), {"next": "https://evil.example/"})
     assert response["Location"] == QUEUE
 

@@ -5,8 +5,7 @@ The table below (DOORS) is written from the product's rules, not from what the c
 today: readers see the public site and their own page; reporters work the desk but do not
 publish, and see only their own stories there; editors publish; moderators work the comment
 desk, a moderator limited to a section only that section. A route without an entry fails
-`test_every_route_has_a_door`. Where the code answers otherwise than a newsroom should, the
-case is marked `Disagrees(...)` with why: a strict xfail, which fails once the code is fixed.
+`test_every_route_has_a_door`.
 
 Besides the answers: every POST without a CSRF token is refused, except the routes of
 CSRF_EXEMPT (each with the authentication that replaces the token), and no GET changes a
@@ -64,15 +63,6 @@ READERS = ("reader", "suspended_reader")
 STAFF = ("reporter", "other_reporter", "editor", "moderator", "section_moderator")
 WRITERS = ("reporter", "other_reporter", "editor")
 MODERATORS = ("moderator", "section_moderator")
-
-
-@dataclass(frozen=True)
-class Disagrees:
-    """What a newsroom expects where the code answers otherwise today: reported, not encoded."""
-
-    expected: object
-    answered: object
-    why: str
 
 
 def everyone(answer) -> dict:
@@ -282,14 +272,7 @@ DESK = [
     ),
     named(
         "story_desk:decide",
-        desk(
-            editor=Disagrees(
-                MISSING,
-                FORBIDDEN,
-                "an unknown decision is a missing page, not a refusal (review.decide "
-                "raises NotAllowed)",
-            )
-        ),
+        desk(editor=MISSING),
         lambda w: {"article_id": w.submitted.pk, "decision": "nonsense"},
         case="unknown decision",
     ),
@@ -471,12 +454,7 @@ def _admin_pages():
             "admin:articles_article_revisions",
             admin(
                 reporter=OK,
-                other_reporter=Disagrees(
-                    MISSING,
-                    FORBIDDEN,
-                    "another reporter's story should be missing to them, as on the desk "
-                    "(ArticleAdmin.revisions_view raises PermissionDenied)",
-                ),
+                other_reporter=MISSING,  # as on the desk
                 editor=OK,
             ),
             lambda w: {"article_id": w.draft.pk},
@@ -687,12 +665,7 @@ def _answer(response, world) -> object:
 def _cases():
     for door in DOORS:
         for persona in PERSONAS:
-            expected = door.answers[persona]
-            marks = []
-            if isinstance(expected, Disagrees):
-                marks = [pytest.mark.xfail(reason=expected.why, strict=True)]
-                expected = expected.expected
-            yield pytest.param(door, persona, expected, id=f"{door.id}-{persona}", marks=marks)
+            yield pytest.param(door, persona, door.answers[persona], id=f"{door.id}-{persona}")
 
 
 @pytest.mark.parametrize(("door", "persona", "expected"), list(_cases()))

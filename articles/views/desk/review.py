@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -116,7 +117,7 @@ DONE = {
 def decide(request, article_id: int, decision: str):
     """A confirmation page for one decision on one story; the POST makes it."""
     if decision not in DECISIONS:
-        raise NotAllowed
+        raise Http404  # an address no button makes
     article = story_for(request.user, article_id)
     back = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
