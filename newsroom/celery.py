@@ -7,6 +7,7 @@ runs the same schedule in-process, so scheduled work happens in the zero-setup s
 import os
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
@@ -32,3 +33,15 @@ PERIODIC_JOBS: dict[str, int] = {
 app.conf.beat_schedule = {
     name: {"task": name, "schedule": float(seconds)} for name, seconds in PERIODIC_JOBS.items()
 }
+
+
+@worker_init.connect
+def refuse_a_broker_that_evicts(**kwargs) -> None:
+    """A worker does not start on a broker that would drop its queue (newsroom.checks)."""
+    # Imported as the worker starts, once Django is set up: this module loads before it.
+    from django.core.exceptions import ImproperlyConfigured
+
+    from newsroom import checks
+
+    for error in checks.broker_never_evicts(None):
+        raise ImproperlyConfigured(f"{error.msg} {error.hint}")

@@ -5,6 +5,7 @@ import sqlite3
 from contextlib import closing
 from urllib.parse import urlsplit
 
+import redis
 from csp.constants import NONE
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
@@ -103,3 +104,36 @@ def sqlite_has_fts5_trigram(app_configs, **kwargs) -> list[Error]:
             )
         ]
     return []
+
+
+def broker_eviction_policy(url: str) -> str | None:
+    """The broker Redis's maxmemory-policy, or None when it cannot be asked (down: /healthz
+    says so; a check that waited for it would hold up every command)."""
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1)
+        return client.info("memory").get("maxmemory_policy")
+    except redis.RedisError:
+        return None
+
+
+# Run by every command and by each Celery worker as it starts (newsroom.celery): a broker
+# that evicts keys under memory pressure drops queued tasks without a word.
+@register()
+def broker_never_evicts(app_configs, **kwargs) -> list[Error]:
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith(("redis://", "rediss://")):
+        return []
+    policy = broker_eviction_policy(url)
+    if policy in (None, "noeviction"):
+        return []
+    return [
+        Error(
+            f"The broker's Redis evicts keys under memory pressure (maxmemory-policy "
+            f"{policy}): queued tasks would be lost without a word.",
+            hint=(
+                "Give the broker a Redis of its own with maxmemory-policy noeviction (the "
+                "cache's Redis may evict: REDIS_URL and CELERY_BROKER_URL differ)."
+            ),
+            id="newsroom.broker.E001",
+        )
+    ]

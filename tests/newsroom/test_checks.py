@@ -1,14 +1,21 @@
 """The project's own system checks (newsroom.checks): the policy the site sends, where
-photos are served from, and SQLite's FTS5."""
+photos are served from, SQLite's FTS5, and a broker that never evicts."""
 
 import copy
+import shutil
+import socket
 import sqlite3
+import subprocess
+import time
 from types import SimpleNamespace
 
 import pytest
+import redis
 from csp.constants import SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 from newsroom import checks
+from newsroom.celery import refuse_a_broker_that_evicts
 
 
 def ids(messages) -> list[str]:
@@ -122,3 +129,54 @@ def test_pages_forbid_a_base_address_plugins_and_framing_by_any_site(db, client)
     )
     assert policy["base-uri"] == policy["object-src"] == policy["frame-ancestors"] == "'none'"
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.fixture
+def evicting_redis():
+    """A Redis of the test's own that evicts keys (allkeys-lru), on a free port."""
+    if not shutil.which("redis-server"):
+        pytest.skip("needs redis-server (installed by .ci/run)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--maxmemory-policy",
+            "allkeys-lru",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(100):
+        if checks.broker_eviction_policy(url):
+            break
+        time.sleep(0.05)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_a_broker_that_evicts_is_refused_by_the_checks_and_by_a_starting_worker(
+    settings, evicting_redis
+):
+    settings.CELERY_BROKER_URL = evicting_redis
+
+    assert ids(checks.broker_never_evicts(None)) == ["newsroom.broker.E001"]
+    with pytest.raises(ImproperlyConfigured, match="allkeys-lru"):
+        refuse_a_broker_that_evicts()
+
+
+def test_a_broker_that_keeps_every_key_or_cannot_be_asked_passes(settings, evicting_redis):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # nothing listens: /healthz says so
+    assert checks.broker_never_evicts(None) == []
+    client = redis.Redis.from_url(evicting_redis)
+    client.config_set("maxmemory-policy", "noeviction")
+    settings.CELERY_BROKER_URL = evicting_redis
+    assert checks.broker_never_evicts(None) == []
