@@ -1,3 +1,4 @@
+import ast
 import re
 import secrets
 from pathlib import Path
@@ -205,6 +206,39 @@ def test_a_killed_worker_loses_no_task_and_no_retry_waits_past_the_visibility_ti
     from newsroom.tasks import NewsroomTask
 
     assert NewsroomTask.retry_backoff_max < timeout
+
+
+def test_a_rate_limited_share_waits_less_than_the_visibility_timeout(settings):
+    # The bucket lends at most `patience` seconds of tokens ahead (articles.sharing.ratelimit),
+    # so a postponed delivery waits at most one token's time plus that, plus its jitter.
+    from articles.sharing.fanout import MAX_RATE_SLEEP
+
+    slowest_rate = 1 / 60  # SHARE_FACEBOOK_RATE_PER_MINUTE is at least 1
+    longest_wait = 1 / slowest_rate + MAX_RATE_SLEEP + 1
+    assert (
+        longest_wait + settings.CELERY_TASK_TIME_LIMIT < settings.CELERY_BROKER_VISIBILITY_TIMEOUT
+    )
+
+
+# The only task that sets its own countdown, and what bounds it: the share delivery's
+# backoff (SHARE_RETRY_MAX_SECONDS, checked at start-up) or its rate-limit wait (above).
+COUNTDOWNS = {("articles/tasks.py", "outcome.retry_in")}
+
+
+def test_no_task_is_sent_for_later_but_through_a_bounded_countdown():
+    """`eta=` would park a message past the visibility timeout; a `countdown=` must be one
+    of COUNTDOWNS, whose bounds the tests above check."""
+    root = Path(__file__).resolve().parents[2]
+    found = set()
+    for app in ("accounts", "articles", "comments", "media", "newsroom"):
+        for path in (root / app).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                for keyword in getattr(node, "keywords", []):
+                    if keyword.arg == "eta":
+                        found.add((str(path.relative_to(root)), "eta"))
+                    if keyword.arg == "countdown":
+                        found.add((str(path.relative_to(root)), ast.unparse(keyword.value)))
+    assert found == COUNTDOWNS
 
 
 def test_a_retry_cap_longer_than_the_visibility_timeout_stops_start_up():
