@@ -63,3 +63,43 @@ def wait_for(url: str, process: subprocess.Popen) -> None:
         except OSError:
             time.sleep(0.2)
     raise AssertionError(f"{url} did not answer")
+
+
+class Broker:
+    """A throw-away redis-server on its own port (nothing kept on disk), stoppable and
+    startable again mid-test on the same port; `options` are redis-server's own."""
+
+    def __init__(self, workdir: Path, *options: str):
+        self.port = free_port()
+        self.url = self.url_of(0)
+        self.workdir = workdir
+        self.options = options
+        self.process: subprocess.Popen | None = None
+
+    def url_of(self, db: int) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--dir", str(self.workdir)),
+                *self.options,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None

@@ -3,7 +3,6 @@ stopped and started again) and a Celery worker reading the test database."""
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,43 +12,9 @@ import pytest
 from django.db import connection
 
 from tests.conftest import skip_or_fail
-from tests.processes import free_port
+from tests.processes import Broker
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class Broker:
-    """A throw-away redis-server on its own port, stoppable mid-test."""
-
-    def __init__(self, workdir: Path):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.workdir = workdir
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
-                *("--save", "", "--appendonly", "no", "--dir", str(self.workdir)),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError(f"redis-server did not start on port {self.port}")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,8 @@ from newsroom.models import OutboxMessage
 from tests.conftest import skip_or_fail, staff
 from tests.factories import SectionFactory
 from tests.fake_graph import FakeGraph
-from tests.integration.conftest import Broker, start_worker, stop_worker
+from tests.integration.conftest import start_worker, stop_worker
+from tests.processes import Broker
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -3,10 +3,7 @@ photos are served from, SQLite's FTS5, and a broker that never evicts."""
 
 import copy
 import shutil
-import socket
 import sqlite3
-import subprocess
-import time
 from types import SimpleNamespace
 
 import pytest
@@ -16,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from newsroom import checks
 from newsroom.celery import refuse_a_broker_that_evicts
+from tests.processes import Broker
 
 
 def ids(messages) -> list[str]:
@@ -132,35 +130,14 @@ def test_pages_forbid_a_base_address_plugins_and_framing_by_any_site(db, client)
 
 
 @pytest.fixture
-def evicting_redis():
-    """A Redis of the test's own that evicts keys (allkeys-lru), on a free port."""
+def evicting_redis(tmp_path):
+    """A Redis of the test's own that evicts keys (allkeys-lru)."""
     if not shutil.which("redis-server"):
         pytest.skip("needs redis-server (installed by .ci/run)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--maxmemory-policy",
-            "allkeys-lru",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    for _ in range(100):
-        if checks.broker_eviction_policy(url):
-            break
-        time.sleep(0.05)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    server = Broker(tmp_path, "--maxmemory-policy", "allkeys-lru")
+    server.start()
+    yield server.url
+    server.stop()
 
 
 def test_a_broker_that_evicts_is_refused_by_the_checks_and_by_a_starting_worker(
