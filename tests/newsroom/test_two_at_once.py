@@ -1,8 +1,9 @@
-"""Two relays of the outbox, and two schedule sweeps, running at the same moment on
-PostgreSQL, as two periodic runners (or a runner and a late one) would: every message goes
-out once, and every due story is published once. On SQLite one writer at a time is all the
-database allows (the test database refuses a second one outright), so the race exists only
-on PostgreSQL."""
+"""Two relays of the outbox, two schedule sweeps and two editors saving one story, at the
+same moment on PostgreSQL, as two periodic runners (or two people) would: every message
+goes out once, every due story is published once, and one save wins while the other is
+refused with the winner's name and time, its text handed back. On SQLite one writer at a
+time is all the database allows (the test database refuses a second one outright), so the
+race exists only on PostgreSQL."""
 
 import threading
 from datetime import timedelta
@@ -11,10 +12,14 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from accounts import roles
+from accounts.names import display_name
 from articles import workflow
+from articles.errors import StaleVersion
 from articles.models import Article, ArticleEvent, ShareFanout
 from newsroom import outbox
 from newsroom.models import OutboxMessage
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -87,3 +92,40 @@ def test_two_schedule_sweeps_at_once_publish_each_due_story_once(desk):
     assert sorted(fanouts.values_list("article_id", flat=True)) == sorted(s.pk for s in stories)
     sends = OutboxMessage.objects.filter(task_name="articles.fan_out_share")
     assert sorted(sends.values_list("args", flat=True)) == sorted([[f.pk] for f in fanouts])
+
+
+def test_two_editors_saving_one_story_at_once_lose_no_text(desk, editor):
+    second = UserFactory(email="editor2@example.com")
+    roles.grant_role(second, roles.Role.EDITOR, actor=None)
+    story = desk.story("두 사람이 고치는 기사", state="submitted")
+    texts = {editor.pk: "<p>김 데스크의 문장.</p>", second.pk: "<p>박 차장의 문장.</p>"}
+
+    def save_as(person):
+        def work():
+            try:
+                workflow.save(
+                    story,
+                    actor=person,
+                    base_version=story.version,
+                    content={"body": texts[person.pk]},
+                )
+            except StaleVersion as refusal:
+                return person.pk, refusal
+            return person.pk, None
+
+        return work
+
+    works = iter([save_as(editor), save_as(second)])
+    outcomes = dict(at_once(lambda: next(works)()))
+
+    refused = [(pk, refusal) for pk, refusal in outcomes.items() if refusal is not None]
+    assert len(refused) == 1
+    loser, refusal = refused[0]
+    winner = next(pk for pk in outcomes if pk != loser)
+    story.refresh_from_db()
+    assert story.body == texts[winner]
+    assert story.version == 2
+    assert story.revisions.count() == 2
+    assert refusal.submitted == {"body": texts[loser]}
+    assert refusal.saved_by == display_name(story.last_saved_by)
+    assert story.last_saved_by_id == winner
