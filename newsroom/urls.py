@@ -14,6 +14,7 @@ admin.site.site_header = admin.site.site_title = format_lazy(
 admin.site.index_title = _("Newsroom administration")
 
 handler400 = views.bad_request
+handler500 = views.server_error
 
 # Korean pages have no prefix (/accounts/, /desk/); English ones live under /en/.
 urlpatterns = [

@@ -1,9 +1,11 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -94,6 +96,23 @@ def healthz(request):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+# While the database is away (a restart, a fail-over), how long a reader, the edge or a
+# monitor is told to wait before asking again.
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
+def server_error(request):
+    """The 500 page, drawn without the request as Django draws it; while the database is
+    away, the 503 page instead, with Retry-After and kept by no cache: it passes by itself,
+    and says so."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+        response["Cache-Control"] = "no-store"
+        return response
+    return HttpResponseServerError(loader.render_to_string("500.html"))
 
 
 def bad_request(request, exception):
