@@ -17,7 +17,7 @@ SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 DEBUG ?= false
 RUN_ENV := $(if $(SERVED_ON_GIVEN),SITE_URL=$(SITE_URL) )DEBUG=$(DEBUG)
 
-.PHONY: run serve test test-services bench bench-scale install install-runtime lint format lock messages
+.PHONY: run serve test test-services reliability bench bench-scale install install-runtime lint format lock messages
 
 # The site's own packages (requirements.lock), and the development tools on top of them
 # (requirements-dev.lock: tests, browser, lint, profiling). `make run` needs only the first.
@@ -91,7 +91,7 @@ lint: install
 
 test: lint
 	@echo "==> Tests on SQLite, background work in-process"
-	@$(BIN)/pytest -m "not integration"
+	@$(BIN)/pytest -m "not integration" --junitxml=var/test-results/suite.xml
 
 # Run by .ci/run once PostgreSQL and Redis are up; the fixtures start a Celery worker.
 test-services: install
@@ -99,7 +99,13 @@ test-services: install
 	@DATABASE_URL=$${CI_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/newsroom_ci} \
 	  REDIS_URL=$${CI_REDIS_URL:-redis://127.0.0.1:6379/10} \
 	  CELERY_BROKER_URL=$${CI_BROKER_URL:-redis://127.0.0.1:6379/11} \
-	  $(BIN)/pytest -m "postgres or integration" --create-db
+	  $(BIN)/pytest -m "postgres or integration" --create-db --junitxml=var/test-results/services.xml
+
+# docs/reliability.md's table of promises from the last runs of both (tests/reliability.py).
+reliability:
+	@echo "==> The promises of docs/reliability.md and their latest results"
+	@$(BIN)/python -m tests.reliability var/test-results/suite.xml \
+	  var/test-results/services.xml --write docs/reliability.md
 
 # The reader pages under load against a floor (benchmarks/pages.py, docs/benchmarks.md):
 # about 12 minutes. Options go through BENCH_ARGS: make bench BENCH_ARGS="--seconds 3 --rounds 1".
