@@ -18,7 +18,7 @@ class CappedCount:
     cap: int
 
     def __str__(self) -> str:
-        return f"{self.cap:,}+" if self.more else str(self.value)
+        return f"{self.cap:,}+" if self.more else f"{self.value:,}"
 
 
 def capped_count(rows: QuerySet, cap: int | None = None) -> CappedCount:
@@ -47,4 +47,4 @@ class CappedPaginator(Paginator):
 
     @property
     def pages_label(self) -> str:
-        return f"{self.num_pages:,}+" if self.capped.more else str(self.num_pages)
+        return f"{self.num_pages:,}+" if self.capped.more else f"{self.num_pages:,}"

@@ -13,6 +13,7 @@ from comments import moderation, selectors, totals
 from comments.models import Comment, StoryComments
 from tests.comments.conftest import with_nickname
 from tests.factories import CommentFactory, UserFactory
+from tests.pages import parse
 
 pytestmark = pytest.mark.postgres
 Status = Comment.Status
@@ -154,3 +155,12 @@ def test_every_page_of_both_orders_holds_its_threads_whichever_end_it_is_read_fr
             for page in (1, 2, 3)
         ]
         assert shown == [expected[:20], expected[20:40], expected[40:]], sort
+
+
+def test_the_block_shows_the_kept_count_with_its_thousands_grouped(client, story, readers):
+    moderation.post_comment(story, author=readers[0], body="하나뿐인 댓글")
+    StoryComments.objects.filter(story=story).update(visible=17220)
+
+    block = parse(client.get(story.get_absolute_url())).one("section", id="comments")
+
+    assert block.one("h2").text == "댓글 (17,220)"
