@@ -73,22 +73,16 @@ def check_post(story_id: int, *, author, ip_digest: str, now: datetime) -> None:
                 % {"count": per_story, "time": _when(retry)},
                 retry,
             )
-    per_ip = settings.COMMENTS_PER_IP_PER_HOUR
-    if per_ip and ip_digest:
-        since = now - timedelta(hours=1)
-        recent = Comment.objects.filter(ip_hash=ip_digest, created_at__gt=since)
-        times = list(recent.order_by("-created_at").values_list("created_at", flat=True)[:per_ip])
-        if len(times) >= per_ip:
-            # The oldest of the last `per_ip` leaves the hour first.
-            retry = times[-1] + timedelta(hours=1)
-            raise errors.Throttled(
-                _(
-                    "Too many comments have come from your network in the last hour. You can "
-                    "post again at %(time)s."
-                )
-                % {"time": _when(retry)},
-                retry,
-            )
+    _hourly_per_address(
+        Comment.objects.filter(ip_hash=ip_digest),
+        ip_digest,
+        settings.COMMENTS_PER_IP_PER_HOUR,
+        now,
+        _(
+            "Too many comments have come from your network in the last hour. You can post "
+            "again at %(time)s."
+        ),
+    )
 
 
 def check_duplicate(*, author, text: str, now: datetime) -> None:
@@ -135,19 +129,25 @@ def check_report(reporter, *, ip_digest: str, now: datetime) -> None:
         now,
         _("You have reported %(count)s comments today. You can report again from %(time)s."),
     )
-    per_ip = settings.COMMENTS_REPORTS_PER_IP_PER_HOUR
-    if per_ip and ip_digest:
-        recent = CommentReport.objects.filter(
-            ip_hash=ip_digest, created_at__gt=now - timedelta(hours=1)
-        )
-        times = list(recent.order_by("-created_at").values_list("created_at", flat=True)[:per_ip])
-        if len(times) >= per_ip:
-            retry = times[-1] + timedelta(hours=1)
-            raise errors.Throttled(
-                _(
-                    "Too many reports have come from your network in the last hour. You can "
-                    "report again at %(time)s."
-                )
-                % {"time": _when(retry)},
-                retry,
-            )
+    _hourly_per_address(
+        CommentReport.objects.filter(ip_hash=ip_digest),
+        ip_digest,
+        settings.COMMENTS_REPORTS_PER_IP_PER_HOUR,
+        now,
+        _(
+            "Too many reports have come from your network in the last hour. You can report "
+            "again at %(time)s."
+        ),
+    )
+
+
+def _hourly_per_address(rows, ip_digest: str, limit: int, now: datetime, message: str) -> None:
+    """At most `limit` of `rows` (one address's) in the last hour; 0 or no address: none."""
+    if not limit or not ip_digest:
+        return
+    recent = rows.filter(created_at__gt=now - timedelta(hours=1))
+    times = list(recent.order_by("-created_at").values_list("created_at", flat=True)[:limit])
+    if len(times) >= limit:
+        # The oldest of the last `limit` leaves the hour first.
+        retry = times[-1] + timedelta(hours=1)
+        raise errors.Throttled(message % {"time": _when(retry)}, retry)
