@@ -65,6 +65,22 @@ def wait_for(url: str, process: subprocess.Popen) -> None:
     raise AssertionError(f"{url} did not answer")
 
 
+def gunicorn(environment: dict, port: int, *, workers: int = 1) -> subprocess.Popen:
+    """The site served by gunicorn on 127.0.0.1:`port` with `environment`, its output
+    kept for wait_for() to show if it stops."""
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            *("--workers", str(workers), "--bind", f"127.0.0.1:{port}", "newsroom.wsgi"),
+        ],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 class Broker:
     """A throw-away redis-server on its own port (nothing kept on disk), stoppable and
     startable again mid-test on the same port; `options` are redis-server's own."""

@@ -13,10 +13,9 @@ import pytest
 import redis
 
 from tests.conftest import skip_or_fail
-from tests.processes import fetch, free_port, wait_for
+from tests.processes import fetch, free_port, gunicorn, wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 HEADLINE = "속보 반도체 수출 사상 최대"
 
 SEED = f"""
@@ -76,14 +75,7 @@ def two_servers(request, tmp_path):
     try:
         for _ in range(2):
             port = free_port()
-            process = subprocess.Popen(
-                [str(GUNICORN), "--workers", "1", "--bind", f"127.0.0.1:{port}", "newsroom.wsgi"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
+            process = gunicorn(env, port)
             processes.append(process)
             wait_for(f"http://127.0.0.1:{port}/healthz", process)
             servers.append(f"http://127.0.0.1:{port}")

@@ -19,12 +19,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import skip_or_fail
-from tests.processes import free_port, wait_for
+from tests.processes import free_port, gunicorn, wait_for
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 SEED = """
 import json
@@ -152,14 +151,7 @@ def test_a_database_restart_gives_503_pages_then_recovers_with_nothing_half_writ
     )
     seed = json.loads(seeded.stdout.decode().strip().splitlines()[-1])
     port = free_port()
-    server = subprocess.Popen(
-        [str(GUNICORN), "--workers", "2", "--bind", f"127.0.0.1:{port}", "newsroom.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    server = gunicorn(env, port, workers=2)
     page = f"http://127.0.0.1:{port}{seed['path']}"
     answers, stop = [], threading.Event()
 

@@ -7,7 +7,6 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -21,12 +20,11 @@ from newsroom import outbox, pagecache
 from newsroom.models import OutboxMessage
 from tests.conftest import skip_or_fail
 from tests.integration.conftest import database_url
-from tests.processes import fetch, free_port, wait_for
+from tests.processes import fetch, free_port, gunicorn, wait_for
 
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
 VARNISHD = ROOT / "deploy" / "varnish" / "varnishd"
 CORRECTION = "수출액 단위를 바로잡았습니다."
 
@@ -110,14 +108,7 @@ def site(transactional_db, settings, tmp_path, desk):
         "FRAGMENT_CACHE": "on",
     }
     environment.pop("NEWSROOM_TEST_VAR_DIR", None)
-    app = subprocess.Popen(
-        [str(GUNICORN), "--workers", "2", "--bind", f"127.0.0.1:{app_port}", "newsroom.wsgi"],
-        cwd=ROOT,
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    app = gunicorn(environment, app_port, workers=2)
     try:
         wait_for(f"http://127.0.0.1:{app_port}/healthz", app)
         edge.start()
