@@ -36,14 +36,16 @@ def database_url() -> str:
     )
 
 
-def start_worker(log: Path, *, pool: tuple[str, ...] = ("--pool=solo",), **variables: str):
-    """A real `celery worker` process on the test database and the given broker (among
-    `variables`), logging to `log`. Returns once it is ready."""
+def start_worker(
+    log: Path, *, pool: tuple[str, ...] = ("--pool=solo",), app: str = "newsroom", **variables: str
+):
+    """A real `celery worker` process of `app` on the test database and the given broker
+    (among `variables`), logging to `log`. Returns once it is ready."""
     environment = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": "", **variables}
     with log.open("w") as output:
         worker = subprocess.Popen(
             [
-                *(sys.executable, "-m", "celery", "-A", "newsroom", "worker", *pool),
+                *(sys.executable, "-m", "celery", "-A", app, "worker", *pool),
                 *("--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "INFO"),
             ],
             cwd=ROOT,

@@ -249,6 +249,12 @@ def test_a_retry_cap_longer_than_the_visibility_timeout_stops_start_up():
     assert "CELERY_BROKER_VISIBILITY_TIMEOUT=600 must be longer" in result.stderr
 
 
+def test_a_task_time_limit_longer_than_the_visibility_timeout_stops_start_up():
+    result = run_manage("check", CELERY_TASK_TIME_LIMIT="3600")
+    assert result.returncode != 0
+    assert "plus the task time limit (3600 s)" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("listed", "served"),
     [
