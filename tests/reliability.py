@@ -60,8 +60,10 @@ PROMISES = (
     ),
     P(
         "Faults",
-        "A worker killed mid-task: the task is redelivered and its effect applied once.",
+        "A worker killed with every kind of task in hand (before or after its body), or its "
+        "pool child mid-task: each task is redelivered and its effect applied once.",
         (
+            "tests/integration/test_worker_killed.py",
             "tests/integration/test_share_fanout.py::"
             "test_a_worker_killed_mid_task_finishes_it_with_one_done_row",
         ),
