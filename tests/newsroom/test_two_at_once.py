@@ -1,9 +1,9 @@
 """Two relays of the outbox, two schedule sweeps and two editors saving one story, at the
 same moment on PostgreSQL, as two periodic runners (or two people) would: every message
 goes out once, every due story is published once, and one save wins while the other is
-refused with the winner's name and time, its text handed back. On SQLite one writer at a
-time is all the database allows (the test database refuses a second one outright), so the
-race exists only on PostgreSQL."""
+refused with the winner's name and time, its text handed back. The test database on SQLite
+refuses a second writer outright, so these run on PostgreSQL; two relays on SQLite run as two
+processes in test_two_relays_on_sqlite.py."""
 
 import threading
 from datetime import timedelta
