@@ -268,14 +268,20 @@ SHARE_RETRY_BASE_SECONDS = env.integer("SHARE_RETRY_BASE_SECONDS", 10, minimum=1
 SHARE_RETRY_MAX_SECONDS = env.integer("SHARE_RETRY_MAX_SECONDS", 600, minimum=1)
 # Calls per minute to Facebook's Graph API, shared by every worker (a bucket in Redis).
 SHARE_FACEBOOK_RATE_PER_MINUTE = env.integer("SHARE_FACEBOOK_RATE_PER_MINUTE", 60, minimum=1)
+# The cap of every other task's automatic retry backoff (newsroom.tasks.NewsroomTask).
+TASK_RETRY_MAX_SECONDS = env.integer("TASK_RETRY_MAX_SECONDS", 600, minimum=1)
 # A task waiting for its retry is an unacknowledged message: past the visibility timeout the
 # broker would hand it to a second worker. The longest wait plus the longest run must fit.
-if SHARE_RETRY_MAX_SECONDS + CELERY_TASK_TIME_LIMIT >= CELERY_BROKER_VISIBILITY_TIMEOUT:
-    raise ImproperlyConfigured(
-        f"CELERY_BROKER_VISIBILITY_TIMEOUT={CELERY_BROKER_VISIBILITY_TIMEOUT} must be longer "
-        f"than SHARE_RETRY_MAX_SECONDS ({SHARE_RETRY_MAX_SECONDS}) plus the task time limit "
-        f"({CELERY_TASK_TIME_LIMIT} s)."
-    )
+for _cap_name, _cap in (
+    ("SHARE_RETRY_MAX_SECONDS", SHARE_RETRY_MAX_SECONDS),
+    ("TASK_RETRY_MAX_SECONDS", TASK_RETRY_MAX_SECONDS),
+):
+    if _cap + CELERY_TASK_TIME_LIMIT >= CELERY_BROKER_VISIBILITY_TIMEOUT:
+        raise ImproperlyConfigured(
+            f"CELERY_BROKER_VISIBILITY_TIMEOUT={CELERY_BROKER_VISIBILITY_TIMEOUT} must be "
+            f"longer than {_cap_name} ({_cap}) plus the task time limit "
+            f"({CELERY_TASK_TIME_LIMIT} s)."
+        )
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

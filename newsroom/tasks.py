@@ -5,6 +5,7 @@ import socket
 
 from celery import Task, shared_task
 from celery.signals import task_postrun, task_prerun
+from django.conf import settings
 
 from newsroom import edge, outbox, pagecache
 from newsroom.requestlog import current_request_id
@@ -22,7 +23,7 @@ class NewsroomTask(Task):
     autoretry_for = (Exception,)
     max_retries = 5
     retry_backoff = 5
-    retry_backoff_max = 600
+    retry_backoff_max = settings.TASK_RETRY_MAX_SECONDS
     retry_jitter = True
     acks_late = True
 

@@ -247,6 +247,15 @@ def test_a_retry_cap_longer_than_the_visibility_timeout_stops_start_up():
     )
     assert result.returncode != 0
     assert "CELERY_BROKER_VISIBILITY_TIMEOUT=600 must be longer" in result.stderr
+    assert "SHARE_RETRY_MAX_SECONDS (600)" in result.stderr
+
+
+def test_a_task_backoff_cap_longer_than_the_visibility_timeout_stops_start_up():
+    result = run_manage(
+        "check", CELERY_BROKER_VISIBILITY_TIMEOUT="1000", TASK_RETRY_MAX_SECONDS="900"
+    )
+    assert result.returncode != 0
+    assert "longer than TASK_RETRY_MAX_SECONDS (900)" in result.stderr
 
 
 def test_a_task_time_limit_longer_than_the_visibility_timeout_stops_start_up():
