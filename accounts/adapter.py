@@ -68,6 +68,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if limits.may_mail(email, ip=limits.client_ip(request)):
             super().send_confirmation_mail(request, emailconfirmation, signup)
 
+    def send_password_reset_mail(self, user, email, context):
+        # Anyone can ask for a reset mail to any address: it counts with the verification
+        # mails, in the database, so the cap holds while allauth's cache limits cannot.
+        if limits.may_mail(email, ip=limits.client_ip(context.get("request"))):
+            super().send_password_reset_mail(user, email, context)
+
     def add_message(self, request, level, message_template=None, *args, **kwargs):
         # Logging out lands on a page that says so (accounts:logged-out), the same for
         # every reader: a message would set a cookie for nothing.

@@ -188,9 +188,9 @@ def _mails_full_until(email: str, now: datetime) -> datetime | None:
 
 
 def may_mail(email: str, *, ip: str | None, now: datetime | None = None) -> bool:
-    """A verification mail is about to go to `email`: counts it and says whether it may.
-    Mails past the day's limit are not sent: the one who asks cannot be the recipient's
-    burden, whatever path (sign-up, log-in, "send again") asks."""
+    """A verification or password-reset mail is about to go to `email`: counts it and
+    says whether it may. Mails past the day's limit are not sent: the one who asks cannot
+    be the recipient's burden, whatever path (sign-up, log-in, "send again", a reset) asks."""
     if _mails_full_until(email, now or timezone.now()) is not None:
         return False
     _record(Kind.VERIFICATION_MAIL, email=email, ip=ip)

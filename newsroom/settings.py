@@ -171,9 +171,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------------------
-# django-redis fails open (IGNORE_EXCEPTIONS, short timeouts): with Redis down pages are
-# served uncached instead of failing. Without Redis a file cache under var/ is shared by
-# every local process (the dev server and the periodic runner).
+# django-redis fails open (IGNORE_EXCEPTIONS, short timeouts; newsroom.cache for `add`):
+# with Redis down pages are served uncached instead of failing. Without Redis a file cache
+# under var/ is shared by every local process (the dev server and the periodic runner).
 REDIS_URL = env.redis_url("REDIS_URL")
 CELERY_BROKER_URL = env.redis_url("CELERY_BROKER_URL") or ""
 if REDIS_URL and REDIS_URL == CELERY_BROKER_URL:
@@ -184,7 +184,7 @@ if REDIS_URL and REDIS_URL == CELERY_BROKER_URL:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "newsroom.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
             "OPTIONS": {

@@ -50,12 +50,15 @@ PROMISES = (
     ),
     P(
         "Faults",
-        "With Redis stopped, pages are served, readers log in, a publish succeeds and its "
-        "fan-out and edge purge go out once Redis is back; log-in limits hold without it.",
+        "With Redis stopped, pages are served, readers log in and reset passwords, a publish "
+        "succeeds and its fan-out and edge purge go out once Redis is back; log-in limits and "
+        "the cap on mails to one address hold without it.",
         (
             "tests/integration/test_redis_outage.py::"
             "test_with_redis_down_readers_read_log_in_and_a_publish_waits_in_the_outbox",
             "tests/accounts/test_auth_flows.py::test_log_in_limits_hold_with_the_cache_down",
+            "tests/accounts/test_auth_flows.py::"
+            "test_password_reset_works_and_stays_capped_with_the_cache_down",
         ),
     ),
     P(
@@ -83,11 +86,14 @@ PROMISES = (
     ),
     P(
         "Faults",
-        "Two outbox relays at once send 500 messages once each; two schedule sweeps at once "
-        "publish each due story once; two editors saving at once lose no text (PostgreSQL).",
+        "Two outbox relays at once send 500 messages once each (PostgreSQL, and SQLite as two "
+        "processes); two schedule sweeps at once publish each due story once; two editors "
+        "saving at once lose no text (PostgreSQL).",
         (
             "tests/newsroom/test_two_at_once.py::"
             "test_two_relays_at_once_send_500_messages_once_each",
+            "tests/newsroom/test_two_relays_on_sqlite.py::"
+            "test_two_relays_at_once_on_sqlite_hand_over_each_message_once",
             "tests/newsroom/test_two_at_once.py::"
             "test_two_schedule_sweeps_at_once_publish_each_due_story_once",
             "tests/newsroom/test_two_at_once.py::"

@@ -28,7 +28,7 @@ REFUSED = "로그인 실패가 너무 많습니다"
 ATTACKER, OWNER = "203.0.113.66", "192.0.2.10"
 # django-redis as configured for production, pointed at a port nothing listens on.
 UNREACHABLE_REDIS = {
-    "BACKEND": "django_redis.cache.RedisCache",
+    "BACKEND": "newsroom.cache.FailOpenRedisCache",
     "LOCATION": "redis://127.0.0.1:1/0",
     "OPTIONS": {
         "IGNORE_EXCEPTIONS": True,
@@ -558,6 +558,29 @@ def test_password_reset_for_an_unknown_address_sends_no_reset_link(client):
     # The page does not tell whether the address has an account.
     assert response.status_code == 302
     assert all("/accounts/password/reset/key/" not in message.body for message in mail.outbox)
+
+
+def test_password_reset_mails_to_one_address_stop_at_the_daily_limit(client, reader, settings):
+    settings.ACCOUNTS_VERIFICATION_MAILS_PER_DAY = 2
+    for caller in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+        response = Client(REMOTE_ADDR=caller).post(
+            "/accounts/password/reset/", {"email": "reader@example.com"}
+        )
+        assert response.status_code == 302
+
+    assert len(mail.outbox) == 2
+
+
+def test_password_reset_works_and_stays_capped_with_the_cache_down(client, reader, settings):
+    settings.CACHES = {"default": UNREACHABLE_REDIS}
+    settings.ACCOUNTS_VERIFICATION_MAILS_PER_DAY = 1
+
+    key_url = request_reset_link(client, "reader@example.com")
+    again = client.post("/accounts/password/reset/", {"email": "reader@example.com"})
+
+    assert key_url.startswith("/accounts/password/reset/key/")
+    assert again.status_code == 302
+    assert len(mail.outbox) == 1
 
 
 def test_password_reset_lifts_a_lock_out(client, reader):
