@@ -12,8 +12,7 @@ def lock(story_id: int) -> None:
     """Take the story's counts row (made when missing) for the rest of the transaction.
     Whoever changes a comment's visibility takes it before locking the comment itself, so
     that two moderators' changes on one story take turns and never deadlock."""
-    StoryComments.objects.get_or_create(story_id=story_id)
-    StoryComments.objects.select_for_update().filter(story_id=story_id).exists()
+    StoryComments.objects.select_for_update().get_or_create(story_id=story_id)
 
 
 def recount(story_id: int) -> None:
