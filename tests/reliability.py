@@ -13,7 +13,7 @@ import argparse
 import sys
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -208,21 +208,32 @@ def outcome_of(case: ElementTree.Element) -> str:
     return "passed"
 
 
-def results(reports: list[Path]) -> dict[tuple[str, str], Counter]:
-    """Each test function's outcomes over all its cases, in every report given."""
-    found: dict[tuple[str, str], Counter] = {}
+@dataclass
+class Tally:
+    outcomes: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(self.outcomes + other.outcomes, self.seconds + other.seconds)
+
+
+def results(reports: list[Path]) -> dict[tuple[str, str], Tally]:
+    """Each test function's outcomes over all its cases, and their time, in every report."""
+    found: dict[tuple[str, str], Tally] = {}
     for report in reports:
         for case in ElementTree.parse(report).iter("testcase"):
-            found.setdefault(node_of(case), Counter())[outcome_of(case)] += 1
+            tally = found.setdefault(node_of(case), Tally())
+            tally.outcomes[outcome_of(case)] += 1
+            tally.seconds += float(case.get("time") or 0)
     return found
 
 
-def _matching(test: str, found: dict) -> Counter:
+def _matching(test: str, found: dict) -> Tally:
     path, _, function = test.partition("::")
-    total = Counter()
-    for (case_path, case_function), outcomes in found.items():
+    total = Tally()
+    for (case_path, case_function), tally in found.items():
         if case_path == path and (not function or case_function == function):
-            total += outcomes
+            total += tally
     return total
 
 
@@ -232,18 +243,24 @@ def table(found: dict, ran_at: str) -> str:
         "",
         f"Latest results: the test run of {ran_at}.",
         "",
-        "| area | promise | tests | result |",
-        "|---|---|---|---|",
+        "| area | promise | tests | result | time |",
+        "|---|---|---|---|---|",
     ]
+    per_area: dict[str, float] = {}
     for promise in PROMISES:
-        outcomes = sum((_matching(test, found) for test in promise.tests), Counter())
+        tally = sum((_matching(test, found) for test in promise.tests), Tally())
+        outcomes = tally.outcomes
         result = ", ".join(f"{count:,} {kind}" for kind, count in sorted(outcomes.items()))
         if not outcomes:
             result = "not run"
         elif outcomes["failed"]:
             result = f"**{result}**"
         tests = "<br>".join(f"`{test}`" for test in promise.tests)
-        lines.append(f"| {promise.area} | {promise.text} | {tests} | {result} |")
+        seconds = f"{tally.seconds:,.1f} s"
+        lines.append(f"| {promise.area} | {promise.text} | {tests} | {result} | {seconds} |")
+        per_area[promise.area] = per_area.get(promise.area, 0.0) + tally.seconds
+    lines += ["", "Time per area, as the reports measured it (set-up included):", ""]
+    lines += [f"- {area}: {seconds:,.1f} s" for area, seconds in per_area.items()]
     lines += ["", END]
     return "\n".join(lines)
 
@@ -275,7 +292,9 @@ def main(argv: list[str]) -> int:
     if args.write:
         write(args.write, text)
     print(text)
-    failed = [p.text for p in PROMISES if any(_matching(t, found)["failed"] for t in p.tests)]
+    failed = [
+        p.text for p in PROMISES if any(_matching(t, found).outcomes["failed"] for t in p.tests)
+    ]
     return 1 if failed else 0
 
 

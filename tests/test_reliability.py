@@ -26,8 +26,10 @@ def test_the_table_counts_each_promises_cases_from_the_reports(tmp_path):
     report = tmp_path / "suite.xml"
     report.write_text(
         '<testsuites><testsuite name="pytest">'
-        '<testcase classname="tests.newsroom.test_every_door" name="test_door[home-reader]"/>'
-        '<testcase classname="tests.newsroom.test_every_door" name="test_door[home-editor]"/>'
+        '<testcase classname="tests.newsroom.test_every_door" name="test_door[home-reader]" '
+        'time="0.25"/>'
+        '<testcase classname="tests.newsroom.test_every_door" name="test_door[home-editor]" '
+        'time="0.5"/>'
         '<testcase classname="tests.newsroom.test_every_door" name="test_every_route_has_a_door">'
         '<failure message="a route without a door"/></testcase>'
         '<testcase classname="tests.newsroom.test_backups" name="test_a_backup_of_another_'
@@ -41,13 +43,14 @@ def test_the_table_counts_each_promises_cases_from_the_reports(tmp_path):
     written = document.read_text()
     assert written.startswith("# Reliability\n\nDecisions kept by hand.\n")
     rows = [line for line in written.splitlines() if line.startswith("| Every door |")]
-    assert rows[0].endswith("| **1 failed, 2 passed** |")
-    assert rows[1].endswith("| 2 passed |")
+    assert rows[0].endswith("| **1 failed, 2 passed** | 0.8 s |")
+    assert rows[1].endswith("| 2 passed | 0.8 s |")
     assert "| 1 skipped |" in written
-    assert "| not run |" in written
+    assert "| not run | 0.0 s |" in written
+    assert "- Every door: 1.5 s" in written
 
     report.write_text(report.read_text().replace('<failure message="a route without a door"/>', ""))
     assert reliability.main([str(report), "--write", str(document)]) == 0
     again = document.read_text()
     assert again.count(reliability.START) == 1
-    assert "| 3 passed |" in again
+    assert "| 3 passed | 0.8 s |" in again
