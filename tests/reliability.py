@@ -33,10 +33,12 @@ PROMISES = (
     P(
         "Every door",
         "Each route of the URL conf answers each of eight personas as a reviewed table says "
-        "(200, log-in, 403, 404), object by object; a new route without an entry fails.",
+        "(200, log-in, 403, 404), object by object, and its English address under /en/ "
+        "answers the same; a new route without an entry fails.",
         (
             "tests/newsroom/test_every_door.py::test_every_route_has_a_door",
             "tests/newsroom/test_every_door.py::test_door",
+            "tests/newsroom/test_every_door.py::test_every_english_door_answers_as_its_korean_one",
         ),
     ),
     P(

@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.http import HttpResponseForbidden
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import membership, roles
 from articles import preview_links, workflow
@@ -679,6 +679,31 @@ def test_door(world, db, door, persona, expected):
         after = checksum()
         changed = sorted(table for table in after if after[table] != world.checksum.get(table))
         assert changed == [], f"GET {url} as {persona} changed rows"
+
+
+# The English site serves the same routes under /en/: the same door, the same answer. Two
+# personas cover the language prefix (who may open what is the same code either way).
+@pytest.mark.parametrize("persona", ["anonymous", "editor"])
+def test_every_english_door_answers_as_its_korean_one(world, db, persona):
+    client, wrong, checked = client_for(world, persona), [], 0
+    for door in DOORS:
+        with translation.override("en"):
+            url = door.url(world)
+            if not url.startswith("/en/"):
+                continue  # the admin, the feeds and the health checks have one address
+            assert _route_of(url) == door.route, f"{url} is not served by {door.route}"
+        response = client.get(url)
+        answer = response.status_code
+        if answer == 302 and response["Location"].split("?")[0] in (
+            "/en/accounts/login/",
+            "/admin/login/",
+        ):
+            answer = LOGIN
+        checked += 1
+        if answer != door.answers[persona]:
+            wrong.append(f"GET {url}: {answer}, expected {door.answers[persona]}")
+    assert wrong == []
+    assert checked > 50
 
 
 def csrf_refused(request, reason=""):
