@@ -334,24 +334,38 @@ class Postgres:
         return _holds_stories(_fresh_wrapper(self.settings_dict, "restore-check"))
 
     def restore(self, dump: Path) -> None:
-        # One transaction: a restore that fails half-way leaves the database as it was.
+        # pg_restore --clean drops only what the dump holds: a table a later migration added
+        # would outlive the restore and break the next migrate. So psql empties the schema
+        # and replays the dump's SQL (written beside the dump) in one transaction: a restore
+        # that fails half-way leaves the database as it was.
+        script = dump.with_suffix(".sql")
         self._run(
             "pg_restore",
-            "--single-transaction",
-            "--exit-on-error",
-            "--clean",
-            "--if-exists",
             "--no-owner",
             "--no-privileges",
+            f"--file={script}",
             str(dump),
+            into_database=False,
+        )
+        self._run(
+            "psql",
+            "--no-psqlrc",
+            "--quiet",
+            "--single-transaction",
+            "--set=ON_ERROR_STOP=1",
+            "--command=DROP SCHEMA public CASCADE",
+            "--command=CREATE SCHEMA public",
+            f"--file={script}",
         )
 
     def wrapper(self):
         return _fresh_wrapper(self.settings_dict, "restored")
 
-    def _run(self, program: str, *arguments: str) -> None:
+    def _run(self, program: str, *arguments: str, into_database: bool = True) -> None:
+        """`program` with the connection options of the settings (the database itself only
+        `into_database`: pg_restore without one writes SQL)."""
         options = self.settings_dict
-        command = [program, f"--dbname={options['NAME']}"]
+        command = [program, f"--dbname={options['NAME']}"] if into_database else [program]
         for flag, key in (("--host", "HOST"), ("--port", "PORT"), ("--username", "USER")):
             if options.get(key):
                 command.append(f"{flag}={options[key]}")
