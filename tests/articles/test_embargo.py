@@ -277,7 +277,7 @@ def test_the_scheduler_waits_for_the_lift_even_when_the_time_came_first(
     assert story.published_at == TWO_PM + timedelta(seconds=30)
 
 
-# --- nothing public before the lift -----------------------------------------------------------------
+# --- nothing public before the lift ---------------------------------------------------------
 
 
 def test_nothing_prepared_at_scheduling_is_public_before_the_lift(
@@ -359,8 +359,9 @@ def test_the_desk_lists_say_embargo_with_the_lift_time(clock, client, story_in, 
     client.force_login(reporter)
     dashboard = parse(client.get(reverse("story_desk:dashboard")))
     labels = [label.text.strip() for label in dashboard.select("span", cls="embargo")]
-    assert labels == ["엠바고 2025-03-03 14:00", "엠바고 2025-03-03 12:00"]
-    assert story.pk  # both panels carry it
+    # The submitted panel's story, then the scheduled panel's.
+    assert labels == ["엠바고 2025-03-03 12:00", "엠바고 2025-03-03 14:00"]
+    assert story.headline in dashboard.one("section", id="submitted").text
 
 
 def test_the_previews_say_embargo_with_the_lift_time(clock, client, story_in, reporter, editor):
