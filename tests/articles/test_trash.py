@@ -35,7 +35,7 @@ def fresh(story: Article) -> Article:
     return story
 
 
-# --- spiking --------------------------------------------------------------------------------
+# --- spiking ----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("state", [Status.DRAFT, Status.RETURNED])
@@ -174,7 +174,7 @@ def test_only_the_reporter_or_an_editor_restores_and_only_from_the_trash(
     assert fresh(story).status == Status.DRAFT
 
 
-# --- the purge -------------------------------------------------------------------------------------
+# --- the purge --------------------------------------------------------------------------------
 
 
 def test_the_purge_deletes_a_story_30_days_after_it_was_spiked_and_logs_it(
@@ -225,7 +225,7 @@ def test_the_purge_runs_as_a_periodic_task_like_the_schedule(clock, story_in, re
     assert tasks.purge_trash() == 0
 
 
-# --- every list -------------------------------------------------------------------------------------
+# --- every list -------------------------------------------------------------------------------
 
 
 def test_a_spiked_story_leaves_every_list(clock, client, story_in, reporter, editor):
@@ -253,7 +253,7 @@ def test_a_spiked_story_leaves_every_list(clock, client, story_in, reporter, edi
     assert client.get(preview_links.path_for(link)).status_code == 404
 
 
-# --- the desk --------------------------------------------------------------------------------------
+# --- the desk ---------------------------------------------------------------------------------
 
 
 def test_a_reporter_spikes_finds_it_in_the_trash_and_restores_it(clock, client, story_in, reporter):
