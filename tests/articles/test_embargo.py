@@ -411,3 +411,37 @@ def test_a_story_that_is_not_embargoable_says_so(clock, story_in, editor):
     story = story_in(Status.PUBLISHED)
     with pytest.raises((NotAllowed, IllegalTransition)):
         workflow.move_embargo(story, actor=editor, until=TWO_PM, note="연기")
+
+
+def test_a_reporter_sees_a_set_embargo_read_only_and_saving_keeps_it(
+    clock, client, story_in, reporter
+):
+    from articles.forms import initial_from
+
+    story = embargoed(story_in, reporter, Status.DRAFT)
+    client.force_login(reporter)
+
+    page = client.get(reverse("story_desk:edit", args=[story.pk])).content.decode()
+    assert 'name="embargo_until"' not in page
+    assert "엠바고 2025-03-03 12:00" in page
+    initial, _rows = initial_from(story)
+    form = {k: v for k, v in initial.items() if v is not None and not isinstance(v, list)}
+    response = client.post(
+        reverse("story_desk:edit", args=[story.pk]), {**form, "headline": "새 제목"}
+    )
+
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert (story.headline, story.embargo_until) == ("새 제목", NOON)
+
+
+def test_the_history_names_the_embargo_steps(clock, client, story_in, reporter, editor):
+    story = embargoed(story_in, reporter)
+    workflow.move_embargo(story, actor=editor, until=TWO_PM, note="연기")
+    workflow.lift_embargo(story, actor=editor, note="해제")
+    client.force_login(editor)
+
+    page = client.get(reverse("story_desk:history", args=[story.pk])).content.decode()
+
+    for label in ("엠바고 설정", "엠바고 시각 변경", "엠바고 해제"):
+        assert label in page

@@ -327,3 +327,16 @@ def test_the_trash_page_runs_the_same_number_of_queries_however_full(
             response = client.get(TRASH)
         assert response.status_code == 200
         assert len(parse(response).select("a", cls="desk-headline")) == count
+
+
+def test_a_spiked_storys_editor_page_offers_only_the_restore(clock, client, story_in, reporter):
+    story = story_in(Status.DRAFT)
+    workflow.spike(story, actor=reporter)
+    client.force_login(reporter)
+
+    page = parse(client.get(reverse("story_desk:edit", args=[story.pk])))
+
+    assert "휴지통에 있는 기사입니다" in page.text
+    assert page.select("button", name="action") == []
+    assert page.select("form", action=reverse("story_desk:restore", args=[story.pk]))
+    assert page.select("button", name="action", value="save") == []

@@ -445,6 +445,7 @@ def _editor(
             "embargo_editable": embargo_editable,
             "posted_embargo": posted_embargo,
             "can_spike": article is not None and permissions.can_spike(request.user, article),
+            "can_restore": article is not None and permissions.can_restore(request.user, article),
             "preview_links": preview_link_views.links_for(article) if sharing else [],
             "link_hours": LINK_HOURS,
             "editor_labels": {english: str(label) for english, label in EDITOR_LABELS.items()},
