@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, ProtectedError, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -574,27 +574,31 @@ def purge_trash(now: datetime | None = None) -> int:
     )
     purged = 0
     for article_id in list(due):
-        with transaction.atomic():
-            article = Article.objects.select_for_update().filter(pk=article_id).first()
-            if article is None or article.status != Status.SPIKED or article.spiked_at > cutoff:
-                continue
-            record(
-                article,
-                "purged",
-                None,
-                Status.SPIKED,
-                "",
-                data={"article": article.pk, "spiked_at": article.spiked_at.isoformat()},
-            )
-            logger.info(
-                "Purged story %s (%r), spiked at %s",
-                article.pk,
-                article.headline,
-                article.spiked_at.isoformat(),
-            )
-            article.delete()
-            purged += 1
+        try:
+            purged += _purge_one(article_id, cutoff)
+        except ProtectedError:
+            # Another app's row holds on to the story: it stays in the trash, said loudly.
+            logger.warning("Story %s stays in the trash: other rows protect it", article_id)
     return purged
+
+
+@transaction.atomic
+def _purge_one(article_id: int, cutoff: datetime) -> int:
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    if article is None or article.status != Status.SPIKED or article.spiked_at > cutoff:
+        return 0  # purged by another run, or restored meanwhile
+    record(
+        article,
+        "purged",
+        None,
+        Status.SPIKED,
+        "",
+        data={"article": article.pk, "spiked_at": article.spiked_at.isoformat()},
+    )
+    story_id, headline, spiked_at = article.pk, article.headline, article.spiked_at
+    article.delete()  # its revisions, bylines, photo uses and links with it
+    logger.info("Purged story %s (%r), spiked at %s", story_id, headline, spiked_at.isoformat())
+    return 1
 
 
 @transaction.atomic

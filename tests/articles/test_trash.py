@@ -340,3 +340,20 @@ def test_a_spiked_storys_editor_page_offers_only_the_restore(clock, client, stor
     assert page.select("button", name="action") == []
     assert page.select("form", action=reverse("story_desk:restore", args=[story.pk]))
     assert page.select("button", name="action", value="save") == []
+
+
+# The spike page for its reporter: session, user, roles and the story.
+SPIKE_PAGE_QUERIES = 4
+
+
+def test_the_spike_page_runs_a_fixed_number_of_queries(
+    clock, client, story_in, reporter, django_assert_num_queries
+):
+    story = story_in(Status.SUBMITTED)
+    client.force_login(reporter)
+
+    with django_assert_num_queries(SPIKE_PAGE_QUERIES):
+        response = client.get(reverse("story_desk:spike", args=[story.pk]))
+
+    assert response.status_code == 200
+    assert fresh(story).status == Status.SUBMITTED  # a GET changes nothing
