@@ -92,7 +92,7 @@ class TrashFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "only":
             return queryset.filter(status=Article.Status.SPIKED)
-        if self.value() == "all":
+        if self.value() == "all" or request.GET.get("status__exact") == Article.Status.SPIKED:
             return queryset
         return queryset.exclude(status=Article.Status.SPIKED)
 
