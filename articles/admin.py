@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from accounts.errors import NotAllowed
 from accounts.roles import role_can
 from articles import diffs, permissions, selectors, workflow
-from articles.errors import IllegalTransition, StaleVersion
+from articles.errors import StaleVersion, StoryRefused
 from articles.labels import field_label, reason_label
 from articles.models import Article, ArticleEvent, Beat, Section, Series, Tag
 from newsroom import inputs
@@ -70,13 +70,40 @@ class EventInline(admin.TabularInline):
         return False
 
 
+class TrashFilter(admin.SimpleListFilter):
+    """The changelist leaves spiked stories out unless asked for the trash."""
+
+    title = _("trash")
+    parameter_name = "trash"
+
+    def lookups(self, request, model_admin):
+        return [("only", _("In the trash")), ("all", _("Everything"))]
+
+    def choices(self, changelist):
+        for lookup, title in ((None, _("Not in the trash")), *self.lookup_choices):
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string(
+                    {self.parameter_name: lookup} if lookup else {}, [self.parameter_name]
+                ),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "only":
+            return queryset.filter(status=Article.Status.SPIKED)
+        if self.value() == "all" or request.GET.get("status__exact") == Article.Status.SPIKED:
+            return queryset
+        return queryset.exclude(status=Article.Status.SPIKED)
+
+
 @admin.register(Article)
 class ArticleAdmin(ReadOnlyAdmin):
     """Stories are read here; every action goes through articles.workflow."""
 
     list_display = ["headline", "section", "status", "published_at", "revisions_link"]
     list_per_page = 50
-    list_filter = ["status", "section"]
+    list_filter = [TrashFilter, "status", "section"]
     search_fields = ["headline", "summary"]
     date_hierarchy = "created_at"
     list_select_related = ["section"]
@@ -170,7 +197,7 @@ class ArticleAdmin(ReadOnlyAdmin):
         for article in queryset:
             try:
                 act(article)
-            except (NotAllowed, IllegalTransition) as error:
+            except (NotAllowed, StoryRefused) as error:
                 messages.warning(request, f"{article.headline}: {error}")
             else:
                 done += 1

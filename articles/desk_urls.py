@@ -1,6 +1,6 @@
 from django.urls import path
 
-from articles.views.desk import front, history, preview_links, review, sharing, stories
+from articles.views.desk import front, history, preview_links, review, sharing, stories, trash
 
 app_name = "story_desk"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("articles/<int:article_id>/preview/", stories.story_preview, name="preview"),
     path("articles/<int:article_id>/history/", history.history, name="history"),
     path("articles/<int:article_id>/decide/<str:decision>/", review.decide, name="decide"),
+    path("articles/<int:article_id>/spike/", trash.spike, name="spike"),
     path(
         "articles/<int:article_id>/share-links/",
         preview_links.share_link_create,
@@ -31,4 +32,6 @@ urlpatterns = [
     path("front/", front.front, name="front"),
     path("queue/", review.queue, name="queue"),
     path("schedule/", review.schedule, name="schedule"),
+    path("trash/", trash.trash, name="trash"),
+    path("trash/<int:article_id>/restore/", trash.restore, name="restore"),
 ]

@@ -109,3 +109,53 @@ class ForeignRevision(StoryRefused):
 class UnknownSeries(StoryRefused):
     def __init__(self):
         super().__init__("Unknown series.")
+
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "Y-m-d H:i")
+
+
+class EmbargoInForce(StoryRefused):
+    """The story is under embargo: it is not published, nor scheduled, before the lift."""
+
+    def __init__(self, *, until, source: str):
+        self.until, self.source = until, source
+        super().__init__(
+            _(
+                "Embargo until %(when)s (source: %(source)s): this story cannot be "
+                "published or scheduled before then."
+            )
+            % {"when": _when(until), "source": source}
+        )
+
+
+class EmbargoAlreadySet(StoryRefused):
+    """A second embargo over one already set: moving or lifting it is an editor's call."""
+
+    def __init__(self):
+        super().__init__(
+            _("This story already has an embargo. Only an editor can move or lift it.")
+        )
+
+
+class NoEmbargo(StoryRefused):
+    def __init__(self):
+        super().__init__(_("This story has no embargo."))
+
+
+class EmbargoSourceRequired(StoryRefused):
+    def __init__(self):
+        super().__init__(_("Say who set the embargo (the source)."))
+
+
+class NotSpikeable(StoryRefused):
+    """Published and taken-down stories are never spiked: they can only be taken down."""
+
+    def __init__(self, status: str):
+        super().__init__(
+            _(
+                "A story that is %(status)s cannot go to the trash: a story readers have "
+                "seen is only ever taken down."
+            )
+            % {"status": status}
+        )

@@ -54,6 +54,13 @@ EVENT_ACTIONS = {
     "share_link_created": pgettext_lazy("story event", "preview link made"),
     "share_link_revoked": pgettext_lazy("story event", "preview link revoked"),
     "share_rerun": pgettext_lazy("story event", "sharing delivery re-run"),
+    "embargo_set": pgettext_lazy("story event", "embargo set"),
+    "embargo_moved": pgettext_lazy("story event", "embargo moved"),
+    "embargo_lifted": pgettext_lazy("story event", "embargo lifted"),
+    "withdraw": pgettext_lazy("story event", "taken back to draft"),
+    "spike": pgettext_lazy("story event", "moved to the trash"),
+    "restore": pgettext_lazy("story event", "restored from the trash"),
+    "purged": pgettext_lazy("story event", "deleted for good from the trash"),
 }
 
 

@@ -138,6 +138,8 @@ class Article(models.Model):
         SCHEDULED = "scheduled", _("Scheduled")
         PUBLISHED = "published", _("Published")
         UNPUBLISHED = "unpublished", _("Unpublished")
+        # In the trash (휴지통): off every list, restorable for TRASH_DAYS, then purged.
+        SPIKED = "spiked", _("Spiked")
 
     headline = models.CharField(_("headline"), max_length=200)
     subheadline = models.CharField(_("subheadline"), max_length=300, blank=True)
@@ -193,6 +195,12 @@ class Article(models.Model):
     return_note = models.TextField(_("note from the editor"), blank=True)
     unpublish_reason = models.TextField(_("internal reason for unpublishing"), blank=True)
     unpublished_note = models.TextField(_("public note when unpublished"), blank=True)
+    # An embargo (엠바고): the story may not be published, or scheduled, before this time.
+    # Set, moved and lifted only by articles.workflow; the source is who imposed it.
+    embargo_until = models.DateTimeField(_("embargo until"), null=True, blank=True)
+    embargo_source = models.CharField(_("embargo source"), max_length=120, blank=True)
+    # When the story was spiked: the trash keeps it TRASH_DAYS from then.
+    spiked_at = models.DateTimeField(_("spiked"), null=True, blank=True)
 
     # Optimistic locking: every saved change raises it; a save from an older one is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -239,6 +247,12 @@ class Article(models.Model):
             ),
             # A reporter's own stories on the desk.
             models.Index(fields=["created_by", "status"], name="article_author_idx"),
+            # The trash page, newest spiked first, and the purge's sweep of the oldest.
+            models.Index(
+                fields=["-spiked_at"],
+                condition=Q(status="spiked"),
+                name="article_trash_idx",
+            ),
             # One person's stories picked by id (a reporter's page and its count from their
             # bylines, the dashboard's panel counts): each story's status and time from the
             # index alone, so the planner looks up those stories one by one instead of
@@ -266,6 +280,14 @@ class Article(models.Model):
                 | Q(published_at__isnull=False),
                 name="article_published_has_time",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="spiked") | Q(spiked_at__isnull=False),
+                name="article_spiked_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(embargo_until__isnull=True) | ~Q(embargo_source=""),
+                name="article_embargo_has_source",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -281,6 +303,15 @@ class Article(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def under_embargo(self) -> bool:
+        """An embargo not yet lifted on a story not yet published (the desk's label)."""
+        return (
+            self.embargo_until is not None
+            and self.published_at is None
+            and self.embargo_until > timezone.now()
+        )
 
     @property
     def effective_comment_mode(self) -> str:

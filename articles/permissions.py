@@ -5,6 +5,12 @@ from articles.models import Article
 
 Status = Article.Status
 REPORTER_EDITABLE = {Status.DRAFT, Status.RETURNED}
+# Not yet published: a story that may carry an embargo.
+EMBARGOABLE = {Status.DRAFT, Status.SUBMITTED, Status.RETURNED, Status.SCHEDULED}
+# Reporters spike their own stories in these states; editors also a scheduled one (its
+# schedule was an editor's decision).
+REPORTER_SPIKEABLE = {Status.DRAFT, Status.RETURNED, Status.SUBMITTED}
+EDITOR_SPIKEABLE = REPORTER_SPIKEABLE | {Status.SCHEDULED}
 
 
 def is_editor(user) -> bool:
@@ -26,7 +32,10 @@ def can_create(user) -> bool:
 
 
 def can_edit(user, article: Article) -> bool:
-    """Reporters edit their own drafts and returned stories; editors edit any story."""
+    """Reporters edit their own drafts and returned stories; editors edit any story but
+    one in the trash (it is restored first)."""
+    if article.status == Status.SPIKED:
+        return False
     if role_can(user, "articles.change_any_article"):
         return True
     return (
@@ -52,3 +61,34 @@ def can_publish_directly(user, article: Article) -> bool:
 def can_share_preview(user, article: Article) -> bool:
     """Editors hand out preview links to people without an account."""
     return is_editor(user)
+
+
+def can_set_embargo(user, article: Article) -> bool:
+    """A first embargo: the story's reporter while they may edit it, or an editor, on a
+    story not yet published."""
+    if article.status not in EMBARGOABLE:
+        return False
+    return is_editor(user) or (can_edit(user, article) and is_author(user, article))
+
+
+def can_change_embargo(user, article: Article) -> bool:
+    """Moving or lifting an embargo once set is an editor's decision."""
+    return is_editor(user) and article.status in EMBARGOABLE
+
+
+def can_spike(user, article: Article) -> bool:
+    if is_editor(user):
+        return article.status in EDITOR_SPIKEABLE
+    return (
+        role_can(user, "articles.change_article")
+        and article.status in REPORTER_SPIKEABLE
+        and is_author(user, article)
+    )
+
+
+def can_restore(user, article: Article) -> bool:
+    if article.status != Status.SPIKED:
+        return False
+    return is_editor(user) or (
+        role_can(user, "articles.change_article") and is_author(user, article)
+    )

@@ -5,7 +5,7 @@ closed before its time."""
 from django.core import signing
 from django.urls import reverse
 
-from articles.models import PreviewLink
+from articles.models import Article, PreviewLink
 
 SALT = "articles.share-preview"
 
@@ -24,5 +24,7 @@ def link_for(token: str) -> PreviewLink | None:
         link_id = signing.loads(token, salt=SALT)
     except signing.BadSignature:
         return None
-    link = PreviewLink.objects.filter(pk=link_id).first() if isinstance(link_id, int) else None
+    # A spiked story's links stop working while it is in the trash.
+    links = PreviewLink.objects.exclude(article__status=Article.Status.SPIKED)
+    link = links.filter(pk=link_id).first() if isinstance(link_id, int) else None
     return link if link is not None and link.is_usable() else None

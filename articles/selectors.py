@@ -156,6 +156,27 @@ def coming_up(start, end) -> tuple[list[Article], list[Article]]:
     return publishing, unpublishing
 
 
+def trash(user, *, everyone: bool) -> QuerySet[Article]:
+    """The trash page: spiked stories, the latest spiked first (editors: `everyone`'s;
+    reporters their own), each with who spiked it (`spiked_by`, the name as recorded),
+    its section and bylines."""
+    spiked_by = (
+        ArticleEvent.objects.filter(article=OuterRef("pk"), action="spike")
+        .order_by("-created_at", "-pk")
+        .values("actor_name")[:1]
+    )
+    stories = Article.objects.filter(status=Article.Status.SPIKED)
+    if not everyone:
+        stories = stories.filter(pk__in=stories_of(user).values("pk"))
+    return (
+        stories.annotate(spiked_by=Subquery(spiked_by))
+        .select_related("section")
+        .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("profile")))
+        .defer("body")
+        .order_by("-spiked_at", "-pk")
+    )
+
+
 def history(article: Article) -> QuerySet[ArticleEvent]:
     return article.events.select_related("actor")
 

@@ -14,6 +14,12 @@ def run_schedule() -> dict[str, int]:
     return workflow.run_schedule()
 
 
+@task("articles.purge_trash", autoretry_for=())
+def purge_trash() -> int:
+    """Delete the stories spiked TRASH_DAYS ago (idempotent: a purged story is gone)."""
+    return workflow.purge_trash()
+
+
 @task("articles.flush_views", autoretry_for=())
 def flush_views() -> int:
     return popularity.flush()

@@ -6,11 +6,12 @@ through the outbox (sent after commit). `actor=None` is the system (the schedule
 Views, the admin, commands and tasks call these; none of them sets a status itself.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, ProtectedError, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -20,13 +21,18 @@ from accounts.models import StaffProfile, User
 from accounts.names import display_name
 from articles import dependencies, permissions, sanitize
 from articles.errors import (
+    EmbargoAlreadySet,
+    EmbargoInForce,
+    EmbargoSourceRequired,
     ForeignRevision,
     FrontPageChanged,
     FrontPageFull,
     IllegalTransition,
+    NoEmbargo,
     NotCurated,
     NoteRequired,
     NotPlaceable,
+    NotSpikeable,
     PreviewLinkLifetime,
     StaleVersion,
     TimeInThePast,
@@ -55,10 +61,13 @@ from media.models import Photo
 from newsroom.outbox import enqueue
 
 Status = Article.Status
+logger = logging.getLogger(__name__)
 # A second identical click within this window is the same request, not a new one.
 DOUBLE_SUBMIT_WINDOW = timedelta(seconds=30)
 # The soft edit lock warns others for this long after the editor's last sign of life.
 EDIT_LOCK_TTL = timedelta(minutes=15)
+# A spiked story stays in the trash this long, then the periodic purge deletes it.
+TRASH_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,10 @@ TRANSITIONS: dict[str, Transition] = {
     "cancel_schedule": Transition(frozenset({Status.SCHEDULED}), Status.SUBMITTED),
     "unpublish": Transition(frozenset({Status.PUBLISHED}), Status.UNPUBLISHED),
     "republish": Transition(frozenset({Status.UNPUBLISHED}), Status.PUBLISHED),
+    # Spiking a submitted or scheduled story takes it back to draft first (two rows).
+    "withdraw": Transition(frozenset({Status.SUBMITTED, Status.SCHEDULED}), Status.DRAFT),
+    "spike": Transition(frozenset({Status.DRAFT, Status.RETURNED}), Status.SPIKED),
+    "restore": Transition(frozenset({Status.SPIKED}), Status.DRAFT),
 }
 
 # The fields of a story that a revision keeps and a restore brings back.
@@ -305,12 +318,15 @@ def return_for_changes(article: Article, *, actor: User, note: str) -> Article:
 def publish(article: Article, *, actor: User | None) -> Article:
     """Submitted, scheduled, or an editor's own draft → published now. The first
     publication sets "입력"; a later one (after unpublishing) keeps it. The story enters
-    search. Tasks: articles.fan_out_share (the networks' card)."""
+    search. Refused (EmbargoInForce) before a story's embargo is lifted: every way to
+    publish (the desk, the admin, the scheduler) comes through here.
+    Tasks: articles.fan_out_share (the networks' card)."""
     article, _event = _move(
         article,
         "publish",
         actor=actor,
         allowed=lambda story: actor is None or permissions.can_publish_directly(actor, story),
+        check=lambda story: _not_embargoed(story, timezone.now()),
         published_at=article.published_at or timezone.now(),
         scheduled_publish_at=None,
     )
@@ -323,7 +339,9 @@ def publish(article: Article, *, actor: User | None) -> Article:
 @transaction.atomic
 def schedule(article: Article, *, actor: User, at: datetime) -> Article:
     """Publish later: the periodic sweep publishes it within a minute of `at`. A scheduled
-    story is rescheduled the same way."""
+    story is rescheduled the same way. Refused (EmbargoInForce) for a time before the
+    story's embargo. Nothing public is prepared here: the share card, its image, the
+    fan-out, search, the sitemaps and feeds and the page-cache purge all wait for publish()."""
     if at <= timezone.now():
         raise TimeInThePast()
     current = (
@@ -337,10 +355,250 @@ def schedule(article: Article, *, actor: User, at: datetime) -> Article:
         action,
         actor=actor,
         allowed=lambda story: permissions.can_publish_directly(actor, story),
+        check=lambda story: _not_embargoed(story, at),
         scheduled_publish_at=at,
         data={"at": at.isoformat()},
     )
     return article
+
+
+def schedule_at_embargo(article: Article, *, actor: User) -> Article:
+    """Schedule the story for the moment its embargo lifts (the decide page's one step)."""
+    current = Article.objects.filter(pk=article.pk).values_list("embargo_until", flat=True).first()
+    if current is None:
+        raise NoEmbargo()
+    return schedule(article, actor=actor, at=current)
+
+
+# --- embargoes -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_embargo(
+    article: Article, *, actor: User, until: datetime, source: str, note: str = ""
+) -> Article:
+    """Put an embargo on a story not yet published: it cannot be published or scheduled
+    before `until`. The story's reporter (while they may edit it) or an editor; once set,
+    only an editor moves or lifts it (move_embargo, lift_embargo). A scheduled story whose
+    time comes before the lift is rescheduled to the lift. History: "embargo_set"."""
+    article = _lock(article)
+    require(permissions.can_set_embargo(actor, article))
+    source = source.strip()[:120]
+    if article.embargo_until is not None:
+        if (article.embargo_until, article.embargo_source) == (until, source):
+            return article  # a repeated click
+        raise EmbargoAlreadySet()
+    if not source:
+        raise EmbargoSourceRequired()
+    if until <= timezone.now():
+        raise TimeInThePast()
+    article.embargo_until, article.embargo_source = until, source
+    moved = _schedule_after_embargo(article)
+    article.save(update_fields=["embargo_until", "embargo_source", "scheduled_publish_at"])
+    record(
+        article,
+        "embargo_set",
+        actor,
+        article.status,
+        article.status,
+        note.strip(),
+        {"until": until.isoformat(), "source": source, **moved},
+    )
+    return article
+
+
+@transaction.atomic
+def move_embargo(
+    article: Article,
+    *,
+    actor: User,
+    until: datetime,
+    note: str,
+    source: str | None = None,
+) -> Article:
+    """An editor moves a story's embargo (earlier or later; the source may change too),
+    saying why. A scheduled story whose time would come before the new lift is
+    rescheduled to it. History: "embargo_moved" with the old and new times."""
+    if not note.strip():
+        raise NoteRequired(_("Say why the embargo moves."))
+    article = _lock(article)
+    require(permissions.can_change_embargo(actor, article))
+    if article.embargo_until is None:
+        raise NoEmbargo()
+    source = article.embargo_source if source is None else source.strip()[:120]
+    if not source:
+        raise EmbargoSourceRequired()
+    if (article.embargo_until, article.embargo_source) == (until, source):
+        return article
+    if until <= timezone.now():
+        raise TimeInThePast()
+    before = article.embargo_until
+    article.embargo_until, article.embargo_source = until, source
+    moved = _schedule_after_embargo(article)
+    article.save(update_fields=["embargo_until", "embargo_source", "scheduled_publish_at"])
+    record(
+        article,
+        "embargo_moved",
+        actor,
+        article.status,
+        article.status,
+        note.strip(),
+        {"from": before.isoformat(), "until": until.isoformat(), "source": source, **moved},
+    )
+    return article
+
+
+@transaction.atomic
+def lift_embargo(article: Article, *, actor: User, note: str) -> Article:
+    """An editor lifts a story's embargo at once, saying why: it may be published now.
+    History: "embargo_lifted" with the time and source it had."""
+    if not note.strip():
+        raise NoteRequired(_("Say why the embargo is lifted."))
+    article = _lock(article)
+    require(permissions.can_change_embargo(actor, article))
+    if article.embargo_until is None:
+        raise NoEmbargo()
+    before, source = article.embargo_until, article.embargo_source
+    article.embargo_until, article.embargo_source = None, ""
+    article.save(update_fields=["embargo_until", "embargo_source"])
+    record(
+        article,
+        "embargo_lifted",
+        actor,
+        article.status,
+        article.status,
+        note.strip(),
+        {"was": before.isoformat(), "source": source},
+    )
+    return article
+
+
+def change_embargo(
+    article: Article, *, actor: User, until: datetime | None, source: str, note: str = ""
+) -> Article:
+    """The story editor's embargo fields, as sent: a first embargo is set, a changed one
+    moved, an emptied one lifted (those two an editor's, with the note); the same again
+    changes nothing."""
+    current = Article.objects.values_list("embargo_until", "embargo_source").get(pk=article.pk)
+    source = source.strip()
+    if current[0] is None:
+        if until is None:
+            return article
+        return set_embargo(article, actor=actor, until=until, source=source, note=note)
+    if until is None:
+        return lift_embargo(article, actor=actor, note=note)
+    if (until, source or current[1]) == current:
+        return article
+    return move_embargo(article, actor=actor, until=until, source=source or None, note=note)
+
+
+def _not_embargoed(article: Article, at: datetime) -> None:
+    if article.embargo_until is not None and at < article.embargo_until:
+        raise EmbargoInForce(until=article.embargo_until, source=article.embargo_source)
+
+
+def _schedule_after_embargo(article: Article) -> dict:
+    """Keep a scheduled story's time at or after its embargo (the caller saves)."""
+    if (
+        article.status == Status.SCHEDULED
+        and article.embargo_until is not None
+        and article.scheduled_publish_at < article.embargo_until
+    ):
+        article.scheduled_publish_at = article.embargo_until
+        return {"rescheduled_to": article.embargo_until.isoformat()}
+    return {}
+
+
+# --- the trash -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def spike(article: Article, *, actor: User, note: str = "") -> Article:
+    """Put a story in the trash (휴지통): off every desk and reader list, restorable for
+    TRASH_DAYS, then purged. Reporters spike their own draft, returned or submitted story;
+    editors any of those and a scheduled one. A submitted or scheduled story goes back to
+    draft first, as its own recorded step in the same transaction ("withdraw", its schedule
+    cleared), so the history reads as what happened and the scheduler, blocked by the
+    lock, can never publish it in between. Published and taken-down stories are refused
+    (NotSpikeable): they are only ever taken down.
+    History: "withdraw" (when needed), then "spike". Tasks: none (it was never public)."""
+    current = _lock(article)
+    if current.status in (Status.PUBLISHED, Status.UNPUBLISHED):
+        raise NotSpikeable(current.get_status_display())
+    if current.status in TRANSITIONS["withdraw"].sources:
+        require(permissions.can_spike(actor, current))
+        article, _event = _move(
+            current,
+            "withdraw",
+            actor=actor,
+            allowed=lambda story: permissions.can_spike(actor, story),
+            note=note.strip(),
+            scheduled_publish_at=None,
+        )
+    article, _event = _move(
+        article,
+        "spike",
+        actor=actor,
+        allowed=lambda story: permissions.can_spike(actor, story),
+        note=note.strip(),
+        spiked_at=timezone.now(),
+        editing_by=None,
+        editing_since=None,
+    )
+    return article
+
+
+@transaction.atomic
+def restore(article: Article, *, actor: User) -> Article:
+    """Out of the trash, back to draft, with its history and revisions as they were. The
+    story's reporter or an editor. History: "restore"."""
+    article, _event = _move(
+        article,
+        "restore",
+        actor=actor,
+        allowed=lambda story: permissions.can_restore(actor, story),
+        spiked_at=None,
+    )
+    return article
+
+
+def purge_trash(now: datetime | None = None) -> int:
+    """Delete the stories spiked TRASH_DAYS ago or more, each in its own transaction,
+    re-checked under its lock (restored meanwhile: kept). Each purge leaves a "purged"
+    history row (kept, with the headline, when the story is gone) and a log line. Safe to
+    run twice at once. Returns how many were purged."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=TRASH_DAYS)
+    due = Article.objects.filter(status=Status.SPIKED, spiked_at__lte=cutoff).values_list(
+        "pk", flat=True
+    )
+    purged = 0
+    for article_id in list(due):
+        try:
+            purged += _purge_one(article_id, cutoff)
+        except ProtectedError:
+            # Another app's row holds on to the story: it stays in the trash, said loudly.
+            logger.warning("Story %s stays in the trash: other rows protect it", article_id)
+    return purged
+
+
+@transaction.atomic
+def _purge_one(article_id: int, cutoff: datetime) -> int:
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    if article is None or article.status != Status.SPIKED or article.spiked_at > cutoff:
+        return 0  # purged by another run, or restored meanwhile
+    record(
+        article,
+        "purged",
+        None,
+        Status.SPIKED,
+        "",
+        data={"article": article.pk, "spiked_at": article.spiked_at.isoformat()},
+    )
+    story_id, headline, spiked_at = article.pk, article.headline, article.spiked_at
+    article.delete()  # its revisions, bylines, photo uses and links with it
+    logger.info("Purged story %s (%r), spiked at %s", story_id, headline, spiked_at.isoformat())
+    return 1
 
 
 @transaction.atomic
@@ -447,19 +705,24 @@ def take_step(
     note: str = "",
     public_note: str = "",
     at: datetime | None = None,
+    embargo: dict | None = None,
 ) -> Article:
     """The one door of the desk: save `content` (when given, from `base_version`), then take
     `step`, all or nothing. The story editor sends content and a step, the editor's decision
     pages a step alone. `note` is the return note, the correction or the internal reason
     for a take-down; `public_note` what a taken-down story's page says; `at` the time of a
-    schedule (None when the form gave none: refused with TimeRequired).
-    History and tasks: those of save and of the step's own function."""
+    schedule (None when the form gave none: refused with TimeRequired); `embargo` the
+    editor's embargo fields when the form had them ({"until", "source", "note"}: see
+    change_embargo), applied after the content and before the step.
+    History and tasks: those of save, change_embargo and of the step's own function."""
     if step not in STEPS:
         raise ValueError(f"Unknown step {step!r}")
     if step == "correct":
         return correct(article, actor=actor, base_version=base_version, note=note, content=content)
     if content is not None:
         article = save(article, actor=actor, base_version=base_version, content=content)
+    if embargo is not None:
+        article = change_embargo(article, actor=actor, **embargo)
     if step == "save":
         return article
     if step in ("schedule", "schedule_unpublish") and at is None:
@@ -487,13 +750,21 @@ def run_schedule(now: datetime | None = None) -> dict[str, int]:
     transaction: one failure does not hold back the others. Safe to run twice at once."""
     now = now or timezone.now()
     done = {"published": 0, "unpublished": 0}
-    due_publish = Article.objects.filter(
-        status=Status.SCHEDULED, scheduled_publish_at__lte=now
-    ).values_list("pk", flat=True)
+    # A story still under embargo waits for its lift, however its time was set.
+    due_publish = (
+        Article.objects.filter(status=Status.SCHEDULED, scheduled_publish_at__lte=now)
+        .exclude(embargo_until__gt=now)
+        .values_list("pk", flat=True)
+    )
     for article_id in list(due_publish):
         with transaction.atomic():
             article = Article.objects.select_for_update().get(pk=article_id)
-            if article.status == Status.SCHEDULED and article.scheduled_publish_at <= now:
+            embargo = article.embargo_until
+            if (
+                article.status == Status.SCHEDULED
+                and article.scheduled_publish_at <= now
+                and (embargo is None or embargo <= timezone.now())
+            ):
                 publish(article, actor=None)
                 done["published"] += 1
     due_unpublish = Article.objects.filter(
@@ -650,11 +921,13 @@ def _move(
     allowed,
     note: str = "",
     data=None,
+    check=None,
     **fields,
 ) -> tuple[Article, ArticleEvent | None]:
     """Lock and re-read the story, then check (in this order) for a repeated click, the
-    actor's right on the story as it is now, and the transition table. Returns the story
-    and the event written (None for a repeated click, which changes nothing)."""
+    actor's right on the story as it is now, the transition table and `check` (a guard of
+    the step's own, e.g. the embargo, raising a refusal). Returns the story and the event
+    written (None for a repeated click, which changes nothing)."""
     transition = TRANSITIONS[action]
     article = _lock(article)
     if article.status == transition.target and _just_done(article, action, actor, data or {}):
@@ -662,6 +935,8 @@ def _move(
     require(allowed(article))
     if article.status not in transition.sources:
         raise IllegalTransition(action, article.get_status_display())
+    if check is not None:
+        check(article)
     old_status = article.status
     for name, value in fields.items():
         setattr(article, name, value)

@@ -20,6 +20,8 @@ PERIODIC_JOBS: dict[str, int] = {
     "newsroom.sweep_outbox": 30,
     # Scheduled publishing and unpublishing: within a minute of the time set.
     "articles.run_schedule": 30,
+    # Stories spiked 30 days ago leave the trash for good.
+    "articles.purge_trash": 60 * 60,
     # Read counts from the cache into the database, for 많이 본 기사.
     "articles.flush_views": 300,
     # Temporary blinds (임시조치) whose time is up return their comments to review.

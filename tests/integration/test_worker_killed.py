@@ -176,6 +176,19 @@ def run_schedule(world: World):
     return check
 
 
+def purge_trash(world: World):
+    story = world.story("휴지통에서 지워질 기사")
+    workflow.spike(story, actor=world.editor)
+    Article.objects.filter(pk=story.pk).update(spiked_at=timezone.now() - timedelta(days=31))
+    outbox.enqueue("articles.purge_trash")
+
+    def check():
+        assert not Article.objects.filter(pk=story.pk).exists()
+        assert ArticleEvent.objects.filter(action="purged", headline=story.headline).count() == 1
+
+    return check
+
+
 def flush_views(world: World):
     story = ArticleFactory(section=world.section, status="published")
     # The workers' cache, a folder of the test run's: record the reads where they look.
@@ -338,6 +351,7 @@ KINDS = {
     "accounts.forget_attempts": forget_attempts,
     "articles.run_schedule": run_schedule,
     "articles.flush_views": flush_views,
+    "articles.purge_trash": purge_trash,
     "articles.notify_returned": notify_returned,
     "articles.fan_out_share": fan_out_share,
     "articles.deliver_share": deliver_share,

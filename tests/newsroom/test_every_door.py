@@ -286,6 +286,10 @@ DESK = [
     named("story_desk:front", desk(editor=OK)),
     named("story_desk:queue", desk(editor=OK)),
     named("story_desk:schedule", desk(editor=OK)),
+    # The trash: writers see theirs (editors everyone's); the spike page only asks to confirm.
+    named("story_desk:trash", desk(writers=OK)),
+    named("story_desk:spike", OWN_DRAFT, draft),
+    named("story_desk:restore", desk(writers=NO_METHOD), draft),
     # The photo library is the newsroom's: every writer browses it; moderators have no use.
     named("media:list", desk(writers=OK)),
     named("media:upload", desk(writers=NO_METHOD)),

@@ -126,14 +126,18 @@ def decide(request, article_id: int, decision: str):
     error, step_error = "", None
     if request.method == "POST":
         try:
-            workflow.take_step(
-                article,
-                decision,
-                actor=request.user,
-                note=request.POST.get("note", ""),
-                public_note=request.POST.get("public_note", ""),
-                at=inputs.local_datetime(request.POST.get("at", "")),
-            )
+            if decision == "schedule" and request.POST.get("at_embargo"):
+                # "엠바고 시각에 예약": the embargo's own time, to the second, in one step.
+                workflow.schedule_at_embargo(article, actor=request.user)
+            else:
+                workflow.take_step(
+                    article,
+                    decision,
+                    actor=request.user,
+                    note=request.POST.get("note", ""),
+                    public_note=request.POST.get("public_note", ""),
+                    at=inputs.local_datetime(request.POST.get("at", "")),
+                )
         except NoteRequired as refusal:
             error = str(refusal)
             step_error = {"action": decision, "message": error}

@@ -235,6 +235,10 @@ def _save(request, article: Article):
         action = "save"
     if not form.is_valid():
         return _editor(request, form, article=article, rows=form.photo_rows, status=400)
+    embargo = _posted_embargo(request)
+    if embargo and embargo["until"] is None and request.POST.get("embargo_until", "").strip():
+        messages.error(request, _("Choose the embargo's date and time."))
+        return _editor(request, form, article=article, rows=form.photo_rows, status=400)
     try:
         article = workflow.take_step(
             article,
@@ -245,6 +249,7 @@ def _save(request, article: Article):
             note=request.POST.get(f"{action}_note", "").strip(),
             public_note=request.POST.get("public_note", ""),
             at=inputs.local_datetime(request.POST.get("publish_at", "")),
+            embargo=embargo,
         )
     except StaleVersion as conflict:
         # The writer has now seen the other version: their next save may replace it.
@@ -259,6 +264,10 @@ def _save(request, article: Article):
             request, form, article=article, rows=form.photo_rows, conflict=True, status=409
         )
     except NoteRequired as error:
+        if action not in ("return", "correct", "unpublish"):
+            # The embargo's note (a step without a note of its own): said at the top.
+            messages.error(request, str(error))
+            return _editor(request, form, article=article, rows=form.photo_rows, status=400)
         # Said under the step's own note, which the editor opens again.
         step_error = {"action": action, "message": str(error)}
         return _editor(
@@ -328,6 +337,18 @@ def story_preview(request, article_id: int):
     return response
 
 
+def _posted_embargo(request) -> dict | None:
+    """The editor's embargo fields, when the page had them (only for those who may set or
+    change the embargo): None leaves the embargo as it is."""
+    if "embargo_until" not in request.POST:
+        return None
+    return {
+        "until": inputs.local_datetime(request.POST.get("embargo_until", "")),
+        "source": request.POST.get("embargo_source", ""),
+        "note": request.POST.get("embargo_note", ""),
+    }
+
+
 def _newer_autosave(article: Article, user) -> AutosaveDraft | None:
     draft = AutosaveDraft.objects.filter(article=article, user=user).first()
     if draft and draft.saved_at > article.last_saved_at and "fields" in draft.content:
@@ -389,6 +410,20 @@ def _editor(
     rows = [{**row, "photo": photos[row["photo_id"]]} for row in rows if row["photo_id"] in photos]
     lead = next((row["key"] for row in rows if row["entry"].get("is_lead")), "")
     sharing = article is not None and permissions.can_share_preview(request.user, article)
+    embargo_editable = article is not None and (
+        permissions.can_change_embargo(request.user, article)
+        if article.embargo_until
+        else permissions.can_set_embargo(request.user, article)
+    )
+    posted_embargo = (
+        {
+            "until": request.POST.get("embargo_until", ""),
+            "source": request.POST.get("embargo_source", ""),
+            "note": request.POST.get("embargo_note", ""),
+        }
+        if request.method == "POST" and "embargo_until" in request.POST
+        else None
+    )
     response = render(
         request,
         "articles/desk/editor.html",
@@ -407,6 +442,10 @@ def _editor(
             "autosave_seconds": settings.DESK_AUTOSAVE_SECONDS,
             "picker_url": f"{reverse('media:picker')}?{urlencode({'target': request.path})}",
             "can_share_preview": sharing,
+            "embargo_editable": embargo_editable,
+            "posted_embargo": posted_embargo,
+            "can_spike": article is not None and permissions.can_spike(request.user, article),
+            "can_restore": article is not None and permissions.can_restore(request.user, article),
             "preview_links": preview_link_views.links_for(article) if sharing else [],
             "link_hours": LINK_HOURS,
             "editor_labels": {english: str(label) for english, label in EDITOR_LABELS.items()},
