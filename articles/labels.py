@@ -54,6 +54,8 @@ EVENT_ACTIONS = {
     "share_link_created": pgettext_lazy("story event", "preview link made"),
     "share_link_revoked": pgettext_lazy("story event", "preview link revoked"),
     "share_rerun": pgettext_lazy("story event", "sharing delivery re-run"),
+    "note_resolved": pgettext_lazy("story event", "desk note resolved"),
+    "note_reopened": pgettext_lazy("story event", "desk note reopened"),
 }
 
 
