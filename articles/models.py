@@ -482,7 +482,7 @@ class DeskNote(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    author_name = models.CharField(_("by"), max_length=254)
+    author_name = models.CharField(_("written by"), max_length=254)
     body = models.TextField(_("note"))
     paragraph_index = models.PositiveIntegerField(_("paragraph"), null=True, blank=True)
     paragraph_text = models.TextField(_("paragraph at the time"), blank=True)

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='DeskNote',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('author_name', models.CharField(max_length=254, verbose_name='by')),
+                ('author_name', models.CharField(max_length=254, verbose_name='written by')),
                 ('body', models.TextField(verbose_name='note')),
                 ('paragraph_index', models.PositiveIntegerField(blank=True, null=True, verbose_name='paragraph')),
                 ('paragraph_text', models.TextField(blank=True, verbose_name='paragraph at the time')),
