@@ -114,6 +114,7 @@
     });
     list.hidden = false;
     body.setAttribute("aria-expanded", "true");
+    highlight(1); // the first is picked by Enter unless the arrows choose another
   }
 
   function ask() {
