@@ -331,6 +331,35 @@ def test_a_refused_note_comes_back_with_its_text_and_the_reason(client, reporter
     assert not DeskNote.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "paragraph",
+            "셋째",
+            "That paragraph is not in the saved story any more. Choose another one.",
+        ),
+        (
+            "paragraph",
+            "9",
+            "That paragraph is not in the saved story any more. Choose another one.",
+        ),
+        (
+            "mentions",
+            "누구",
+            "Only colleagues who can open this story can be mentioned in its notes.",
+        ),
+        ("body", " ", "Write the note first."),
+    ],
+)
+def test_a_mangled_note_form_is_refused_not_guessed(client, reporter, draft, field, value, message):
+    client.force_login(reporter)
+    response = client.post(post_url(draft), {"body": "메모", field: value})
+    assert response.status_code == 400
+    assert parse(response).one("p", id="note-error").text == korean(message)
+    assert not DeskNote.objects.exists()
+
+
 def test_without_javascript_the_form_offers_colleagues_told_apart(
     client, reporter, editor, namesake, other_reporter, draft
 ):

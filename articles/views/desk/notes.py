@@ -25,14 +25,16 @@ def note_post(request, article_id: int):
     editor page again with the text as it was sent."""
     article = story_for(request.user, article_id)
     paragraph = request.POST.get("paragraph", "")
-    mentions = [inputs.number(value) for value in request.POST.getlist("mentions")]
+    # A value that is no paragraph or no account (a forged or mangled form) is refused as
+    # one the story does not have, not quietly dropped.
+    mentions = [inputs.number(value, -1) for value in request.POST.getlist("mentions")]
     try:
         notes.post_note(
             article,
             actor=request.user,
             body=request.POST.get("body", ""),
-            paragraph=inputs.number(paragraph) if paragraph else None,
-            mentions=[value for value in mentions if value is not None],
+            paragraph=inputs.number(paragraph, -1) if paragraph else None,
+            mentions=mentions,
         )
     except StoryRefused as error:
         # Imported here: the story editor's module imports this one (for panel()).
@@ -41,7 +43,7 @@ def note_post(request, article_id: int):
         draft = {
             "body": request.POST.get("body", ""),
             "paragraph": paragraph,
-            "mentions": {str(value) for value in mentions if value is not None},
+            "mentions": {str(value) for value in mentions},
             "error": str(error),
         }
         return editor_page(request, article, note_draft=draft, status=400)
