@@ -1,6 +1,15 @@
 from django.urls import path
 
-from articles.views.desk import front, history, preview_links, review, sharing, stories, trash
+from articles.views.desk import (
+    front,
+    history,
+    notes,
+    preview_links,
+    review,
+    sharing,
+    stories,
+    trash,
+)
 
 app_name = "story_desk"
 
@@ -28,6 +37,22 @@ urlpatterns = [
         "articles/<int:article_id>/sharing/<int:delivery_id>/rerun/",
         sharing.share_rerun,
         name="share-rerun",
+    ),
+    path("articles/<int:article_id>/notes/", notes.note_post, name="note-post"),
+    path(
+        "articles/<int:article_id>/notes/<int:note_id>/resolve/",
+        notes.note_resolve,
+        name="note-resolve",
+    ),
+    path(
+        "articles/<int:article_id>/notes/<int:note_id>/reopen/",
+        notes.note_reopen,
+        name="note-reopen",
+    ),
+    path(
+        "articles/<int:article_id>/notes/colleagues/",
+        notes.colleagues,
+        name="note-colleagues",
     ),
     path("front/", front.front, name="front"),
     path("queue/", review.queue, name="queue"),

@@ -159,3 +159,37 @@ class NotSpikeable(StoryRefused):
             )
             % {"status": status}
         )
+
+
+class NoteBlank(StoryRefused):
+    """A desk note came without any text."""
+
+    def __init__(self):
+        super().__init__(_("Write the note first."))
+
+
+class NoteTooLong(StoryRefused):
+    def __init__(self, limit: int, length: int):
+        self.limit, self.length = limit, length
+        super().__init__(
+            _("A note is at most %(limit)s characters; this one has %(length)s.")
+            % {"limit": limit, "length": length}
+        )
+
+
+class UnknownParagraph(StoryRefused):
+    """The note points at a paragraph the story's saved body does not have (a stale form)."""
+
+    def __init__(self):
+        super().__init__(
+            _("That paragraph is not in the saved story any more. Choose another one.")
+        )
+
+
+class NotMentionable(StoryRefused):
+    """A mention named someone who cannot open the story (or no colleague at all)."""
+
+    def __init__(self):
+        super().__init__(
+            _("Only colleagues who can open this story can be mentioned in its notes.")
+        )

@@ -61,6 +61,8 @@ EVENT_ACTIONS = {
     "spike": pgettext_lazy("story event", "moved to the trash"),
     "restore": pgettext_lazy("story event", "restored from the trash"),
     "purged": pgettext_lazy("story event", "deleted for good from the trash"),
+    "note_resolved": pgettext_lazy("story event", "desk note resolved"),
+    "note_reopened": pgettext_lazy("story event", "desk note reopened"),
 }
 
 

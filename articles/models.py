@@ -500,6 +500,60 @@ class AutosaveDraft(models.Model):
         return f"{self.article} · {self.user}"
 
 
+class DeskNote(models.Model):
+    """An internal note on a story, in its thread on the desk: never shown to readers,
+    never in a revision (a note is not the story's content) and never in a cached page.
+    Written and resolved only by articles.notes; a note's text is never edited.
+
+    It may point at a paragraph of the body (articles.paragraphs): its index and text as
+    they were when the note was written, so the desk can say when that paragraph changed
+    or went. The colleagues it mentions are kept by account: names repeat."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="desk_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    author_name = models.CharField(_("written by"), max_length=254)
+    body = models.TextField(_("note"))
+    paragraph_index = models.PositiveIntegerField(_("paragraph"), null=True, blank=True)
+    paragraph_text = models.TextField(_("paragraph at the time"), blank=True)
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentions"),
+        blank=True,
+        related_name="desk_note_mentions",
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    resolved_by_name = models.CharField(_("resolved by"), max_length=254, blank=True)
+
+    class Meta:
+        verbose_name = _("desk note")
+        verbose_name_plural = _("desk notes")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # A story's thread, oldest first, on the editor page.
+            models.Index(fields=["article", "created_at"], name="desknote_article_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(paragraph_index__isnull=True, paragraph_text="")
+                | Q(paragraph_index__isnull=False),
+                name="desknote_paragraph_has_index",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.body[:40]}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
 class ViewCount(models.Model):
     """Reads of a story in one hour, flushed from the cache by a periodic job: counting a
     read costs the page no database write."""

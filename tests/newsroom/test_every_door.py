@@ -35,7 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone, translation
 
 from accounts import membership, roles
-from articles import preview_links, workflow
+from articles import notes, preview_links, workflow
 from articles.models import Article, Beat, Tag
 from comments.models import ModeratorScope, ReaderStanding
 from media import library
@@ -249,6 +249,10 @@ def published(world) -> dict:
     return {"article_id": world.published.pk}
 
 
+def draft_note(world) -> dict:
+    return {"article_id": world.draft.pk, "note_id": world.note.pk}
+
+
 # Reporter A wrote the draft; reporter B is "another reporter", to whom it does not exist.
 OWN_DRAFT = desk(reporter=OK, other_reporter=MISSING, editor=OK)
 
@@ -276,6 +280,12 @@ DESK = [
         lambda w: {"article_id": w.submitted.pk, "decision": "nonsense"},
         case="unknown decision",
     ),
+    # Desk notes: posted, resolved and reopened by POST (role, then method, then story); the
+    # "@" autocomplete answers those who may open the story, as the editor page does.
+    named("story_desk:note-post", desk(writers=NO_METHOD), draft),
+    named("story_desk:note-resolve", desk(writers=NO_METHOD), draft_note),
+    named("story_desk:note-reopen", desk(writers=NO_METHOD), draft_note),
+    named("story_desk:note-colleagues", OWN_DRAFT, draft, query="q=오세"),
     named("story_desk:share-link-create", desk(editor=NO_METHOD), draft),
     named("story_desk:share-link-revoke", desk(editor=NO_METHOD), lambda w: {"link_id": w.link.pk}),
     named(
@@ -536,6 +546,9 @@ def _build_world() -> SimpleNamespace:
     submitted = story_desk.story("검토를 기다리는 기사", state=Article.Status.SUBMITTED)
     draft_story = story_desk.story("쓰는 중인 기사", state=Article.Status.DRAFT)
     link = workflow.create_preview_link(submitted, actor=users["editor"], hours=24)
+    note = notes.post_note(
+        draft_story, actor=users["reporter"], body="출처 확인", mentions=[users["editor"].pk]
+    )
 
     outsider = UserFactory(email="outsider@example.com")
     comment_in = CommentFactory(story=published, author=users["reader"])
@@ -572,6 +585,7 @@ def _build_world() -> SimpleNamespace:
         submitted=submitted,
         draft=draft_story,
         link=link,
+        note=note,
         preview_token=preview_links.token_for(link),
         comment_in=comment_in,
         comment_out=comment_out,

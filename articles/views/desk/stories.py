@@ -26,6 +26,7 @@ from articles.errors import NoteRequired, StaleVersion, StoryRefused
 from articles.forms import USE_LABELS, StoryForm, initial_from, photo_groups
 from articles.models import Article, AutosaveDraft, CommentMode
 from articles.views.desk import DONE_MESSAGES, story_for
+from articles.views.desk import notes as note_views
 from articles.views.desk import preview_links as preview_link_views
 from articles.views.desk import sharing as sharing_views
 from articles.views.public import story_page
@@ -214,16 +215,46 @@ def story_edit(request, article_id: int):
             messages.info(request, _("The autosaved copy was discarded."))
             return redirect("story_desk:edit", article.pk)
         return _save(request, article)
+    return editor_page(
+        request, article, editable=editable, restore=request.GET.get("restore") == "autosave"
+    )
+
+
+def editor_page(
+    request,
+    article: Article,
+    *,
+    editable: bool | None = None,
+    restore: bool = False,
+    note_draft: dict | None = None,
+    status: int = 200,
+):
+    """The editor page of a saved story as it opens: marked as being edited (for whoever may
+    edit it), with an offer of a newer autosaved copy (or that copy, when `restore`).
+    A refused desk note comes back in `note_draft`, with the story as it is saved."""
+    if editable is None:
+        editable = permissions.can_edit(request.user, article)
     lock = workflow.open_for_editing(article, actor=request.user) if editable else None
     autosave = _newer_autosave(article, request.user) if editable else None
-    if autosave and request.GET.get("restore") == "autosave":
+    if autosave and restore:
         form = StoryForm(QueryDict(urlencode(autosave.content["fields"], doseq=True)))
         form.is_valid()  # shows what the restored copy still lacks, like any posted form
         messages.info(request, _("The autosaved copy is back in the editor. Save to keep it."))
-        return _editor(request, form, article=article, rows=form.photo_rows, lock=lock)
+        return _editor(
+            request, form, article=article, rows=form.photo_rows, lock=lock, note_draft=note_draft
+        )
     initial, rows = initial_from(article)
     form = StoryForm(initial=initial)
-    return _editor(request, form, article=article, rows=rows, lock=lock, autosave=autosave)
+    return _editor(
+        request,
+        form,
+        article=article,
+        rows=rows,
+        lock=lock,
+        autosave=autosave,
+        note_draft=note_draft,
+        status=status,
+    )
 
 
 def _save(request, article: Article):
@@ -404,6 +435,7 @@ def _editor(
     autosave: AutosaveDraft | None = None,
     conflict: bool = False,
     step_error: dict | None = None,
+    note_draft: dict | None = None,
     status: int = 200,
 ):
     photos = Photo.objects.prefetch_related("renditions").in_bulk([row["photo_id"] for row in rows])
@@ -450,6 +482,9 @@ def _editor(
             "link_hours": LINK_HOURS,
             "editor_labels": {english: str(label) for english, label in EDITOR_LABELS.items()},
             "fanout": sharing_views.fanout_status(request.user, article) if article else None,
+            "desk_notes": (
+                note_views.panel(request.user, article, note_draft) if article else None
+            ),
         },
         status=status,
     )
