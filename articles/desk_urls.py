@@ -1,6 +1,14 @@
 from django.urls import path
 
-from articles.views.desk import front, history, preview_links, review, sharing, stories
+from articles.views.desk import (
+    front,
+    history,
+    notifications,
+    preview_links,
+    review,
+    sharing,
+    stories,
+)
 
 app_name = "story_desk"
 
@@ -31,4 +39,16 @@ urlpatterns = [
     path("front/", front.front, name="front"),
     path("queue/", review.queue, name="queue"),
     path("schedule/", review.schedule, name="schedule"),
+    path("notifications/", notifications.inbox, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notifications.mark_read,
+        name="notification-read",
+    ),
+    path("notifications/read-all/", notifications.mark_all_read, name="notifications-read-all"),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification-settings",
+    ),
 ]

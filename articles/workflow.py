@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.errors import require
 from accounts.models import StaffProfile, User
 from accounts.names import display_name
-from articles import dependencies, permissions, sanitize
+from articles import dependencies, notifications, permissions, sanitize
 from articles.errors import (
     ForeignRevision,
     FrontPageChanged,
@@ -52,7 +52,6 @@ from articles.models import (
 from articles.search import index as search
 from articles.sharing import fanout
 from media.models import Photo
-from newsroom.outbox import enqueue
 
 Status = Article.Status
 # A second identical click within this window is the same request, not a new one.
@@ -135,7 +134,8 @@ def correct(
 ) -> Article:
     """A public, dated correction of a published story (editors only; the note is what
     readers see under the story), saved with any content changes made with it.
-    History: "corrected"; one new revision. Tasks: as for save."""
+    History: "corrected"; one new revision. Tasks: as for save. Notifications:
+    "corrected", with the note, to the bylined staff."""
     require(permissions.is_editor(actor))
     if not note.strip():
         raise NoteRequired(_("Write the correction readers will see."))
@@ -194,7 +194,7 @@ def _save(
     fanout.trigger(article, reason=action)
     _revise(article, actor, reason=reason or action)
     AutosaveDraft.objects.filter(article=article, user=actor).delete()
-    record(
+    event = record(
         article,
         action,
         actor,
@@ -203,6 +203,8 @@ def _save(
         correction_note,
         {"version": article.version, "changed": changed},
     )
+    if action == "corrected":
+        notifications.story_event(event, article, actor)
     return article
 
 
@@ -270,21 +272,25 @@ def close_for_editing(article: Article, *, actor: User) -> None:
 
 @transaction.atomic
 def submit(article: Article, *, actor: User) -> Article:
-    """Draft or returned → submitted, for review. The editor's return note is cleared."""
-    article, _event = _move(
+    """Draft or returned → submitted, for review. The editor's return note is cleared.
+    Notifications: "submitted", to the editors whose desk covers the story's section."""
+    article, event = _move(
         article,
         "submit",
         actor=actor,
         allowed=lambda story: permissions.can_submit(actor, story),
         return_note="",
     )
+    if event is not None:
+        notifications.story_event(event, article, actor)
     return article
 
 
 @transaction.atomic
 def return_for_changes(article: Article, *, actor: User, note: str) -> Article:
     """Submitted (or scheduled) → returned, with a note the reporter sees until they
-    resubmit. Tasks: articles.notify_returned (an e-mail to the bylined staff)."""
+    resubmit. Notifications: "returned", with the note, to the bylined staff and the
+    story's creator (their e-mails: articles.email_notifications)."""
     if not note.strip():
         raise NoteRequired(_("Tell the reporter what to change."))
     article, event = _move(
@@ -297,7 +303,7 @@ def return_for_changes(article: Article, *, actor: User, note: str) -> Article:
         scheduled_publish_at=None,
     )
     if event is not None:
-        enqueue("articles.notify_returned", article.pk, event.pk)
+        notifications.story_event(event, article, actor)
     return article
 
 
@@ -305,8 +311,9 @@ def return_for_changes(article: Article, *, actor: User, note: str) -> Article:
 def publish(article: Article, *, actor: User | None) -> Article:
     """Submitted, scheduled, or an editor's own draft → published now. The first
     publication sets "입력"; a later one (after unpublishing) keeps it. The story enters
-    search. Tasks: articles.fan_out_share (the networks' card)."""
-    article, _event = _move(
+    search. Tasks: articles.fan_out_share (the networks' card). Notifications:
+    "published", to the bylined staff (also when the scheduler publishes: actor None)."""
+    article, event = _move(
         article,
         "publish",
         actor=actor,
@@ -317,13 +324,15 @@ def publish(article: Article, *, actor: User | None) -> Article:
     search.index_story(article)
     dependencies.story_changed(article)
     fanout.trigger(article, reason="published" if actor else "scheduled")
+    if event is not None:
+        notifications.story_event(event, article, actor)
     return article
 
 
 @transaction.atomic
 def schedule(article: Article, *, actor: User, at: datetime) -> Article:
     """Publish later: the periodic sweep publishes it within a minute of `at`. A scheduled
-    story is rescheduled the same way."""
+    story is rescheduled the same way. Notifications: "scheduled", to the bylined staff."""
     if at <= timezone.now():
         raise TimeInThePast()
     current = (
@@ -332,7 +341,7 @@ def schedule(article: Article, *, actor: User, at: datetime) -> Article:
     if current == (Status.SCHEDULED, at):
         return _lock(article)  # already set for that time: a repeated click changes nothing
     action = "reschedule" if current[0] == Status.SCHEDULED else "schedule"
-    article, _event = _move(
+    article, event = _move(
         article,
         action,
         actor=actor,
@@ -340,6 +349,8 @@ def schedule(article: Article, *, actor: User, at: datetime) -> Article:
         scheduled_publish_at=at,
         data={"at": at.isoformat()},
     )
+    if event is not None:
+        notifications.story_event(event, article, actor)
     return article
 
 
@@ -361,10 +372,11 @@ def unpublish(
 ) -> Article:
     """Take a story down. The reason stays internal; the public note is what its 410 page
     says. The story leaves search (feeds and sitemaps list only published stories).
-    Tasks: articles.fan_out_share (the networks drop the card)."""
+    Tasks: articles.fan_out_share (the networks drop the card). Notifications:
+    "unpublished", to the bylined staff."""
     if not reason.strip():
         raise NoteRequired(_("Give the internal reason for taking the story down."))
-    article, _event = _move(
+    article, event = _move(
         article,
         "unpublish",
         actor=actor,
@@ -377,6 +389,8 @@ def unpublish(
     search.drop_story(article)
     dependencies.story_changed(article)
     fanout.trigger(article, reason="unpublished")  # the networks should drop the card
+    if event is not None:
+        notifications.story_event(event, article, actor)
     return article
 
 
