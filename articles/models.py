@@ -720,7 +720,7 @@ class NotificationKind(models.TextChoices):
     SCHEDULED = "scheduled", _("Story scheduled")
     PUBLISHED = "published", _("Story published")
     CORRECTED = "corrected", _("Story corrected")
-    UNPUBLISHED = "unpublished", _("Story taken down")
+    UNPUBLISHED = "unpublished", pgettext_lazy("notification kind", "Story taken down")
     EMBARGO_LIFTING = "embargo_lifting", _("Embargo lifting in an hour")
     DUE_MISSED = "due_missed", _("Due time missed")
 
@@ -751,7 +751,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     actor_name = models.CharField(_("by"), max_length=254, blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("notification", "title"), max_length=200, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     # The recipient's choice for this kind when it was written: what the e-mail tasks do.
     delivery = models.CharField(_("delivery"), max_length=8, choices=Delivery.choices)

@@ -58,12 +58,12 @@ MESSAGES = {
     Kind.SUBMITTED: _("{actor} submitted a story for review: {title}"),
     Kind.RETURNED: _("{actor} returned your story with a note: {title}"),
     Kind.APPROVED: _("{actor} approved your story: {title}"),
-    Kind.SCHEDULED: _("Your story is scheduled for {at}: {title}"),
+    Kind.SCHEDULED: _("Your story is scheduled to publish ({at}): {title}"),
     Kind.PUBLISHED: _("Your story was published: {title}"),
     Kind.CORRECTED: _("A correction was added to your story: {title}"),
     Kind.UNPUBLISHED: _("Your story was taken down: {title}"),
-    Kind.EMBARGO_LIFTING: _("The embargo lifts in an hour, at {at}: {title}"),
-    Kind.DUE_MISSED: _("The due time {at} has passed: {title}"),
+    Kind.EMBARGO_LIFTING: _("The embargo lifts in an hour ({at}): {title}"),
+    Kind.DUE_MISSED: _("The due time has passed ({at}): {title}"),
 }
 
 # The delivery of a kind for someone who never chose one: every kind is e-mailed too, as
