@@ -35,8 +35,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from accounts import membership, roles
-from articles import preview_links, workflow
-from articles.models import Article, Beat, Tag
+from articles import notifications, preview_links, workflow
+from articles.models import Article, Beat, DeskSection, NotificationKind, Tag
 from comments.models import ModeratorScope, ReaderStanding
 from media import library
 from tests.factories import CommentFactory, SectionFactory, SeriesFactory, UserFactory
@@ -286,6 +286,16 @@ DESK = [
     named("story_desk:front", desk(editor=OK)),
     named("story_desk:queue", desk(editor=OK)),
     named("story_desk:schedule", desk(editor=OK)),
+    # Every staff member has an inbox (알림) and their own notification settings; marking
+    # read is by POST (someone else's notification is refused at POST).
+    named("story_desk:notifications", desk(OK)),
+    named("story_desk:notification-settings", desk(OK)),
+    named(
+        "story_desk:notification-read",
+        desk(NO_METHOD),
+        lambda w: {"notification_id": w.notification.pk},
+    ),
+    named("story_desk:notifications-read-all", desk(NO_METHOD)),
     # The photo library is the newsroom's: every writer browses it; moderators have no use.
     named("media:list", desk(writers=OK)),
     named("media:upload", desk(writers=NO_METHOD)),
@@ -359,6 +369,8 @@ ADMIN_MODELS = {
         hidden_from=("other_reporter", *MODERATORS),
     ),
     "articles_beat": ModelRights(),
+    # Editors choose their own desk sections on the desk; the admin's list is the superuser's.
+    "articles_desksection": ModelRights(),
     "articles_section": ModelRights(
         view=EDITOR, add=EDITOR, change=EDITOR, instance=lambda w: w.section
     ),
@@ -542,6 +554,14 @@ def _build_world() -> SimpleNamespace:
     ).photo
     library.set_portrait(users["reporter"].staff_profile, photo, actor=users["reporter"])
     Beat.objects.create(profile=users["reporter"].staff_profile, section=industry)
+    DeskSection.objects.create(user=users["editor"], section=industry)
+    [notification] = notifications.notify(
+        NotificationKind.MENTIONED,
+        recipients=[users["reporter"]],
+        actor=users["editor"],
+        key="doors:mention",
+        data={"title": "데스크 메모"},
+    )
     app = SocialApp.objects.create(provider="dummy", name="Dummy", client_id="doors")
     account = SocialAccount.objects.create(user=users["reader"], provider="dummy", uid="doors")
     SocialToken.objects.create(app=app, account=account, token="doors")
@@ -568,6 +588,7 @@ def _build_world() -> SimpleNamespace:
         submitted=submitted,
         draft=draft_story,
         link=link,
+        notification=notification,
         preview_token=preview_links.token_for(link),
         comment_in=comment_in,
         comment_out=comment_out,
