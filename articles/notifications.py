@@ -320,8 +320,8 @@ def set_desk_sections(user: User, sections: Iterable[Section]) -> None:
 
 def email_notifications(notification_ids: list[int]) -> int:
     """E-mail each notification, once: the row is locked and its `emailed_at` checked and
-    set in one transaction, so a task run twice (or two at once) sends it once. Only
-    notifications still chosen for e-mail and unread are sent. Returns how many were."""
+    set in one transaction, so a task run twice (or two at once) sends it once. Returns
+    how many were sent."""
     sent = 0
     for notification_id in notification_ids:
         with transaction.atomic():
