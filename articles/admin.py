@@ -13,7 +13,7 @@ from accounts.roles import role_can
 from articles import diffs, permissions, selectors, workflow
 from articles.errors import StaleVersion, StoryRefused
 from articles.labels import field_label, reason_label
-from articles.models import Article, ArticleEvent, Beat, Section, Series, Tag
+from articles.models import Article, ArticleEvent, Beat, DeskSection, Section, Series, Tag
 from newsroom import inputs
 from newsroom.admin_base import ReadOnlyAdmin
 
@@ -57,6 +57,17 @@ class TagAdmin(admin.ModelAdmin):
 class BeatAdmin(admin.ModelAdmin):
     list_display = ["profile", "section"]
     list_select_related = ["profile", "section"]
+
+
+@admin.register(DeskSection)
+class DeskSectionAdmin(admin.ModelAdmin):
+    """The sections whose submitted stories each editor is told of (editors also choose
+    theirs on the desk: /desk/notifications/settings/)."""
+
+    list_display = ["user", "section"]
+    list_filter = ["section"]
+    list_select_related = ["user", "section"]
+    search_fields = ["user__email", "section__name"]
 
 
 class EventInline(admin.TabularInline):

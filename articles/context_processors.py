@@ -2,7 +2,7 @@ from functools import partial
 
 from django.utils.functional import SimpleLazyObject
 
-from articles import fragments
+from articles import fragments, notifications
 from articles.permissions import can_create, is_editor
 
 
@@ -17,4 +17,6 @@ def desk(request):
     return {
         "can_write_stories": partial(can_create, request.user),
         "can_review_stories": partial(is_editor, request.user),
+        # The header's unread count: one query, on the desk pages only.
+        "unread_notifications": partial(notifications.unread_count, request.user),
     }

@@ -4,6 +4,7 @@ from articles.views.desk import (
     front,
     history,
     notes,
+    notifications,
     preview_links,
     review,
     sharing,
@@ -59,4 +60,16 @@ urlpatterns = [
     path("schedule/", review.schedule, name="schedule"),
     path("trash/", trash.trash, name="trash"),
     path("trash/<int:article_id>/restore/", trash.restore, name="restore"),
+    path("notifications/", notifications.inbox, name="notifications"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        notifications.mark_read,
+        name="notification-read",
+    ),
+    path("notifications/read-all/", notifications.mark_all_read, name="notifications-read-all"),
+    path(
+        "notifications/settings/",
+        notifications.notification_settings,
+        name="notification-settings",
+    ),
 ]

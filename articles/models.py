@@ -437,23 +437,6 @@ class ArticleEvent(HistoryEntry):
         ]
 
 
-class EventMail(models.Model):
-    """An e-mail sent about a story event (a return, to its staff), kept apart from the
-    event: history rows are written once, and this row is what makes a task run twice (tasks
-    are at-least-once) send the mail once."""
-
-    event = models.OneToOneField(ArticleEvent, on_delete=models.CASCADE, related_name="mail")
-    recipients = models.JSONField(_("recipients"), default=list)
-    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("story event e-mail")
-        verbose_name_plural = _("story event e-mails")
-
-    def __str__(self) -> str:
-        return f"{self.event_id}: {', '.join(self.recipients)}"
-
-
 class Revision(models.Model):
     """A snapshot of a story's content at one saved version."""
 
@@ -785,3 +768,152 @@ FINISHED_DELIVERY = (
     ShareDelivery.Status.SKIPPED,
     ShareDelivery.Status.FAILED,
 )
+
+
+class DeskSection(models.Model):
+    """A section an editor's desk covers: submitted stories of it (and of its subsections)
+    are announced to them. An editor without any is told of every submitted story."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("editor"),
+        on_delete=models.CASCADE,
+        related_name="desk_sections",
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.CASCADE, related_name="desk_editors"
+    )
+
+    class Meta:
+        verbose_name = _("editor's desk section")
+        verbose_name_plural = _("editors' desk sections")
+        constraints = [models.UniqueConstraint(fields=["user", "section"], name="desksection_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.section}"
+
+
+class NotificationKind(models.TextChoices):
+    """What a staff member is told about (articles.notifications has each one's message)."""
+
+    ASSIGNED = "assigned", _("Assigned to you")
+    DECLINED = "declined", _("Assignment declined")
+    MENTIONED = "mentioned", _("Mentioned in a note")
+    SUBMITTED = "submitted", _("Story submitted")
+    RETURNED = "returned", _("Story returned with a note")
+    APPROVED = "approved", _("Story approved")
+    SCHEDULED = "scheduled", _("Story scheduled")
+    PUBLISHED = "published", _("Story published")
+    CORRECTED = "corrected", _("Story corrected")
+    UNPUBLISHED = "unpublished", pgettext_lazy("notification kind", "Story taken down")
+    EMBARGO_LIFTING = "embargo_lifting", _("Embargo lifting in an hour")
+    DUE_MISSED = "due_missed", _("Due time missed")
+
+
+class Delivery(models.TextChoices):
+    """How a staff member hears of one kind of notification: always in the desk inbox."""
+
+    INBOX = "inbox", _("Inbox only")
+    EMAIL = "email", _("Inbox and an e-mail")
+    DIGEST = "digest", _("Inbox and a daily digest")
+
+
+class Notification(models.Model):
+    """One thing a staff member is told in the desk inbox (알림), written only by
+    articles.notifications.notify, in the transaction of the event that caused it. The
+    idempotency key makes a retried event show once; the title is a snapshot, so the
+    notification outlives its story."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    key = models.CharField(_("idempotency key"), max_length=120)
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(_("by"), max_length=254, blank=True)
+    title = models.CharField(pgettext_lazy("notification", "title"), max_length=200, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    # The recipient's choice for this kind when it was written: what the e-mail tasks do.
+    delivery = models.CharField(_("delivery"), max_length=8, choices=Delivery.choices)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # An event delivered twice (tasks are at-least-once) notifies once.
+            models.UniqueConstraint(fields=["key", "recipient"], name="notification_once_per_key")
+        ]
+        indexes = [
+            # The desk header's unread count, on every desk page.
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
+            # The inbox: one person's notifications, newest first.
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            # The daily digest: notifications waiting for it.
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(delivery="digest", emailed_at__isnull=True),
+                name="notification_digest_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.kind}: {self.title}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+class NotificationPreference(models.Model):
+    """A staff member's choice of delivery for one kind; without a row, the kind's default."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NotificationKind.choices)
+    delivery = models.CharField(_("delivery"), max_length=8, choices=Delivery.choices)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notificationpref_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.delivery}"
+
+
+class NotificationDigest(models.Model):
+    """One daily digest e-mail to one person: the row that makes the digest job, run twice
+    on a day, send it once."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("notifications"), default=0)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("notification digest")
+        verbose_name_plural = _("notification digests")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="digest_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} {self.day}: {self.count}"

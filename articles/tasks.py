@@ -1,10 +1,7 @@
-from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
-from django.utils import translation
+from django.db import transaction
 
-from articles import popularity, workflow
-from articles.models import Article, ArticleEvent, EventMail
+from articles import notifications, popularity, workflow
+from articles.models import Article, ArticleEvent
 from articles.sharing import fanout
 from newsroom.tasks import task
 
@@ -25,29 +22,30 @@ def flush_views() -> int:
     return popularity.flush()
 
 
+@task("articles.email_notifications")
+def email_notifications(notification_ids: list[int]) -> int:
+    """E-mail the notifications chosen for e-mail, each once (articles.notifications)."""
+    return notifications.email_notifications(notification_ids)
+
+
+@task("articles.send_digests", autoretry_for=())
+def send_digests() -> int:
+    """Once a day, each digest reader's e-mail of what they were told (periodic)."""
+    return notifications.send_digests()
+
+
 @task("articles.notify_returned")
 def notify_returned(article_id: int, event_id: int) -> int:
-    """E-mail the story's staff that an editor returned it, with the editor's note. Sent
-    once: its EventMail row remembers it (the event itself is never rewritten)."""
-    event = ArticleEvent.objects.filter(pk=event_id, article_id=article_id).first()
-    if event is None or EventMail.objects.filter(event=event).exists():
+    """Retired: the return e-mail of before the notifications. A message of it still in
+    the outbox when the site was upgraded tells the story's staff through the
+    notifications instead, with the event's key, so nobody hears of a return twice (the
+    e-mails already sent were carried over by migration 0012). Returns how many were told."""
+    event = ArticleEvent.objects.filter(pk=event_id, article_id=article_id, action="return").first()
+    if event is None:
         return 0
-    article = Article.objects.prefetch_related("bylines__profile__user").get(pk=article_id)
-    recipients = sorted(
-        {b.profile.user.email for b in article.bylines.all() if b.profile_id}
-        | ({article.created_by.email} if article.created_by else set())
-    )
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(
-            "articles/email/returned_subject.txt", {"article": article}
-        ).strip()
-        body = render_to_string(
-            "articles/email/returned_body.txt",
-            {"article": article, "event": event, "site_url": settings.SITE_URL},
-        )
-    send_mail(subject, body, None, recipients)
-    EventMail.objects.create(event=event, recipients=recipients)
-    return len(recipients)
+    with transaction.atomic():
+        article = Article.objects.get(pk=article_id)
+        return len(notifications.story_event(event, article, event.actor))
 
 
 @task("articles.fan_out_share")

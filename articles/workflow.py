@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.errors import require
 from accounts.models import StaffProfile, User
 from accounts.names import display_name
-from articles import dependencies, permissions, sanitize
+from articles import dependencies, notifications, permissions, sanitize
 from articles.errors import (
     EmbargoAlreadySet,
     EmbargoInForce,
@@ -58,7 +58,6 @@ from articles.models import (
 from articles.search import index as search
 from articles.sharing import fanout
 from media.models import Photo
-from newsroom.outbox import enqueue
 
 Status = Article.Status
 logger = logging.getLogger(__name__)
@@ -148,7 +147,8 @@ def correct(
 ) -> Article:
     """A public, dated correction of a published story (editors only; the note is what
     readers see under the story), saved with any content changes made with it.
-    History: "corrected"; one new revision. Tasks: as for save."""
+    History: "corrected"; one new revision. Tasks: as for save. Notifications:
+    "corrected", with the note, to the bylined staff."""
     require(permissions.is_editor(actor))
     if not note.strip():
         raise NoteRequired(_("Write the correction readers will see."))
@@ -207,7 +207,7 @@ def _save(
     fanout.trigger(article, reason=action)
     _revise(article, actor, reason=reason or action)
     AutosaveDraft.objects.filter(article=article, user=actor).delete()
-    record(
+    event = record(
         article,
         action,
         actor,
@@ -216,6 +216,8 @@ def _save(
         correction_note,
         {"version": article.version, "changed": changed},
     )
+    if action == "corrected":
+        notifications.story_event(event, article, actor)
     return article
 
 
@@ -283,21 +285,25 @@ def close_for_editing(article: Article, *, actor: User) -> None:
 
 @transaction.atomic
 def submit(article: Article, *, actor: User) -> Article:
-    """Draft or returned → submitted, for review. The editor's return note is cleared."""
-    article, _event = _move(
+    """Draft or returned → submitted, for review. The editor's return note is cleared.
+    Notifications: "submitted", to the editors whose desk covers the story's section."""
+    article, event = _move(
         article,
         "submit",
         actor=actor,
         allowed=lambda story: permissions.can_submit(actor, story),
         return_note="",
     )
+    if event is not None:
+        notifications.story_event(event, article, actor)
     return article
 
 
 @transaction.atomic
 def return_for_changes(article: Article, *, actor: User, note: str) -> Article:
     """Submitted (or scheduled) → returned, with a note the reporter sees until they
-    resubmit. Tasks: articles.notify_returned (an e-mail to the bylined staff)."""
+    resubmit. Notifications: "returned", with the note, to the bylined staff and the
+    story's creator (their e-mails: articles.email_notifications)."""
     if not note.strip():
         raise NoteRequired(_("Tell the reporter what to change."))
     article, event = _move(
@@ -310,7 +316,7 @@ def return_for_changes(article: Article, *, actor: User, note: str) -> Article:
         scheduled_publish_at=None,
     )
     if event is not None:
-        enqueue("articles.notify_returned", article.pk, event.pk)
+        notifications.story_event(event, article, actor)
     return article
 
 
@@ -320,8 +326,9 @@ def publish(article: Article, *, actor: User | None) -> Article:
     publication sets "입력"; a later one (after unpublishing) keeps it. The story enters
     search. Refused (EmbargoInForce) before a story's embargo is lifted: every way to
     publish (the desk, the admin, the scheduler) comes through here.
-    Tasks: articles.fan_out_share (the networks' card)."""
-    article, _event = _move(
+    Tasks: articles.fan_out_share (the networks' card). Notifications: "published", to the
+    bylined staff (also when the scheduler publishes: actor None)."""
+    article, event = _move(
         article,
         "publish",
         actor=actor,
@@ -333,6 +340,8 @@ def publish(article: Article, *, actor: User | None) -> Article:
     search.index_story(article)
     dependencies.story_changed(article)
     fanout.trigger(article, reason="published" if actor else "scheduled")
+    if event is not None:
+        notifications.story_event(event, article, actor)
     return article
 
 
@@ -341,7 +350,8 @@ def schedule(article: Article, *, actor: User, at: datetime) -> Article:
     """Publish later: the periodic sweep publishes it within a minute of `at`. A scheduled
     story is rescheduled the same way. Refused (EmbargoInForce) for a time before the
     story's embargo. Nothing public is prepared here: the share card, its image, the
-    fan-out, search, the sitemaps and feeds and the page-cache purge all wait for publish()."""
+    fan-out, search, the sitemaps and feeds and the page-cache purge all wait for publish().
+    Notifications: "scheduled", to the bylined staff."""
     if at <= timezone.now():
         raise TimeInThePast()
     current = (
@@ -350,7 +360,7 @@ def schedule(article: Article, *, actor: User, at: datetime) -> Article:
     if current == (Status.SCHEDULED, at):
         return _lock(article)  # already set for that time: a repeated click changes nothing
     action = "reschedule" if current[0] == Status.SCHEDULED else "schedule"
-    article, _event = _move(
+    article, event = _move(
         article,
         action,
         actor=actor,
@@ -359,6 +369,8 @@ def schedule(article: Article, *, actor: User, at: datetime) -> Article:
         scheduled_publish_at=at,
         data={"at": at.isoformat()},
     )
+    if event is not None:
+        notifications.story_event(event, article, actor)
     return article
 
 
@@ -619,10 +631,11 @@ def unpublish(
 ) -> Article:
     """Take a story down. The reason stays internal; the public note is what its 410 page
     says. The story leaves search (feeds and sitemaps list only published stories).
-    Tasks: articles.fan_out_share (the networks drop the card)."""
+    Tasks: articles.fan_out_share (the networks drop the card). Notifications:
+    "unpublished", to the bylined staff."""
     if not reason.strip():
         raise NoteRequired(_("Give the internal reason for taking the story down."))
-    article, _event = _move(
+    article, event = _move(
         article,
         "unpublish",
         actor=actor,
@@ -635,6 +648,8 @@ def unpublish(
     search.drop_story(article)
     dependencies.story_changed(article)
     fanout.trigger(article, reason="unpublished")  # the networks should drop the card
+    if event is not None:
+        notifications.story_event(event, article, actor)
     return article
 
 

@@ -22,6 +22,9 @@ PERIODIC_JOBS: dict[str, int] = {
     "articles.run_schedule": 30,
     # Stories spiked 30 days ago leave the trash for good.
     "articles.purge_trash": 60 * 60,
+    # The daily digest of the desk's notifications: sent once a day per person (from
+    # articles.notifications.DIGEST_HOUR on), so an hourly run is enough and safe.
+    "articles.send_digests": 60 * 60,
     # Read counts from the cache into the database, for 많이 본 기사.
     "articles.flush_views": 300,
     # Temporary blinds (임시조치) whose time is up return their comments to review.

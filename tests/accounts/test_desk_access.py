@@ -20,8 +20,9 @@ PROFILE = "/desk/profile/"
 PROFILE_EN = "/en/desk/profile/"
 
 # The profile page for a signed-in reporter: session, user, the user's roles, the staff
-# profile, the portrait with its photo, and (when there is one) the portrait's renditions.
-PROFILE_QUERIES = 5
+# profile, the portrait with its photo, the desk header's unread notifications, and (when
+# there is one) the portrait's renditions.
+PROFILE_QUERIES = 6
 
 
 def badge(label) -> str:

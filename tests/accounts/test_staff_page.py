@@ -21,8 +21,9 @@ STAFF_EN = "/en/desk/staff/"
 Action = RoleChange.Action
 
 # Session, user, the editor's roles; the staff count, the page of staff with their profiles,
-# their roles, their latest change; the history count and the page of history.
-STAFF_QUERIES = 9
+# their roles, their latest change; the history count and the page of history; the desk
+# header's unread notifications.
+STAFF_QUERIES = 10
 
 
 def fresh(user: User) -> User:

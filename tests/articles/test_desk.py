@@ -14,7 +14,15 @@ from django.utils import timezone, translation
 from accounts.models import AccountEvent, StaffProfile
 from articles import sanitize, workflow
 from articles.forms import initial_from
-from articles.models import Article, AutosaveDraft, Correction, PhotoUse, Revision
+from articles.models import (
+    Article,
+    AutosaveDraft,
+    Correction,
+    Notification,
+    NotificationKind,
+    PhotoUse,
+    Revision,
+)
 from comments import moderation
 from newsroom.models import OutboxMessage
 from tests.articles.conftest import SEOUL, edit, events_of
@@ -28,8 +36,8 @@ NEW = "/desk/articles/new/"
 PROFILE = "/desk/profile/"
 # The dashboard for a signed-in reporter, whatever the length of its panels: session, user,
 # the user's roles, the panel counts (one query), each of the five panels' page, and the
-# published stories' comment counts.
-DASHBOARD_QUERIES = 10
+# published stories' comment counts, and the desk header's unread notifications.
+DASHBOARD_QUERIES = 11
 # The preview of a draft: the desk's checks plus the reader's page (its stored share card
 # included), in a fixed number.
 PREVIEW_QUERIES = 11
@@ -797,6 +805,7 @@ def test_a_reporter_forging_a_publish_is_refused_and_nothing_is_saved(client, re
 def test_return_without_a_note_is_refused_and_the_save_rolled_back(client, editor, story_in):
     story = story_in(Status.SUBMITTED)
     client.force_login(editor)
+    enqueued = OutboxMessage.objects.count()  # the submit's notification to the editors
 
     response = client.post(
         edit_url(story),
@@ -811,7 +820,8 @@ def test_return_without_a_note_is_refused_and_the_save_rolled_back(client, edito
     assert story.version == 1
     assert [e.action for e in events_of(story)] == ["created", "submit"]
     assert form_values(response)["headline"] == "데스크 수정 제목"
-    assert not OutboxMessage.objects.exists()
+    assert not Notification.objects.filter(kind=NotificationKind.RETURNED).exists()
+    assert OutboxMessage.objects.count() == enqueued
 
 
 def test_return_with_a_note_reaches_the_reporters_dashboard_and_inbox(

@@ -16,10 +16,11 @@ pytestmark = pytest.mark.django_db
 Status = Article.Status
 QUEUE = "/desk/queue/"
 SCHEDULE = "/desk/schedule/"
-# Session, user, roles, the filters' sections and reporters, the count, the page, bylines.
-QUEUE_QUERIES = 8
-# Session, user, roles, then the publications and the take-downs.
-SCHEDULE_QUERIES = 5
+# Session, user, roles, the filters' sections and reporters, the count, the page, bylines,
+# the desk header's unread notifications.
+QUEUE_QUERIES = 9
+# Session, user, roles, then the publications and the take-downs, the header's unread count.
+SCHEDULE_QUERIES = 6
 
 
 def decide_url(story: Article, decision: str) -> str:

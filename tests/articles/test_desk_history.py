@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 Status = Article.Status
 # Session, user, the user's roles, the story; the events' count and page; the revisions
 # (without their content); the two compared contents. The same for 2 or 30 revisions, for
-# the editor and for the reporter who wrote the story.
-HISTORY_QUERIES = 8
+# the editor and for the reporter who wrote the story. And the desk header's unread count.
+HISTORY_QUERIES = 9
 
 
 def history_url(story: Article, query: str = "") -> str:

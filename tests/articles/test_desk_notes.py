@@ -32,7 +32,7 @@ BODY = (
 # An editor's page of a returned story with notes, whatever their number: the page's own
 # queries plus the thread's three (the notes, their mentions, the workflow's notes) and the
 # colleagues the form offers.
-EDITOR_QUERIES = 28
+EDITOR_QUERIES = 29
 # The autocomplete for the story's writer: session, user, roles, the story, then the
 # colleagues (one query).
 COLLEAGUE_QUERIES = 5

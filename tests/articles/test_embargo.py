@@ -289,10 +289,13 @@ def test_nothing_prepared_at_scheduling_is_public_before_the_lift(
     with django_capture_on_commit_callbacks(execute=True):
         workflow.schedule_at_embargo(story, actor=editor)
 
-    # No share card, image or fan-out, no search entry, no tasks (no purge, no fan-out).
+    # No share card, image or fan-out, no search entry, no public task (no purge, no
+    # fan-out): only the staff's notification e-mail about the schedule.
     assert not ShareFanout.objects.filter(article=story).exists()
     assert not SearchEntry.objects.filter(article=story).exists()
-    assert not OutboxMessage.objects.exists()
+    assert set(OutboxMessage.objects.values_list("task_name", flat=True)) == {
+        "articles.email_notifications"
+    }
     # The reader's page, the feeds and the sitemaps do not have it.
     clock.move_to(NOON - timedelta(minutes=1))
     assert client.get(story.get_absolute_url()).status_code == 404

@@ -64,8 +64,9 @@ def test_publishing_writes_one_fan_out_with_a_pending_delivery_per_network_sent_
         assert message.args == [fan.pk]
         assert message.status == OutboxMessage.Status.PENDING
 
-    # The outbox's relay of the fan-out, and the page cache's invalidation.
-    assert len(callbacks) == 2
+    # The outbox's relays of the fan-out and of the reporter's notification e-mail, and the
+    # page cache's invalidation.
+    assert len(callbacks) == 3
     assert fan.is_public
     assert fan.trigger == "published"
     assert set(deliveries(fan)) == set(Network.values)

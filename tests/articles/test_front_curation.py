@@ -29,8 +29,9 @@ HOME_CURATED_QUERIES = 5
 # stories, the curated slots with their stories, and the photos of all of them; the newest
 # stories that fill the empty places are the first page's.
 SECTION_CURATED_QUERIES = 5
-# Session, user, roles, the top sections, the slots with their stories, the recent changes.
-FRONT_DESK_QUERIES = 6
+# Session, user, roles, the top sections, the slots with their stories, the recent changes,
+# the desk header's unread notifications.
+FRONT_DESK_QUERIES = 7
 # ... and the search among published stories.
 FRONT_DESK_SEARCH_QUERIES = FRONT_DESK_QUERIES + 1
 

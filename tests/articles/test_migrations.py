@@ -1,17 +1,19 @@
 """The articles app's migrations keep what is already there: links handed out before
-ShareLink became PreviewLink, front-page history before FrontChange took the history shape."""
+ShareLink became PreviewLink, front-page history before FrontChange took the history shape,
+return e-mails sent before the notifications."""
 
 import pytest
 from django.utils import timezone
 
-from articles import preview_links
-from articles.models import Article, FrontChange, PreviewLink
+from articles import preview_links, tasks
+from articles.models import Article, FrontChange, Notification, PreviewLink
 from tests.migrations import migrate, to_the_latest
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 BEFORE_RENAME = [("articles", "0006_share_fanout")]
 BEFORE_HISTORY_SHAPE = [("articles", "0007_rename_sharelink_to_previewlink")]
+BEFORE_NOTIFICATIONS = [("articles", "0013_desk_notes")]
 
 
 def test_links_made_before_the_rename_keep_their_rows_and_their_addresses():
@@ -56,3 +58,43 @@ def test_front_page_history_keeps_its_orders_in_the_shared_history_shape():
     back = old.get_model("articles", "FrontChange").objects.get(pk=change.pk)
     assert (back.before, back.after) == ([3, 1], [1, 3, 7])
     to_the_latest()
+
+
+def test_return_emails_sent_before_the_notifications_become_read_emailed_notifications():
+    old = migrate(BEFORE_NOTIFICATIONS)
+    User = old.get_model("accounts", "User")
+    reporter = User.objects.create(email="reporter@example.com")
+    editor = User.objects.create(email="editor@example.com")
+    section = old.get_model("articles", "Section").objects.create(name="경제", slug="economy")
+    story = old.get_model("articles", "Article").objects.create(
+        section=section, headline="돌려보낸 기사", slug="돌려보낸-기사", created_by=reporter
+    )
+    event = old.get_model("articles", "ArticleEvent").objects.create(
+        article=story,
+        headline="돌려보낸 기사",
+        action="return",
+        from_status="submitted",
+        to_status="returned",
+        actor=editor,
+        actor_name="오세훈",
+        note="출처를 밝혀 주세요.",
+    )
+    sent_at = timezone.now()
+    old.get_model("articles", "EventMail").objects.create(
+        event=event, recipients=["Reporter@example.com", "gone@example.com"], sent_at=sent_at
+    )
+
+    to_the_latest()
+
+    [told] = Notification.objects.all()
+    assert (told.recipient_id, told.kind, told.key) == (
+        reporter.pk,
+        "returned",
+        f"article-event:{event.pk}",
+    )
+    assert (told.article_id, told.actor_id, told.actor_name) == (story.pk, editor.pk, "오세훈")
+    assert (told.title, told.data) == ("돌려보낸 기사", {"note": "출처를 밝혀 주세요."})
+    assert told.read_at == told.emailed_at == sent_at
+    # A message of the retired task still in the outbox finds the reporter told.
+    assert tasks.notify_returned(story.pk, event.pk) == 0
+    assert Notification.objects.count() == 1

@@ -1,4 +1,5 @@
-"""What a return sets off: one outbox message, sent after commit, and one e-mail."""
+"""What a return sets off: one notification per person, one outbox message sent after
+commit, and one e-mail each (through articles.notifications)."""
 
 import re
 
@@ -7,7 +8,7 @@ from django.core import mail
 from django.db import transaction
 
 from articles import tasks, workflow
-from articles.models import Article, ArticleEvent
+from articles.models import Article, ArticleEvent, Notification, NotificationKind
 from newsroom import outbox
 from newsroom.models import OutboxMessage
 
@@ -25,7 +26,15 @@ def submitted(story_in):
 
 
 def notifications() -> list[OutboxMessage]:
-    return list(OutboxMessage.objects.filter(task_name="articles.notify_returned"))
+    """The e-mail messages of returns (the submit before one has its own, to the editors)."""
+    returned = set(
+        Notification.objects.filter(kind=NotificationKind.RETURNED).values_list("pk", flat=True)
+    )
+    return [
+        message
+        for message in OutboxMessage.objects.filter(task_name="articles.email_notifications")
+        if returned & set(message.args[0])
+    ]
 
 
 def test_a_return_emails_the_reporter_once_and_only_after_commit(
@@ -47,7 +56,9 @@ def test_a_return_emails_the_reporter_once_and_only_after_commit(
     message.refresh_from_db()
     assert message.status == OutboxMessage.Status.DONE
     event = ArticleEvent.objects.get(article=submitted, action="return")
-    assert message.args == [submitted.pk, event.pk]
+    [notification] = Notification.objects.filter(kind=NotificationKind.RETURNED)
+    assert (notification.recipient, notification.key) == (reporter, f"article-event:{event.pk}")
+    assert message.args == [[notification.pk]]
 
 
 def test_the_return_email_is_written_in_korean(
@@ -89,7 +100,7 @@ def test_running_the_notification_again_sends_nothing_more(
         workflow.return_for_changes(submitted, actor=editor, note=NOTE)
     [message] = notifications()
 
-    assert tasks.notify_returned(*message.args) == 0
+    assert tasks.email_notifications(*message.args) == 0
     message.status = OutboxMessage.Status.PENDING  # as if the sweep delivered it again
     assert outbox.deliver(message)
 
@@ -108,7 +119,7 @@ def test_a_double_clicked_return_sends_one_email(
     assert ArticleEvent.objects.filter(article=submitted, action="return").count() == 1
 
 
-def test_every_bylined_reporter_gets_the_return_email(
+def test_every_bylined_reporter_gets_their_own_return_email(
     story_in, reporter, other_reporter, editor, django_capture_on_commit_callbacks
 ):
     story = story_in(Status.DRAFT)
@@ -128,8 +139,10 @@ def test_every_bylined_reporter_gets_the_return_email(
     with django_capture_on_commit_callbacks(execute=True):
         workflow.return_for_changes(story, actor=editor, note=NOTE)
 
-    [email] = mail.outbox
-    assert sorted(email.to) == sorted([reporter.email, other_reporter.email])
+    assert sorted(email.to[0] for email in mail.outbox) == sorted(
+        [reporter.email, other_reporter.email]
+    )
+    assert all(len(email.to) == 1 for email in mail.outbox)
 
 
 def _return_then_fail(story: Article, editor) -> None:

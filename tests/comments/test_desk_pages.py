@@ -197,8 +197,9 @@ def test_a_long_queue_is_counted_no_further_than_the_cap(
 
 # Session, user, roles, the moderator's sections, the section filter's list, the four tab
 # counts (each through its queue's index, newsroom.paging's cap), the page count, the page
-# of comments (with story, section, author, standing), their reports and the authors' notes.
-QUEUE_QUERIES = 13
+# of comments (with story, section, author, standing), their reports and the authors' notes;
+# the desk header's unread notifications.
+QUEUE_QUERIES = 14
 
 
 def test_a_moderator_rejects_several_comments_at_once_with_a_reason(

@@ -31,8 +31,17 @@ from django.utils import timezone
 
 from accounts import membership, roles
 from accounts.models import Attempt
-from articles import popularity, workflow
-from articles.models import Article, ArticleEvent, EventMail, ShareFanout, ViewCount
+from articles import notifications, popularity, workflow
+from articles.models import (
+    Article,
+    ArticleEvent,
+    Delivery,
+    Notification,
+    NotificationDigest,
+    NotificationKind,
+    ShareFanout,
+    ViewCount,
+)
 from articles.sharing import fanout
 from comments import moderation
 from comments.models import Blind, Comment, ModerationAction, RefusedComment
@@ -209,16 +218,52 @@ def flush_views(world: World):
     return check
 
 
-def notify_returned(world: World):
+def returned_story(world: World, reporter, headline: str) -> Article:
     story = workflow.create(
-        actor=world.reporter, section=world.section, headline="고쳐 올 기사", summary="요약"
+        actor=reporter, section=world.section, headline=headline, summary="요약"
     )
-    workflow.submit(story, actor=world.reporter)
+    workflow.submit(story, actor=reporter)  # the editor's notification: its own e-mail task
     workflow.return_for_changes(story, actor=world.editor, note="출처를 밝혀 주세요.")
+    return story
+
+
+def email_notifications(world: World):
+    story = returned_story(world, world.reporter, "고쳐 올 기사")  # enqueues the e-mail
 
     def check():
-        assert EventMail.objects.filter(event__article=story).count() == 1
+        [told] = Notification.objects.filter(article=story, kind=NotificationKind.RETURNED)
+        assert told.emailed_at is not None
         assert world.mails_to("returned@example.com") == 1
+
+    return check
+
+
+def notify_returned(world: World):
+    # The retired return e-mail's message, still in the outbox at the upgrade, beside the
+    # notification's own e-mail of the same return: one e-mail between them.
+    reporter = staff("retired@example.com", roles.Role.REPORTER, "이기자")
+    story = returned_story(world, reporter, "옛 알림의 기사")
+    event = ArticleEvent.objects.get(article=story, action="return")
+    outbox.enqueue("articles.notify_returned", story.pk, event.pk)
+
+    def check():
+        assert Notification.objects.filter(article=story, recipient=reporter).count() == 1
+        assert world.mails_to("retired@example.com") == 1
+
+    return check
+
+
+def send_digests(world: World):
+    reporter = staff("digest@example.com", roles.Role.REPORTER, "최기자")
+    notifications.set_preferences(reporter, {NotificationKind.RETURNED: Delivery.DIGEST})
+    returned_story(world, reporter, "하루에 한 번 알릴 기사")
+    outbox.enqueue("articles.send_digests")
+
+    def check():
+        # The digest goes out from DIGEST_HOUR on (the site's time): before it, none today.
+        expected = 1 if notifications.digest_day() else 0
+        assert NotificationDigest.objects.filter(recipient=reporter).count() == expected
+        assert world.mails_to("digest@example.com") == expected
 
     return check
 
@@ -353,6 +398,8 @@ KINDS = {
     "articles.flush_views": flush_views,
     "articles.purge_trash": purge_trash,
     "articles.notify_returned": notify_returned,
+    "articles.email_notifications": email_notifications,
+    "articles.send_digests": send_digests,
     "articles.fan_out_share": fan_out_share,
     "articles.deliver_share": deliver_share,
     "comments.end_blinds": end_blinds,

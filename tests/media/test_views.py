@@ -33,10 +33,11 @@ SVG = (
 )
 HANGUL = re.compile("[가-힣]")
 
-# Session, user, the user's roles, the page count, the photos, their renditions.
-LIST_QUERIES = 6
-# Session, user, roles, the photo, its renditions, its tags, its history.
-EDIT_QUERIES = 7
+# Session, user, the user's roles, the page count, the photos, their renditions, the desk
+# header's unread notifications.
+LIST_QUERIES = 7
+# Session, user, roles, the photo, its renditions, its tags, its history, the header's count.
+EDIT_QUERIES = 8
 
 
 def edit_url(photo: Photo) -> str:

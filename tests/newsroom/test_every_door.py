@@ -35,8 +35,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone, translation
 
 from accounts import membership, roles
-from articles import notes, preview_links, workflow
-from articles.models import Article, Beat, Tag
+from articles import notes, notifications, preview_links, workflow
+from articles.models import Article, Beat, DeskSection, NotificationKind, Tag
 from comments.models import ModeratorScope, ReaderStanding
 from media import library
 from tests.factories import CommentFactory, SectionFactory, SeriesFactory, UserFactory
@@ -300,6 +300,16 @@ DESK = [
     named("story_desk:trash", desk(writers=OK)),
     named("story_desk:spike", OWN_DRAFT, draft),
     named("story_desk:restore", desk(writers=NO_METHOD), draft),
+    # Every staff member has an inbox (알림) and their own notification settings; marking
+    # read is by POST (someone else's notification is refused at POST).
+    named("story_desk:notifications", desk(OK)),
+    named("story_desk:notification-settings", desk(OK)),
+    named(
+        "story_desk:notification-read",
+        desk(NO_METHOD),
+        lambda w: {"notification_id": w.notification.pk},
+    ),
+    named("story_desk:notifications-read-all", desk(NO_METHOD)),
     # The photo library is the newsroom's: every writer browses it; moderators have no use.
     named("media:list", desk(writers=OK)),
     named("media:upload", desk(writers=NO_METHOD)),
@@ -373,6 +383,8 @@ ADMIN_MODELS = {
         hidden_from=("other_reporter", *MODERATORS),
     ),
     "articles_beat": ModelRights(),
+    # Editors choose their own desk sections on the desk; the admin's list is the superuser's.
+    "articles_desksection": ModelRights(),
     "articles_section": ModelRights(
         view=EDITOR, add=EDITOR, change=EDITOR, instance=lambda w: w.section
     ),
@@ -559,6 +571,14 @@ def _build_world() -> SimpleNamespace:
     ).photo
     library.set_portrait(users["reporter"].staff_profile, photo, actor=users["reporter"])
     Beat.objects.create(profile=users["reporter"].staff_profile, section=industry)
+    DeskSection.objects.create(user=users["editor"], section=industry)
+    [notification] = notifications.notify(
+        NotificationKind.MENTIONED,
+        recipients=[users["reporter"]],
+        actor=users["editor"],
+        key="doors:mention",
+        data={"title": "데스크 메모"},
+    )
     app = SocialApp.objects.create(provider="dummy", name="Dummy", client_id="doors")
     account = SocialAccount.objects.create(user=users["reader"], provider="dummy", uid="doors")
     SocialToken.objects.create(app=app, account=account, token="doors")
@@ -586,6 +606,7 @@ def _build_world() -> SimpleNamespace:
         draft=draft_story,
         link=link,
         note=note,
+        notification=notification,
         preview_token=preview_links.token_for(link),
         comment_in=comment_in,
         comment_out=comment_out,
