@@ -33,7 +33,7 @@ from accounts.errors import require
 from accounts.models import User
 from accounts.names import display_name
 from accounts.roles import ROLE_PERMISSIONS
-from articles import paragraphs, permissions
+from articles import notifications, paragraphs, permissions
 from articles.errors import NoteBlank, NoteTooLong, NotMentionable, UnknownParagraph
 from articles.events import record
 from articles.models import Article, ArticleEvent, DeskNote
@@ -76,7 +76,8 @@ def post_note(
     the body does not have (UnknownParagraph) and a mention of anyone who cannot open the
     story (NotMentionable). The same note (text, paragraph, mentions) by the same person
     within the workflow's double-submit window is the note already written.
-    History: none (see the module's docstring). Tasks: the mentions' (see _mention)."""
+    History: none (see the module's docstring). Notifications: "mentioned", to each
+    colleague mentioned."""
     article = Article.objects.select_for_update().get(pk=article.pk)
     require(permissions.can_view(actor, article))
     text = clean_body(body)
@@ -107,10 +108,18 @@ def post_note(
 
 
 def _mention(note: DeskNote, users: list[User]) -> None:
-    """Keep who the note mentions. The one place a mention happens: the notifications'
-    call (through newsroom.outbox.enqueue, sent after commit, with the note's and the
-    users' ids) belongs here, once per note, never for a repeated post."""
+    """Keep who the note mentions and tell them. The one place a mention happens: once
+    per note, never for a repeated post."""
     note.mentions.set(users)
+    if users:
+        notifications.notify(
+            notifications.Kind.MENTIONED,
+            recipients=users,
+            article=note.article,
+            actor=note.author,
+            key=f"note:{note.pk}:mention",
+            data={"note": note.body[:300]},
+        )
 
 
 @transaction.atomic

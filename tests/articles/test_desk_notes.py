@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from accounts import roles
 from accounts.errors import NotAllowed
 from articles import notes, paragraphs, workflow
 from articles.errors import NoteBlank, NoteTooLong, NotMentionable, UnknownParagraph
-from articles.models import Article, ArticleEvent, DeskNote, Revision
+from articles.models import Article, ArticleEvent, DeskNote, Notification, Revision
 from newsroom.models import OutboxMessage
 from tests.articles.conftest import edit
 from tests.conftest import staff
@@ -172,6 +173,19 @@ def test_only_colleagues_who_may_open_the_story_can_be_mentioned(request, report
     with pytest.raises(NotMentionable):
         notes.post_note(draft, actor=reporter, body="봐 주세요", mentions=[987654])
     assert not DeskNote.objects.exists()
+
+
+def test_a_mention_tells_the_colleague_once_in_their_inbox_and_by_mail(
+    reporter, editor, namesake, draft, django_capture_on_commit_callbacks
+):
+    for _click in range(2):  # a double click is the same note
+        with django_capture_on_commit_callbacks(execute=True):
+            notes.post_note(draft, actor=editor, body="출처 확인 부탁", mentions=[namesake.pk])
+
+    told = Notification.objects.get()
+    assert (told.recipient, told.kind, told.article) == (namesake, "mentioned", draft)
+    assert [message.to for message in mail.outbox] == [[namesake.email]]
+    assert draft.headline in mail.outbox[0].body
 
 
 def test_mentioning_oneself_is_left_out(reporter, editor, draft):
