@@ -20,7 +20,7 @@ MESSAGES, one per kind.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -223,6 +223,35 @@ def story_event(event: ArticleEvent, article: Article, actor: User | None) -> li
         key=key,
         data={"note": event.note} if event.note else {},
     )
+
+
+# --- reminders (a periodic job) -------------------------------------------------------------
+
+# How long before an embargo lifts its story's staff and editors are told.
+EMBARGO_WARNING = timedelta(hours=1)
+
+
+def send_reminders(now: datetime | None = None) -> int:
+    """What the clock brings: an embargo lifting within EMBARGO_WARNING, told to the
+    story's staff and its section's editors. Keyed by the lift time, so a periodic run
+    tells nobody twice and a moved embargo is told again. The number of notifications."""
+    now = now or timezone.now()
+    told = 0
+    lifting = Article.objects.filter(
+        embargo_until__gt=now, embargo_until__lte=now + EMBARGO_WARNING
+    ).exclude(status__in=[Article.Status.PUBLISHED, Article.Status.SPIKED])
+    for article in lifting.select_related("section"):
+        with transaction.atomic():
+            told += len(
+                notify(
+                    Kind.EMBARGO_LIFTING,
+                    recipients=[*story_staff(article), *editors_for(article)],
+                    article=article,
+                    key=f"embargo:{article.pk}:{article.embargo_until.isoformat()}",
+                    data={"at": article.embargo_until.isoformat()},
+                )
+            )
+    return told
 
 
 # --- what a notification says -----------------------------------------------------------------

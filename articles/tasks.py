@@ -28,6 +28,12 @@ def email_notifications(notification_ids: list[int]) -> int:
     return notifications.email_notifications(notification_ids)
 
 
+@task("articles.send_reminders", autoretry_for=())
+def send_reminders() -> int:
+    """Embargoes lifting within the hour, told to the desk (periodic)."""
+    return notifications.send_reminders()
+
+
 @task("articles.send_digests", autoretry_for=())
 def send_digests() -> int:
     """Once a day, each digest reader's e-mail of what they were told (periodic)."""

@@ -498,6 +498,56 @@ def test_the_digest_job_is_on_the_periodic_schedule():
     assert "articles.send_digests" in app.conf.beat_schedule
 
 
+# --- reminders ------------------------------------------------------------------------------
+
+
+def test_an_embargo_lifting_within_the_hour_is_told_once_and_again_when_moved(
+    clock, story_in, reporter, editor, second_editor
+):
+    story = story_in(Status.SUBMITTED)
+    workflow.set_embargo(
+        story, actor=editor, until=MONDAY_9AM + timedelta(minutes=90), source="산업통상자원부"
+    )
+    assert notifications.send_reminders() == 0  # an hour and a half away: not yet
+
+    clock.shift(timedelta(minutes=31))
+    notifications.send_reminders()
+    notifications.send_reminders()  # the next periodic run tells nobody again
+
+    expected = [
+        ("editor2@example.com", Kind.EMBARGO_LIFTING),
+        ("editor@example.com", Kind.EMBARGO_LIFTING),
+        ("reporter@example.com", Kind.EMBARGO_LIFTING),
+    ]
+    assert told(Kind.EMBARGO_LIFTING, story) == expected
+    first = Notification.objects.filter(kind=Kind.EMBARGO_LIFTING).first()
+    assert "10:30" in notifications.message(first)
+    assert HANGUL.search(notifications.message(first))
+
+    workflow.move_embargo(
+        story, actor=editor, until=MONDAY_9AM + timedelta(minutes=100), note="발표 연기"
+    )
+    clock.shift(timedelta(minutes=10))
+    notifications.send_reminders()
+    assert len(told(Kind.EMBARGO_LIFTING, story)) == 6
+
+
+def test_no_reminder_for_a_lifted_or_published_embargo(clock, story_in, editor):
+    story = story_in(Status.SUBMITTED)
+    workflow.set_embargo(
+        story, actor=editor, until=MONDAY_9AM + timedelta(minutes=30), source="한국은행"
+    )
+    workflow.lift_embargo(story, actor=editor, note="한국은행이 먼저 풀었다")
+
+    assert notifications.send_reminders() == 0
+
+
+def test_the_reminders_job_is_on_the_periodic_schedule():
+    from newsroom.celery import PERIODIC_JOBS
+
+    assert PERIODIC_JOBS["articles.send_reminders"] <= 5 * 60
+
+
 # --- the inbox page ---------------------------------------------------------------------------
 
 

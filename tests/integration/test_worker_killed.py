@@ -268,6 +268,20 @@ def send_digests(world: World):
     return check
 
 
+def send_reminders(world: World):
+    story = world.story("삼십 분 뒤 엠바고가 풀릴 기사")
+    workflow.set_embargo(
+        story, actor=world.editor, until=timezone.now() + timedelta(minutes=30), source="통계청"
+    )
+    outbox.enqueue("articles.send_reminders")
+
+    def check():
+        told = Notification.objects.filter(kind=NotificationKind.EMBARGO_LIFTING, article=story)
+        assert list(told.values_list("recipient", flat=True)) == [world.editor.pk]
+
+    return check
+
+
 def shared_once(story: Article) -> None:
     [fan_out] = ShareFanout.objects.filter(article=story)
     deliveries = list(fan_out.deliveries.all())
@@ -400,6 +414,7 @@ KINDS = {
     "articles.notify_returned": notify_returned,
     "articles.email_notifications": email_notifications,
     "articles.send_digests": send_digests,
+    "articles.send_reminders": send_reminders,
     "articles.fan_out_share": fan_out_share,
     "articles.deliver_share": deliver_share,
     "comments.end_blinds": end_blinds,
