@@ -54,6 +54,7 @@ EVENT_ACTIONS = {
     "share_link_created": pgettext_lazy("story event", "preview link made"),
     "share_link_revoked": pgettext_lazy("story event", "preview link revoked"),
     "share_rerun": pgettext_lazy("story event", "sharing delivery re-run"),
+    "planned": pgettext_lazy("story event", "started from the planning board"),
 }
 
 

@@ -1,0 +1,389 @@
+"""The planning board (articles.planning): items, assignments, the story started from one,
+the board's states, overdue and overload flags, the calendar, and the desk's pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.errors import NotAllowed
+from articles import planning, workflow
+from articles.errors import (
+    AlreadyAssigned,
+    AssignmentAnswered,
+    ItemCancelled,
+    NotAWriter,
+    NoteRequired,
+    PlanRefused,
+    StalePlan,
+)
+from articles.models import Article, ArticleEvent, Assignment, PlanningEvent, PlanningItem
+from tests.articles.conftest import MONDAY_9AM
+
+Status = Article.Status
+AT_NOON = MONDAY_9AM + timedelta(hours=3)
+DUE_11 = MONDAY_9AM + timedelta(hours=2)
+
+
+@pytest.fixture
+def plan(editor, section, clock):
+    """`plan(...)`: an item planned by the editor (slug-line 반도체 수출, today at noon)."""
+
+    def make(slugline="반도체 수출", *, target_at=AT_NOON, **fields) -> PlanningItem:
+        return planning.create_item(
+            actor=editor, slugline=slugline, section=section, target_at=target_at, **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def offered(plan, editor, reporter):
+    """An item offered to the reporter, due today at 11:00."""
+    return planning.assign(plan(), actor=editor, reporter=reporter, due_at=DUE_11)
+
+
+@pytest.fixture
+def accepted(offered, reporter):
+    return planning.accept(offered, actor=reporter)
+
+
+def events(item) -> list[str]:
+    return list(
+        PlanningEvent.objects.filter(item=item)
+        .order_by("created_at", "pk")
+        .values_list("action", flat=True)
+    )
+
+
+# --- items ----------------------------------------------------------------------------------
+
+
+def test_an_editor_plans_an_item_with_one_history_row(plan, editor, section):
+    item = plan(angle="수출 둔화 속 반도체만 늘어", priority="top", expected_length=1800)
+
+    item.refresh_from_db()
+    assert (item.slugline, item.section, item.target_at) == ("반도체 수출", section, AT_NOON)
+    assert (item.priority, item.expected_length, item.status) == ("top", 1800, "planned")
+    event = PlanningEvent.objects.get()
+    assert (event.action, event.item, event.actor, event.actor_name) == (
+        "created",
+        item,
+        editor,
+        "오세훈",
+    )
+
+
+@pytest.mark.parametrize("persona", ["reporter", "moderator"])
+def test_only_editors_plan(request, persona, section, clock):
+    with pytest.raises(NotAllowed):
+        planning.create_item(
+            actor=request.getfixturevalue(persona),
+            slugline="금리",
+            section=section,
+            target_at=AT_NOON,
+        )
+    assert not PlanningItem.objects.exists()
+
+
+def test_the_same_item_posted_twice_is_planned_once(plan, clock):
+    first = plan()
+    second = plan()
+
+    assert first.pk == second.pk
+    assert PlanningItem.objects.count() == 1
+    clock.shift(timedelta(minutes=5))
+    assert plan().pk != first.pk  # later, the same slug-line is a new item
+
+
+def test_an_item_needs_a_slug_line_and_a_time(plan):
+    with pytest.raises(PlanRefused):
+        plan("   ")
+    with pytest.raises(PlanRefused):
+        plan(target_at=None)
+    assert not PlanningItem.objects.exists()
+
+
+def test_moving_an_item_records_the_old_and_the_new_time(plan, editor):
+    item = plan()
+    later = AT_NOON + timedelta(hours=5)
+
+    moved = planning.move_item(item, actor=editor, target_at=later, base_version=1)
+
+    assert (moved.target_at, moved.version) == (later, 2)
+    event = PlanningEvent.objects.filter(action="moved").get()
+    assert event.data == {"from": AT_NOON.isoformat(), "to": later.isoformat()}
+
+
+def test_a_move_from_an_older_version_is_refused_but_a_repeated_one_is_not(plan, editor):
+    item = plan()
+    later, latest = AT_NOON + timedelta(hours=1), AT_NOON + timedelta(hours=2)
+    planning.move_item(item, actor=editor, target_at=later, base_version=1)
+
+    again = planning.move_item(item, actor=editor, target_at=later, base_version=1)
+    assert again.version == 2  # the same click twice: nothing more written
+    with pytest.raises(StalePlan):
+        planning.move_item(item, actor=editor, target_at=latest, base_version=1)
+    assert events(item) == ["created", "moved"]
+
+
+def test_reporters_cannot_move_or_cancel(plan, reporter):
+    item = plan()
+    with pytest.raises(NotAllowed):
+        planning.move_item(item, actor=reporter, target_at=AT_NOON, base_version=1)
+    with pytest.raises(NotAllowed):
+        planning.cancel_item(item, actor=reporter)
+    assert events(item) == ["created"]
+
+
+def test_a_cancelled_item_stays_on_record_and_takes_no_more_changes(plan, editor, reporter, clock):
+    item = plan()
+
+    planning.cancel_item(item, actor=editor, reason="취재원 연락 두절")
+    planning.cancel_item(item, actor=editor, reason="취재원 연락 두절")  # a repeated click
+
+    item.refresh_from_db()
+    assert (item.status, item.cancel_reason) == ("cancelled", "취재원 연락 두절")
+    assert events(item) == ["created", "cancelled"]
+    with pytest.raises(ItemCancelled):
+        planning.move_item(
+            item, actor=editor, target_at=AT_NOON + timedelta(hours=1), base_version=2
+        )
+    with pytest.raises(ItemCancelled):
+        planning.assign(item, actor=editor, reporter=reporter, due_at=DUE_11)
+    clock.shift(timedelta(minutes=5))
+    with pytest.raises(ItemCancelled):
+        planning.cancel_item(item, actor=editor)
+
+
+# --- assignments ----------------------------------------------------------------------------
+
+
+def test_an_editor_assigns_a_reporter_with_a_due_time(offered, reporter, editor):
+    assert (offered.reporter, offered.due_at, offered.status) == (reporter, DUE_11, "offered")
+    event = PlanningEvent.objects.get(action="assigned")
+    assert (event.assignment, event.to_status, event.data["reporter"]) == (
+        offered,
+        "offered",
+        reporter.pk,
+    )
+
+
+def test_an_item_may_go_to_several_reporters_once_each(
+    plan, editor, reporter, other_reporter, clock
+):
+    item = plan()
+    planning.assign(item, actor=editor, reporter=reporter, due_at=DUE_11)
+    planning.assign(item, actor=editor, reporter=other_reporter, due_at=DUE_11)
+    # The same click twice is the same assignment...
+    planning.assign(item, actor=editor, reporter=other_reporter, due_at=DUE_11)
+    assert item.assignments.count() == 2
+    clock.shift(timedelta(minutes=5))
+    # ...a later one is refused.
+    with pytest.raises(AlreadyAssigned):
+        planning.assign(item, actor=editor, reporter=reporter, due_at=DUE_11)
+    assert item.assignments.count() == 2
+
+
+def test_only_editors_assign_and_only_writers_are_assigned(plan, editor, reporter, moderator):
+    item = plan()
+    with pytest.raises(NotAllowed):
+        planning.assign(item, actor=reporter, reporter=reporter, due_at=DUE_11)
+    with pytest.raises(NotAWriter):
+        planning.assign(item, actor=editor, reporter=moderator, due_at=DUE_11)
+    with pytest.raises(PlanRefused):
+        planning.assign(item, actor=editor, reporter=reporter, due_at=None)
+    assert not Assignment.objects.exists()
+
+
+def test_the_reporter_accepts_their_own_assignment(offered, reporter):
+    planning.accept(offered, actor=reporter)
+    planning.accept(offered, actor=reporter)  # a repeated click
+
+    offered.refresh_from_db()
+    assert offered.status == "accepted"
+    assert offered.answered_at == MONDAY_9AM
+    assert events(offered.item).count("accepted") == 1
+
+
+@pytest.mark.parametrize("persona", ["other_reporter", "editor", "moderator"])
+def test_nobody_else_answers_an_assignment(request, offered, persona):
+    someone = request.getfixturevalue(persona)
+    with pytest.raises(NotAllowed):
+        planning.accept(offered, actor=someone)
+    with pytest.raises(NotAllowed):
+        planning.decline(offered, actor=someone, reason="바쁨")
+    offered.refresh_from_db()
+    assert offered.status == "offered"
+
+
+def test_declining_needs_a_reason(offered, reporter):
+    with pytest.raises(NoteRequired):
+        planning.decline(offered, actor=reporter, reason="  ")
+
+    planning.decline(offered, actor=reporter, reason="다른 취재 마감")
+
+    offered.refresh_from_db()
+    assert (offered.status, offered.decline_reason) == ("declined", "다른 취재 마감")
+    event = PlanningEvent.objects.get(action="declined")
+    assert (event.note, event.from_status, event.to_status) == (
+        "다른 취재 마감",
+        "offered",
+        "declined",
+    )
+
+
+def test_a_declined_assignment_cannot_be_accepted_and_may_be_offered_again(
+    offered, reporter, editor, clock
+):
+    planning.decline(offered, actor=reporter, reason="휴가")
+    planning.decline(offered, actor=reporter, reason="휴가")  # a repeated click
+    clock.shift(timedelta(minutes=5))
+    with pytest.raises(AssignmentAnswered):
+        planning.accept(offered, actor=reporter)
+    with pytest.raises(AssignmentAnswered):
+        planning.decline(offered, actor=reporter, reason="휴가")
+
+    again = planning.assign(offered.item, actor=editor, reporter=reporter, due_at=DUE_11)
+
+    assert again.pk != offered.pk
+    assert events(offered.item) == ["created", "assigned", "declined", "assigned"]
+
+
+def test_accepting_twice_later_is_refused(offered, reporter, clock):
+    planning.accept(offered, actor=reporter)
+    clock.shift(timedelta(minutes=5))
+    with pytest.raises(AssignmentAnswered):
+        planning.accept(offered, actor=reporter)
+
+
+# --- the story ------------------------------------------------------------------------------
+
+
+def test_starting_the_story_makes_a_linked_draft_from_the_item(accepted, reporter, section):
+    story = planning.start_story(accepted, actor=reporter)
+
+    story.refresh_from_db()
+    assert (story.status, story.section, story.headline) == (Status.DRAFT, section, "반도체 수출")
+    assert story.created_by == reporter
+    assert story.assignment == accepted
+    accepted.refresh_from_db()
+    assert accepted.article == story
+    planned = ArticleEvent.objects.get(article=story, action="planned")
+    assert planned.data == {
+        "item": accepted.item_id,
+        "assignment": accepted.pk,
+        "due_at": DUE_11.isoformat(),
+    }
+    assert events(accepted.item)[-1] == "started"
+
+
+def test_starting_twice_answers_the_same_draft(accepted, reporter):
+    first = planning.start_story(accepted, actor=reporter)
+    second = planning.start_story(accepted, actor=reporter)
+
+    assert first.pk == second.pk
+    assert Article.objects.count() == 1
+    assert events(accepted.item).count("started") == 1
+
+
+def test_a_story_starts_only_from_an_accepted_assignment_by_its_reporter(
+    offered, reporter, other_reporter, editor
+):
+    with pytest.raises(AssignmentAnswered):
+        planning.start_story(offered, actor=reporter)
+    planning.accept(offered, actor=reporter)
+    for someone in (other_reporter, editor):
+        with pytest.raises(NotAllowed):
+            planning.start_story(offered, actor=someone)
+    planning.cancel_item(offered.item, actor=editor)
+    with pytest.raises(ItemCancelled):
+        planning.start_story(offered, actor=reporter)
+    assert not Article.objects.exists()
+
+
+def test_a_started_assignment_can_no_longer_be_declined(accepted, reporter):
+    planning.start_story(accepted, actor=reporter)
+    with pytest.raises(AssignmentAnswered):
+        planning.decline(accepted, actor=reporter, reason="못 쓰겠음")
+
+
+# --- states, overdue, overload ------------------------------------------------------------
+
+
+def _fresh_item(item) -> PlanningItem:
+    return planning.item_with_assignments(item.pk)
+
+
+def test_the_items_state_follows_its_story(accepted, reporter, editor):
+    assert planning.item_state(_fresh_item(accepted.item)) == "not_started"
+    story = planning.start_story(accepted, actor=reporter)
+    assert planning.item_state(_fresh_item(accepted.item)) == "drafting"
+    workflow.submit(story, actor=reporter)
+    assert planning.item_state(_fresh_item(accepted.item)) == "submitted"
+    workflow.return_for_changes(story, actor=editor, note="출처")
+    assert planning.item_state(_fresh_item(accepted.item)) == "returned"
+    workflow.submit(story, actor=reporter)
+    workflow.schedule(story, actor=editor, at=timezone.now() + timedelta(hours=1))
+    assert planning.item_state(_fresh_item(accepted.item)) == "scheduled"
+    workflow.publish(story, actor=editor)
+    assert planning.item_state(_fresh_item(accepted.item)) == "published"
+
+
+def test_an_item_is_overdue_past_its_due_time_until_the_story_is_in(accepted, reporter):
+    item = _fresh_item(accepted.item)
+    assert not planning.item_overdue(item, MONDAY_9AM)
+    assert planning.item_overdue(item, DUE_11 + timedelta(minutes=1))
+    story = planning.start_story(accepted, actor=reporter)
+    workflow.submit(story, actor=reporter)
+    item = _fresh_item(accepted.item)
+    assert not planning.item_overdue(item, DUE_11 + timedelta(minutes=1))
+    # The item's own target time passed without the story out: still late.
+    assert planning.item_overdue(item, AT_NOON + timedelta(minutes=1))
+    assert [a.pk for a in planning.missed_deadlines(DUE_11 + timedelta(minutes=1))] == []
+
+
+def test_missed_deadlines_lists_open_assignments_past_due(offered):
+    assert planning.missed_deadlines(MONDAY_9AM) == []
+    assert planning.missed_deadlines(DUE_11 + timedelta(minutes=1)) == [offered]
+
+
+def test_a_reporter_with_more_items_than_the_threshold_on_a_day_is_overloaded(
+    plan, editor, reporter, other_reporter
+):
+    today = timezone.localdate(MONDAY_9AM)
+    for number in range(planning.OVERLOAD_THRESHOLD + 1):
+        planning.assign(plan(f"기사 {number}"), actor=editor, reporter=reporter, due_at=DUE_11)
+    planning.assign(plan("하나"), actor=editor, reporter=other_reporter, due_at=DUE_11)
+    cancelled = plan("취소")
+    planning.assign(cancelled, actor=editor, reporter=other_reporter, due_at=DUE_11)
+    planning.cancel_item(cancelled, actor=editor)
+
+    rows = planning.load([today, today + timedelta(days=1)])
+
+    assert [(row.name, row.counts, row.overloaded) for row in rows] == [
+        ("박도윤", [1, 0], False),
+        ("한지민", [planning.OVERLOAD_THRESHOLD + 1, 0], True),
+    ]
+
+
+def test_the_calendar_shows_items_publishes_and_take_downs_by_day(plan, story_in, editor):
+    today = timezone.localdate(MONDAY_9AM)
+    item = plan()
+    tomorrow_item = plan("내일 기획", target_at=AT_NOON + timedelta(days=1))
+    scheduled = story_in(Status.SCHEDULED)  # publishes tomorrow at 9:00
+    published = story_in(Status.PUBLISHED)
+    workflow.schedule_unpublish(published, actor=editor, at=AT_NOON)
+
+    days = planning.calendar(MONDAY_9AM - timedelta(hours=9), MONDAY_9AM + timedelta(days=2))
+
+    assert list(days) == [today, today + timedelta(days=1), today + timedelta(days=2)]
+    assert [(entry.kind, entry.subject.pk) for entry in days[today]] == [
+        ("item", item.pk),
+        ("unpublish", published.pk),
+    ]
+    assert [(entry.kind, entry.subject.pk) for entry in days[today + timedelta(days=1)]] == [
+        ("publish", scheduled.pk),
+        ("item", tomorrow_item.pk),
+    ]
+    assert days[today + timedelta(days=2)] == []
