@@ -3,7 +3,7 @@ from functools import partial
 from django.utils.functional import SimpleLazyObject
 
 from articles import fragments
-from articles.permissions import can_create, is_editor
+from articles.permissions import can_create, can_read_planning, is_editor
 
 
 def navigation(request):
@@ -17,4 +17,5 @@ def desk(request):
     return {
         "can_write_stories": partial(can_create, request.user),
         "can_review_stories": partial(is_editor, request.user),
+        "can_read_planning": partial(can_read_planning, request.user),
     }

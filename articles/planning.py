@@ -391,6 +391,11 @@ class LoadRow:
     def overloaded(self) -> bool:
         return any(is_overloaded(count) for count in self.counts)
 
+    @property
+    def cells(self) -> list[tuple[int, bool]]:
+        """Each day's count, and whether it is over the threshold."""
+        return [(count, is_overloaded(count)) for count in self.counts]
+
 
 def load(days: list[date]) -> list[LoadRow]:
     """Open assignments of planned items per writer per day (by due time, Korean time),

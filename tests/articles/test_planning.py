@@ -19,6 +19,7 @@ from articles.errors import (
 )
 from articles.models import Article, ArticleEvent, Assignment, PlanningEvent, PlanningItem
 from tests.articles.conftest import MONDAY_9AM
+from tests.pages import parse
 
 Status = Article.Status
 AT_NOON = MONDAY_9AM + timedelta(hours=3)
@@ -387,3 +388,264 @@ def test_the_calendar_shows_items_publishes_and_take_downs_by_day(plan, story_in
         ("item", tomorrow_item.pk),
     ]
     assert days[today + timedelta(days=2)] == []
+
+
+# --- the desk's pages ---------------------------------------------------------------------
+
+BOARD = "/desk/planning/"
+# The board, for a signed-in editor, whatever the number of items: session, user, roles;
+# the items, their assignments (with writers and stories), the scheduled publications and
+# take-downs; the week's load per writer.
+BOARD_QUERIES = 8
+# The dashboard of a reporter with assignments and drafts from them: session, user, roles,
+# the assignments (one query), the panel counts and the drafts panel (the empty panels
+# cost nothing).
+DASHBOARD_QUERIES = 6
+
+
+def local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_an_editor_plans_and_assigns_and_the_reporter_accepts_and_starts(
+    client, editor, reporter, section, clock
+):
+    client.force_login(editor)
+    response = client.post(
+        "/desk/planning/new/",
+        {
+            "slugline": "반도체 수출 석 달째 증가",
+            "angle": "수출 둔화 속 반도체만 늘어",
+            "section": section.pk,
+            "target_at": "2025-03-03T18:00",
+            "priority": "top",
+            "expected_length": "1800",
+            "photo_needed": "on",
+        },
+    )
+    item = PlanningItem.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/desk/planning/{item.pk}/"
+    assert item.target_at == MONDAY_9AM + timedelta(hours=9)
+    assert item.photo_needed
+    assert item.priority == "top"
+    response = client.post(
+        f"/desk/planning/{item.pk}/assign/",
+        {"reporter": reporter.pk, "due_at": "2025-03-03T16:00"},
+    )
+    assignment = Assignment.objects.get()
+    assert (assignment.reporter, local(assignment.due_at)) == (reporter, "2025-03-03T16:00")
+
+    client.force_login(reporter)
+    dashboard = parse(client.get("/desk/"))
+    panel = dashboard.one("section", id="assignments")
+    assert "반도체 수출 석 달째 증가" in panel.text
+    client.post(f"/desk/planning/assignments/{assignment.pk}/accept/", {"next": "/desk/"})
+    assignment.refresh_from_db()
+    assert assignment.status == "accepted"
+
+    response = client.post(f"/desk/planning/assignments/{assignment.pk}/start/")
+    story = Article.objects.get()
+    assert response["Location"] == f"/desk/articles/{story.pk}/edit/"
+    assert (story.headline, story.section, story.status) == (
+        "반도체 수출 석 달째 증가",
+        section,
+        Status.DRAFT,
+    )
+    # The story's editor page shows where it came from; the board shows the story.
+    note = parse(client.get(f"/desk/articles/{story.pk}/edit/")).one("div", cls="story-assignment")
+    assert "반도체 수출 석 달째 증가" in note.text
+    assert "2025-03-03 16:00" in note.text
+    client.force_login(editor)
+    page = parse(client.get(f"/desk/planning/{item.pk}/"))
+    assert f"/desk/articles/{story.pk}/edit/" in page.links()
+    row = (
+        parse(client.get(BOARD, {"view": "list"}))
+        .one("table", cls="planning-table")
+        .one("tbody")
+        .one("tr")
+    )
+    assert f"/desk/articles/{story.pk}/edit/" in row.links()
+    assert row.one("span", cls="state").text == "작성 중"
+
+
+def test_the_reporter_declines_with_a_reason(client, offered, reporter):
+    client.force_login(reporter)
+    url = f"/desk/planning/assignments/{offered.pk}/decline/"
+    assert client.get(url).status_code == 200
+
+    refused = client.post(url, {"reason": " "})
+    assert refused.status_code == 400
+    assert (
+        parse(refused).one("p", cls="field-error").text == "거절하는 까닭을 데스크에 알려 주세요."
+    )
+    offered.refresh_from_db()
+    assert offered.status == "offered"
+
+    response = client.post(url, {"reason": "다른 취재 마감"})
+    assert response.status_code == 302
+    offered.refresh_from_db()
+    assert (offered.status, offered.decline_reason) == ("declined", "다른 취재 마감")
+
+
+def test_others_cannot_answer_a_reporters_assignment(
+    client, offered, other_reporter, editor, moderator
+):
+    urls = [
+        f"/desk/planning/assignments/{offered.pk}/accept/",
+        f"/desk/planning/assignments/{offered.pk}/decline/",
+        f"/desk/planning/assignments/{offered.pk}/start/",
+    ]
+    for user, answer in ((other_reporter, 404), (editor, 403), (moderator, 403)):
+        client.force_login(user)
+        for url in urls:
+            assert client.post(url, {"reason": "대신 거절"}).status_code == answer, (user, url)
+    offered.refresh_from_db()
+    assert offered.status == "offered"
+
+
+@pytest.mark.parametrize("persona", ["reporter", "moderator"])
+def test_reporters_and_moderators_read_the_board_but_do_not_manage_it(
+    request, client, plan, persona
+):
+    item = plan()
+    client.force_login(request.getfixturevalue(persona))
+    board = client.get(BOARD)
+    assert board.status_code == 200
+    assert "반도체 수출" in parse(board).one("div", cls="planning-calendar").text
+    assert parse(board).select("a", href="/desk/planning/new/") == []
+    assert client.get(f"/desk/planning/{item.pk}/").status_code == 200
+    assert client.get("/desk/planning/new/").status_code == 403
+    for action in ("move", "cancel", "assign"):
+        assert client.post(f"/desk/planning/{item.pk}/{action}/").status_code == 403
+    assert events(item) == ["created"]
+
+
+def test_an_editor_moves_and_cancels_an_item_and_a_stale_move_is_refused(client, plan, editor):
+    item = plan()
+    client.force_login(editor)
+    client.post(
+        f"/desk/planning/{item.pk}/move/",
+        {"target_at": "2025-03-04T10:00", "base_version": "1"},
+    )
+    item.refresh_from_db()
+    assert local(item.target_at) == "2025-03-04T10:00"
+
+    response = client.post(
+        f"/desk/planning/{item.pk}/move/",
+        {"target_at": "2025-03-05T10:00", "base_version": "1"},
+        follow=True,
+    )
+    assert "이 항목을 바꿨습니다" in parse(response).one("ul", cls="messages").text
+    item.refresh_from_db()
+    assert local(item.target_at) == "2025-03-04T10:00"
+
+    client.post(f"/desk/planning/{item.pk}/cancel/", {"reason": "보도 유예"})
+    item.refresh_from_db()
+    assert item.status == "cancelled"
+    assert events(item) == ["created", "moved", "cancelled"]
+
+
+def test_the_board_shows_each_items_state_and_flags_late_ones(
+    client, plan, editor, reporter, other_reporter, clock
+):
+    late = plan("늦은 기사")
+    planning.assign(late, actor=editor, reporter=reporter, due_at=MONDAY_9AM + timedelta(hours=1))
+    written = plan("쓰는 기사", target_at=AT_NOON + timedelta(hours=1))
+    offer = planning.assign(written, actor=editor, reporter=other_reporter, due_at=AT_NOON)
+    planning.accept(offer, actor=other_reporter)
+    planning.start_story(offer, actor=other_reporter)
+    clock.shift(timedelta(hours=2))  # 11:00: the first is past due
+    client.force_login(editor)
+
+    rows = (
+        parse(client.get(BOARD, {"view": "list", "range": "today"}))
+        .one("table", cls="planning-table")
+        .one("tbody")
+        .select("tr")
+    )
+
+    states = [
+        (row.one("a", cls="desk-headline").text, row.one("span", cls="state").text) for row in rows
+    ]
+    assert states == [("늦은 기사", "시작 전"), ("쓰는 기사", "작성 중")]
+    assert [("is-late" in row.attrs.get("class", "")) for row in rows] == [True, False]
+
+
+def test_an_editors_week_shows_who_is_overloaded(client, plan, editor, reporter, other_reporter):
+    for number in range(planning.OVERLOAD_THRESHOLD + 1):
+        planning.assign(plan(f"기사 {number}"), actor=editor, reporter=reporter, due_at=DUE_11)
+    planning.assign(plan("하나"), actor=editor, reporter=other_reporter, due_at=DUE_11)
+    client.force_login(editor)
+
+    table = parse(client.get(BOARD)).one("table", cls="load-table")
+
+    rows = {
+        row.one("th").text: row
+        for row in table.one("tbody").select("tr")
+    }
+    assert "is-overloaded" in rows["한지민 과부하"].attrs["class"]
+    assert rows["한지민 과부하"].select("td", cls="over")[0].text == str(
+        planning.OVERLOAD_THRESHOLD + 1
+    )
+    assert "class" not in rows["박도윤"].attrs
+    client.force_login(reporter)
+    assert parse(client.get(BOARD)).select("table", cls="load-table") == []
+
+
+def test_the_calendar_page_shows_what_goes_out_when(client, plan, story_in, editor):
+    plan("오늘 기획")
+    scheduled = story_in(Status.SCHEDULED)
+    client.force_login(editor)
+
+    calendar = parse(client.get(BOARD)).one("div", cls="planning-calendar")
+
+    days = calendar.select("section", cls="planning-day")
+    assert len(days) == 7
+    assert "오늘 기획" in days[0].text
+    assert scheduled.headline in days[1].one("li", cls="cal-publish").text
+
+
+def test_a_week_far_away_or_a_nonsense_date_shows_this_week(client, editor, clock):
+    client.force_login(editor)
+    for value in ("2025-13-45", "9999-12-31", "x"):
+        page = parse(client.get(BOARD, {"from": value}))
+        assert "2025-03-03" in page.one("p", cls="planning-span").text
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_board_runs_the_same_number_of_queries_however_full(
+    client, plan, editor, reporter, other_reporter, story_in, django_assert_num_queries, count
+):
+    for number in range(count):
+        item = plan(f"기획 {number}", target_at=AT_NOON + timedelta(hours=number))
+        for writer in (reporter, other_reporter):
+            offer = planning.assign(item, actor=editor, reporter=writer, due_at=DUE_11)
+        planning.accept(offer, actor=other_reporter)
+        planning.start_story(offer, actor=other_reporter)
+        story_in(Status.SCHEDULED)
+    client.force_login(editor)
+
+    for view in ("calendar", "list"):
+        with django_assert_num_queries(BOARD_QUERIES):
+            response = client.get(BOARD, {"view": view})
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_dashboard_with_assignments_runs_a_fixed_number_of_queries(
+    client, plan, editor, reporter, django_assert_num_queries, count
+):
+    for number in range(count):
+        offer = planning.assign(
+            plan(f"기획 {number}"), actor=editor, reporter=reporter, due_at=DUE_11
+        )
+        if number % 2 == 0:
+            planning.accept(offer, actor=reporter)
+            planning.start_story(offer, actor=reporter)
+    client.force_login(reporter)
+
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = client.get("/desk/")
+
+    assert len(parse(response).one("section", id="assignments").select("li")) == count
