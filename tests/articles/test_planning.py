@@ -580,10 +580,7 @@ def test_an_editors_week_shows_who_is_overloaded(client, plan, editor, reporter,
 
     table = parse(client.get(BOARD)).one("table", cls="load-table")
 
-    rows = {
-        row.one("th").text: row
-        for row in table.one("tbody").select("tr")
-    }
+    rows = {row.one("th").text: row for row in table.one("tbody").select("tr")}
     assert "is-overloaded" in rows["한지민 과부하"].attrs["class"]
     assert rows["한지민 과부하"].select("td", cls="over")[0].text == str(
         planning.OVERLOAD_THRESHOLD + 1
