@@ -35,7 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 
 from accounts import membership, roles
-from articles import preview_links, workflow
+from articles import planning, preview_links, workflow
 from articles.models import Article, Beat, Tag
 from comments.models import ModeratorScope, ReaderStanding
 from media import library
@@ -286,6 +286,26 @@ DESK = [
     named("story_desk:front", desk(editor=OK)),
     named("story_desk:queue", desk(editor=OK)),
     named("story_desk:schedule", desk(editor=OK)),
+    # The planning board: every desk role reads it, editors manage it, and only the
+    # assigned writer answers an assignment: to another reporter it is missing, to an
+    # editor (who sees it) not theirs to answer.
+    named("story_desk:planning", desk(OK)),
+    named("story_desk:planning-new", desk(editor=OK)),
+    named("story_desk:planning-item", desk(OK), lambda w: {"item_id": w.planned.pk}),
+    named("story_desk:planning-move", desk(editor=NO_METHOD), lambda w: {"item_id": w.planned.pk}),
+    named(
+        "story_desk:planning-cancel", desk(editor=NO_METHOD), lambda w: {"item_id": w.planned.pk}
+    ),
+    named(
+        "story_desk:planning-assign", desk(editor=NO_METHOD), lambda w: {"item_id": w.planned.pk}
+    ),
+    named("story_desk:assignment-accept", desk(writers=NO_METHOD), lambda w: w.assignment_kwargs),
+    named(
+        "story_desk:assignment-decline",
+        desk(reporter=OK, other_reporter=MISSING, editor=FORBIDDEN),
+        lambda w: w.assignment_kwargs,
+    ),
+    named("story_desk:assignment-start", desk(writers=NO_METHOD), lambda w: w.assignment_kwargs),
     # The photo library is the newsroom's: every writer browses it; moderators have no use.
     named("media:list", desk(writers=OK)),
     named("media:upload", desk(writers=NO_METHOD)),
@@ -359,6 +379,9 @@ ADMIN_MODELS = {
         hidden_from=("other_reporter", *MODERATORS),
     ),
     "articles_beat": ModelRights(),
+    # The planning board is read here for audits only; the desk's board makes every change.
+    "articles_planningevent": ModelRights(),
+    "articles_planningitem": ModelRights(),
     "articles_section": ModelRights(
         view=EDITOR, add=EDITOR, change=EDITOR, instance=lambda w: w.section
     ),
@@ -532,6 +555,18 @@ def _build_world() -> SimpleNamespace:
     submitted = story_desk.story("검토를 기다리는 기사", state=Article.Status.SUBMITTED)
     draft_story = story_desk.story("쓰는 중인 기사", state=Article.Status.DRAFT)
     link = workflow.create_preview_link(submitted, actor=users["editor"], hours=24)
+    planned = planning.create_item(
+        actor=users["editor"],
+        slugline="반도체 수출 기획",
+        section=industry,
+        target_at=timezone.now() + timedelta(hours=6),
+    )
+    assignment = planning.assign(
+        planned,
+        actor=users["editor"],
+        reporter=users["reporter"],
+        due_at=timezone.now() + timedelta(hours=4),
+    )
 
     outsider = UserFactory(email="outsider@example.com")
     comment_in = CommentFactory(story=published, author=users["reader"])
@@ -568,6 +603,8 @@ def _build_world() -> SimpleNamespace:
         submitted=submitted,
         draft=draft_story,
         link=link,
+        planned=planned,
+        assignment_kwargs={"assignment_id": assignment.pk},
         preview_token=preview_links.token_for(link),
         comment_in=comment_in,
         comment_out=comment_out,
