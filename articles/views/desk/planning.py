@@ -6,12 +6,13 @@ one call into articles.planning."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -37,6 +38,7 @@ RANGES = {
 }
 VIEWS = {"calendar": _("Calendar"), "list": _("List")}
 WEEK_DAYS = 7
+DAY = forms.DateField(input_formats=["%Y-%m-%d"])  # the ?from= of the week
 
 
 @dataclass
@@ -336,8 +338,8 @@ def _midnight(day: date) -> datetime:
 def _asked_day(value: str, today: date) -> date:
     """The ?from= day, when it is a real date within ten years of today; else today."""
     try:
-        asked = parse_date(value) if len(value) == 10 and value.isascii() else None
-    except ValueError:  # a date's shape with impossible numbers: 2026-13-45
+        asked = DAY.clean(value)
+    except ValidationError:  # empty, not a date, or impossible numbers: 2026-13-45
         asked = None
     if asked is None or abs((asked - today).days) > 3650:
         return today
