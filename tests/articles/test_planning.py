@@ -4,6 +4,8 @@ the board's states, overdue and overload flags, the calendar, and the desk's pag
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.errors import NotAllowed
@@ -646,3 +648,56 @@ def test_the_dashboard_with_assignments_runs_a_fixed_number_of_queries(
         response = client.get("/desk/")
 
     assert len(parse(response).one("section", id="assignments").select("li")) == count
+
+
+# An item's page: session, user, roles; the item, its assignments (writers and stories), its
+# history, and the writers to assign (for editors).
+ITEM_QUERIES = 7
+# The decline page: session, user, roles, the assignment with its item and section.
+DECLINE_QUERIES = 4
+# The new-item form: session, user, roles, the sections to pick from.
+NEW_ITEM_QUERIES = 4
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_an_items_page_runs_the_same_number_of_queries_however_many_assignments(
+    client, plan, editor, desk, django_assert_num_queries, count
+):
+    item = plan()
+    for number in range(count):
+        writer = desk.staff(f"기자{number}")
+        offer = planning.assign(item, actor=editor, reporter=writer, due_at=DUE_11)
+        planning.accept(offer, actor=writer)
+        planning.start_story(offer, actor=writer)
+    client.force_login(editor)
+
+    with django_assert_num_queries(ITEM_QUERIES):
+        response = client.get(f"/desk/planning/{item.pk}/")
+
+    assert len(parse(response).select("li", cls="assignment-row")) == count
+
+
+def test_the_decline_and_new_item_pages_run_a_fixed_number_of_queries(
+    client, offered, reporter, editor, django_assert_num_queries
+):
+    client.force_login(reporter)
+    with django_assert_num_queries(DECLINE_QUERIES):
+        assert client.get(f"/desk/planning/assignments/{offered.pk}/decline/").status_code == 200
+    client.force_login(editor)
+    with django_assert_num_queries(NEW_ITEM_QUERIES):
+        assert client.get("/desk/planning/new/").status_code == 200
+
+
+def test_a_planned_storys_editor_page_costs_no_more_queries_than_another(
+    client, accepted, reporter, section
+):
+    planned = planning.start_story(accepted, actor=reporter)
+    other = workflow.create(actor=reporter, section=section, headline="다른 기사")
+    client.force_login(reporter)
+    counts = []
+    for story in (planned, other):
+        client.get(f"/desk/articles/{story.pk}/edit/")  # the edit lock is taken once
+        with CaptureQueriesContext(connection) as queries:
+            client.get(f"/desk/articles/{story.pk}/edit/")
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
