@@ -62,12 +62,15 @@ def week(editor, reporter, other_reporter, section, desk):
 def test_the_board_reads_well_at_desktop_and_phone_widths(
     signed_in_page, live_server, editor, reporter, week, width
 ):
-    item = week[0][0]
+    item, first = week[0]
+    first.refresh_from_db()
     pages = {
         "board-week": (editor, "/desk/planning/"),
         "board-list": (editor, "/desk/planning/?view=list"),
         "item": (editor, f"/desk/planning/{item.pk}/"),
         "dashboard": (reporter, "/desk/"),
+        "story": (reporter, f"/desk/articles/{first.article_id}/edit/"),
+        "decline": (reporter, f"/desk/planning/assignments/{week[2][1].pk}/decline/"),
     }
     for name, (user, path) in pages.items():
         page = watch(signed_in_page(user, viewport=WIDTHS[width]))
