@@ -701,3 +701,18 @@ def test_a_planned_storys_editor_page_costs_no_more_queries_than_another(
             client.get(f"/desk/articles/{story.pk}/edit/")
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_the_admin_shows_the_board_read_only(client, superuser, accepted, reporter):
+    planning.start_story(accepted, actor=reporter)
+    client.force_login(superuser)
+    item = accepted.item
+
+    for url in (
+        "/admin/articles/planningitem/",
+        f"/admin/articles/planningitem/{item.pk}/change/",
+        "/admin/articles/planningevent/",
+    ):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/articles/planningitem/add/").status_code == 403
+    assert client.post(f"/admin/articles/planningitem/{item.pk}/delete/").status_code == 403

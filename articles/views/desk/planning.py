@@ -141,7 +141,7 @@ def item_new(request):
 def item(request, item_id: int):
     """One item: its details, its assignments with their stories, its history, and the
     editor's forms (move, assign, cancel) or the writer's answers."""
-    found = planning.item_with_assignments(inputs.number(str(item_id), 0))
+    found = planning.item_with_assignments(item_id)
     if found is None:
         raise Http404
     now = timezone.now()
