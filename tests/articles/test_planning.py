@@ -21,6 +21,7 @@ from articles.errors import (
 )
 from articles.models import Article, ArticleEvent, Assignment, PlanningEvent, PlanningItem
 from tests.articles.conftest import MONDAY_9AM
+from tests.newsroom.test_two_at_once import at_once
 from tests.pages import parse
 
 Status = Article.Status
@@ -716,3 +717,36 @@ def test_the_admin_shows_the_board_read_only(client, superuser, accepted, report
         assert client.get(url).status_code == 200, url
     assert client.get("/admin/articles/planningitem/add/").status_code == 403
     assert client.post(f"/admin/articles/planningitem/{item.pk}/delete/").status_code == 403
+
+
+# --- two clicks at once (PostgreSQL: on SQLite one writer at a time is all there is) --------
+
+
+@pytest.fixture
+def on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database where the second writer waits: run by .ci/run")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_clicks_at_once_plan_assign_and_start_once(on_postgresql, editor, reporter, section):
+    target = timezone.now() + timedelta(hours=3)
+    items = at_once(
+        lambda: planning.create_item(
+            actor=editor, slugline="동시 기획", section=section, target_at=target
+        )
+    )
+    assert len({item.pk for item in items}) == 1
+    assert PlanningItem.objects.count() == 1
+    item = items[0]
+    due = timezone.now() + timedelta(hours=2)
+    offers = at_once(lambda: planning.assign(item, actor=editor, reporter=reporter, due_at=due))
+    assert len({offer.pk for offer in offers}) == 1
+    planning.accept(offers[0], actor=reporter)
+
+    stories = at_once(lambda: planning.start_story(offers[0], actor=reporter))
+
+    assert len({story.pk for story in stories}) == 1
+    assert Article.objects.count() == 1
+    assert events(item) == ["created", "assigned", "accepted", "started"]
