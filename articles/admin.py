@@ -13,7 +13,18 @@ from accounts.roles import role_can
 from articles import diffs, permissions, selectors, workflow
 from articles.errors import StaleVersion, StoryRefused
 from articles.labels import field_label, reason_label
-from articles.models import Article, ArticleEvent, Beat, DeskSection, Section, Series, Tag
+from articles.models import (
+    Article,
+    ArticleEvent,
+    Assignment,
+    Beat,
+    DeskSection,
+    PlanningEvent,
+    PlanningItem,
+    Section,
+    Series,
+    Tag,
+)
 from newsroom import inputs
 from newsroom.admin_base import ReadOnlyAdmin
 
@@ -245,3 +256,45 @@ class ArticleAdmin(ReadOnlyAdmin):
                 ngettext("%d story republished.", "%d stories republished.", count) % count
             ),
         )
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    fields = ["reporter", "due_at", "status", "decline_reason", "article", "answered_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PlanningEventInline(admin.TabularInline):
+    model = PlanningEvent
+    fields = ["created_at", "action", "from_status", "to_status", "actor_name", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlanningItem)
+class PlanningItemAdmin(ReadOnlyAdmin):
+    """The planning board, read here for audits; the desk's board (articles.planning)
+    makes every change."""
+
+    list_display = ["slugline", "section", "target_at", "priority", "status"]
+    list_filter = ["status", "priority", "section"]
+    search_fields = ["slugline", "angle"]
+    date_hierarchy = "target_at"
+    list_select_related = ["section"]
+    inlines = [AssignmentInline, PlanningEventInline]
+
+
+@admin.register(PlanningEvent)
+class PlanningEventAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "slugline", "action", "actor_name"]
+    list_filter = ["action"]
+    search_fields = ["slugline", "actor_name", "note"]

@@ -3,7 +3,7 @@ from functools import partial
 from django.utils.functional import SimpleLazyObject
 
 from articles import fragments, notifications
-from articles.permissions import can_create, is_editor
+from articles.permissions import can_create, can_read_planning, is_editor
 
 
 def navigation(request):
@@ -19,4 +19,5 @@ def desk(request):
         "can_review_stories": partial(is_editor, request.user),
         # The header's unread count: one query, on the desk pages only.
         "unread_notifications": partial(notifications.unread_count, request.user),
+        "can_read_planning": partial(can_read_planning, request.user),
     }

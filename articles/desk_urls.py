@@ -5,6 +5,7 @@ from articles.views.desk import (
     history,
     notes,
     notifications,
+    planning,
     preview_links,
     review,
     sharing,
@@ -71,5 +72,27 @@ urlpatterns = [
         "notifications/settings/",
         notifications.notification_settings,
         name="notification-settings",
+    ),
+    # The planning board (기획) and its assignments (배정).
+    path("planning/", planning.board, name="planning"),
+    path("planning/new/", planning.item_new, name="planning-new"),
+    path("planning/<int:item_id>/", planning.item, name="planning-item"),
+    path("planning/<int:item_id>/move/", planning.item_move, name="planning-move"),
+    path("planning/<int:item_id>/cancel/", planning.item_cancel, name="planning-cancel"),
+    path("planning/<int:item_id>/assign/", planning.item_assign, name="planning-assign"),
+    path(
+        "planning/assignments/<int:assignment_id>/accept/",
+        planning.assignment_accept,
+        name="assignment-accept",
+    ),
+    path(
+        "planning/assignments/<int:assignment_id>/decline/",
+        planning.assignment_decline,
+        name="assignment-decline",
+    ),
+    path(
+        "planning/assignments/<int:assignment_id>/start/",
+        planning.assignment_start,
+        name="assignment-start",
     ),
 ]

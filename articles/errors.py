@@ -193,3 +193,43 @@ class NotMentionable(StoryRefused):
         super().__init__(
             _("Only colleagues who can open this story can be mentioned in its notes.")
         )
+
+
+class PlanRefused(StoryRefused):
+    """A refusal on the planning board (articles.planning); nothing was changed."""
+
+
+class ItemCancelled(PlanRefused):
+    def __init__(self):
+        super().__init__(_("This item was cancelled."))
+
+
+class StalePlan(PlanRefused):
+    """The item was changed after the version the form started from."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Someone changed this item after you opened it. Here it is as it is now: "
+                "make your change again."
+            )
+        )
+
+
+class AlreadyAssigned(PlanRefused):
+    def __init__(self, name: str):
+        super().__init__(_("%(name)s already has this item.") % {"name": name})
+
+
+class NotAWriter(PlanRefused):
+    def __init__(self):
+        super().__init__(_("Only reporters and editors can be assigned a story."))
+
+
+class AssignmentAnswered(PlanRefused):
+    """The assignment is not waiting for this answer (already declined, or accepted)."""
+
+    def __init__(self, status: str):
+        super().__init__(
+            _("This cannot be done to an assignment that is %(status)s.") % {"status": status}
+        )

@@ -5,12 +5,13 @@ import re
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import StaffProfile
 from articles import workflow
-from articles.models import Article, CommentMode, PhotoUse, Section, Series
+from articles.models import Article, CommentMode, PhotoUse, PlanningItem, Section, Series
 from articles.search import text as search_text
 from articles.search.text import Problem
 from media.models import Photo
@@ -325,3 +326,50 @@ def photo_groups(rows: list[dict], *, lead_key: str, body: str) -> list[dict]:
 
 def _split(text: str) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+# --- the planning board ------------------------------------------------------------------
+
+
+class LocalDateTimeField(forms.CharField):
+    """A datetime-local input read as Korean time (newsroom.inputs), never a server error."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "tzinfo"):
+            return value
+        moment = inputs.local_datetime(value)
+        if moment is None:
+            raise forms.ValidationError(_("Enter a date and time."), code="invalid")
+        return moment
+
+    def prepare_value(self, value):
+        if hasattr(value, "tzinfo"):
+            return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        return value
+
+
+class PlanningItemForm(forms.Form):
+    """A new item on the board; articles.planning.create_item takes its cleaned data."""
+
+    slugline = forms.CharField(label=_("slug-line"), max_length=80)
+    angle = forms.CharField(
+        label=_("angle"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    section = SectionChoiceField(label=_("section"), queryset=_sections())
+    target_at = LocalDateTimeField(label=_("target time (Korean time)"))
+    priority = forms.ChoiceField(
+        label=_("priority"),
+        choices=PlanningItem.Priority.choices,
+        initial=PlanningItem.Priority.NORMAL,
+    )
+    expected_length = forms.IntegerField(
+        label=_("expected length (characters)"), min_value=0, max_value=100_000, initial=0
+    )
+    photo_needed = forms.BooleanField(label=_("photo needed"), required=False)

@@ -63,6 +63,7 @@ EVENT_ACTIONS = {
     "purged": pgettext_lazy("story event", "deleted for good from the trash"),
     "note_resolved": pgettext_lazy("story event", "desk note resolved"),
     "note_reopened": pgettext_lazy("story event", "desk note reopened"),
+    "planned": pgettext_lazy("story event", "started from the planning board"),
 }
 
 

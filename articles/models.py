@@ -917,3 +917,157 @@ class NotificationDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.day}: {self.count}"
+class PlanningItem(models.Model):
+    """A story the desk plans (기획): a slug-line with its angle, section, target time,
+    priority, expected length and whether it needs a photo. Changed only by
+    articles.planning; a cancelled item stays on the record."""
+
+    class Priority(models.TextChoices):
+        TOP = "top", _("Top story")
+        HIGH = "high", _("High")
+        NORMAL = "normal", _("Normal")
+        LOW = "low", _("Low")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    slugline = models.CharField(_("slug-line"), max_length=80)
+    angle = models.TextField(_("angle"), max_length=1000, blank=True)
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="+"
+    )
+    target_at = models.DateTimeField(_("target time"))
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
+    )
+    # In characters of copy, as the desk counts a story's length (200 make a 원고지 매).
+    expected_length = models.PositiveIntegerField(_("expected length (characters)"), default=0)
+    photo_needed = models.BooleanField(_("photo needed"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Optimistic locking, as for stories: a move from an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("planning item")
+        verbose_name_plural = _("planning items")
+        ordering = ["target_at", "pk"]
+        indexes = [
+            # The board: an interval of days' items by target time.
+            models.Index(fields=["target_at", "status"], name="planningitem_target_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.slugline
+
+    def get_absolute_url(self) -> str:
+        return reverse("story_desk:planning-item", args=[self.pk])
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class Assignment(models.Model):
+    """A reporter's part of a planning item (배정), due at a time: offered, then accepted or
+    declined (with a reason) by the reporter, and once accepted the story they start from
+    it (`article`, linked both ways). Changed only by articles.planning."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    item = models.ForeignKey(PlanningItem, on_delete=models.CASCADE, related_name="assignments")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reporter"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OFFERED
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    article = models.OneToOneField(
+        Article,
+        verbose_name=_("story"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assignment",
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("assigned"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["due_at", "pk"]
+        constraints = [
+            # A reporter holds an item once at a time; a declined offer stays as a record and
+            # the item may be offered to them again.
+            models.UniqueConstraint(
+                fields=["item", "reporter"],
+                condition=~Q(status="declined"),
+                name="assignment_once_per_reporter",
+            ),
+            models.CheckConstraint(
+                condition=Q(article__isnull=True) | Q(status="accepted"),
+                name="assignment_story_when_accepted",
+            ),
+        ]
+        indexes = [
+            # A reporter's open assignments on the dashboard, soonest due first.
+            models.Index(fields=["reporter", "status", "due_at"], name="assignment_reporter_idx"),
+            # The week's load: open assignments due in an interval.
+            models.Index(fields=["due_at", "status"], name="assignment_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} · {self.reporter_id} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.DECLINED
+
+
+class PlanningEvent(HistoryEntry):
+    """The planning board's history: every item created, moved or cancelled and every
+    assignment made, answered or started, who did it and when."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Planned")
+        MOVED = "moved", _("Moved")
+        CANCELLED = "cancelled", _("Cancelled")
+        ASSIGNED = "assigned", _("Assigned")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        STARTED = "started", _("Story started")
+
+    item = models.ForeignKey(
+        PlanningItem, on_delete=models.SET_NULL, null=True, related_name="events"
+    )
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    slugline = models.CharField(_("slug-line at the time"), max_length=80)
+
+    class Meta(HistoryEntry.Meta):
+        verbose_name = _("planning event")
+        verbose_name_plural = _("planning events")
+        indexes = [
+            # An item's history, newest first (and the double-submit check's last event).
+            models.Index(fields=["item", "-created_at"], name="planningevent_item_idx"),
+        ]

@@ -92,3 +92,25 @@ def can_restore(user, article: Article) -> bool:
     return is_editor(user) or (
         role_can(user, "articles.change_article") and is_author(user, article)
     )
+# --- the planning board (articles.planning) -------------------------------------------------
+
+
+def can_read_planning(user) -> bool:
+    """Every desk role reads the board: reporters, editors and moderators."""
+    return role_can(user, "accounts.access_desk")
+
+
+def can_plan(user) -> bool:
+    """Editors create, move and cancel items and hand out assignments."""
+    return is_editor(user)
+
+
+def can_answer_assignment(user, assignment) -> bool:
+    """Only the assigned writer accepts, declines or starts the story of an assignment."""
+    return user.is_authenticated and assignment.reporter_id == user.pk and can_create(user)
+
+
+def can_see_assignment(user, assignment) -> bool:
+    """An assignment's pages exist for its writer and for editors; to other reporters
+    they are missing, like their stories."""
+    return is_editor(user) or (user.is_authenticated and assignment.reporter_id == user.pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import StaffProfile, User
 from articles import popularity, workflow
 from articles.demo import content as demo_content
+from articles.demo import planning as demo_planning
 from articles.models import Article, Beat, Correction, SearchEntry, Section, Series
 from media import library
 from media.demo import scenes
@@ -52,6 +53,7 @@ def load(stdout) -> None:
         f"Reads: {sum(totals)} over the last day, for {sum(1 for total in totals if total)} "
         "stories (많이 본 기사)."
     )
+    demo_planning.load(stdout, now)
 
 
 def _sections() -> dict[str, Section]:
@@ -168,6 +170,8 @@ def _walk(article: Article, story: dict, author: User, editor: User) -> Article:
     state = story["state"]
     if state == "draft":
         return article
+    if state == "spiked":
+        return workflow.spike(article, actor=author, note=story["spike_note"])
     if author != editor or state in ("submitted", "returned"):
         article = workflow.submit(article, actor=author)
     if state == "returned":

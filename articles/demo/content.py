@@ -11,8 +11,8 @@ Story fields the loader reads:
 - ``byline`` (one e-mail) or ``bylines`` (several; the first is the primary byline),
   plus ``guest_byline`` for outside contributors.
 - ``state``: published, draft, submitted, returned (with ``return_note``),
-  scheduled (with ``publish_in_hours``) or unpublished (with ``unpublish_reason``
-  and ``public_note``).
+  scheduled (with ``publish_in_hours``), unpublished (with ``unpublish_reason``
+  and ``public_note``) or spiked (in the trash, with ``spike_note``).
 - ``hours_ago``: hours before loading when a published or unpublished story was
   first published; for the other states, when the story was created.
 - ``updated_hours_after`` and ``correction["hours_after"]``: hours after first
@@ -2840,6 +2840,48 @@ STORIES = [
             "caption": "최근 상장한 공모주들의 상장 첫날 대비 한 달 뒤 주가 흐름.",
             "credit": "솔빛경제 그래픽",
             "alt": "첫날 높이 솟았다가 시간이 지나며 아래로 내려오는 여러 개의 꺾은선",
+        },
+        "comment_mode": "inherit",
+    },
+    {
+        "key": "spiked-duplicate-port-volume",
+        "section": "industry",
+        "extra_sections": [],
+        "headline": "부산항 환적 물동량 넉 달째 늘어",
+        "subheadline": "",
+        "summary": (
+            "부산항의 환적 물동량이 넉 달 연속 늘었다. 대형 선사들이 부산을 거치는 항로를 늘린 "
+            "덕이다."
+        ),
+        "paragraphs": [
+            "부산항의 환적 화물 처리량이 넉 달째 늘었다. 부산항만공사가 집계한 지난달 환적 "
+            "물동량은 한 해 전보다 6% 가까이 많았다.",
+            "북미와 유럽을 오가는 대형 선사들이 부산을 거쳐 가는 항로를 늘린 것이 주된 이유로 "
+            "꼽힌다. 신항의 자동화 부두가 문을 열면서 배가 기다리는 시간도 줄었다.",
+            "항만 업계는 연말까지 증가세가 이어질 것으로 본다. 다만 운임이 내려가는 흐름이어서 "
+            "선사들이 항로를 다시 줄일 가능성도 있다.",
+        ],
+        "subheading_after": None,
+        "subheading": "",
+        "tags": ["부산항", "물류"],
+        "byline": "reporter@example.com",
+        "guest_byline": "",
+        "state": "spiked",
+        "spike_note": "같은 내용의 기사가 먼저 나가 중복됨",
+        "hours_ago": 30,
+        "updated_hours_after": None,
+        "correction": None,
+        "series": None,
+        "series_ordinal": None,
+        "photo": {
+            "caption": "부산신항의 컨테이너 부두에서 크레인이 환적 화물을 옮기고 있다.",
+            "credit": "솔빛경제 사진부",
+            "alt": "바다 옆 부두에서 대형 크레인이 색색의 컨테이너를 들어 올리는 모습",
+        },
+        "inline_photo": {
+            "caption": "부산항의 월별 환적 물동량 추이.",
+            "credit": "솔빛경제 그래픽",
+            "alt": "넉 달 동안 조금씩 높아지는 막대그래프",
         },
         "comment_mode": "inherit",
     },

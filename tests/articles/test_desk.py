@@ -35,9 +35,10 @@ DASHBOARD = "/desk/"
 NEW = "/desk/articles/new/"
 PROFILE = "/desk/profile/"
 # The dashboard for a signed-in reporter, whatever the length of its panels: session, user,
-# the user's roles, the panel counts (one query), each of the five panels' page, and the
-# published stories' comment counts, and the desk header's unread notifications.
-DASHBOARD_QUERIES = 11
+# the user's roles, the planning board's assignments, the panel counts (one query), each of
+# the five panels' page, the published stories' comment counts, and the desk header's unread
+# notifications.
+DASHBOARD_QUERIES = 12
 # The preview of a draft: the desk's checks plus the reader's page (its stored share card
 # included), in a fixed number.
 PREVIEW_QUERIES = 11
@@ -408,7 +409,7 @@ def test_another_reporters_stories_never_appear_on_the_dashboard(
     page = parse(response)
     assert [
         box.one("span", cls="count").text for box in page.select("section", cls="desk-panel")
-    ] == ["0"] * 5
+    ] == ["0"] * 6  # the five panels of stories and the planning board's assignments
     assert page.select("a", cls="desk-headline") == []
 
 

@@ -13,7 +13,17 @@ from accounts import demo as accounts_demo
 from accounts import roles
 from accounts.models import RoleChange, StaffProfile, User
 from articles.demo import content as articles_demo
-from articles.models import Article, ArticleEvent, Beat, Revision, Section, ViewCount
+from articles.models import (
+    Article,
+    ArticleEvent,
+    Assignment,
+    Beat,
+    PlanningEvent,
+    PlanningItem,
+    Revision,
+    Section,
+    ViewCount,
+)
 from comments.demo import content as comments_demo
 from comments.models import (
     Blind,
@@ -65,6 +75,9 @@ def counts() -> dict[str, int]:
             ArticleEvent,
             Revision,
             ViewCount,
+            PlanningItem,
+            Assignment,
+            PlanningEvent,
             Comment,
             CommentVote,
             CommentReport,
@@ -127,6 +140,7 @@ def test_the_loader_prints_each_step_with_its_counts_and_seconds_then_the_total(
         "Stories",
         "Search index",
         "Reads",
+        "Planning",
         "Comments",
         "Renditions",
     ]

@@ -35,7 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone, translation
 
 from accounts import membership, roles
-from articles import notes, notifications, preview_links, workflow
+from articles import notes, notifications, planning, preview_links, workflow
 from articles.models import Article, Beat, DeskSection, NotificationKind, Tag
 from comments.models import ModeratorScope, ReaderStanding
 from media import library
@@ -310,6 +310,26 @@ DESK = [
         lambda w: {"notification_id": w.notification.pk},
     ),
     named("story_desk:notifications-read-all", desk(NO_METHOD)),
+    # The planning board: every desk role reads it, editors manage it, and only the
+    # assigned writer answers an assignment: to another reporter it is missing, to an
+    # editor (who sees it) not theirs to answer.
+    named("story_desk:planning", desk(OK)),
+    named("story_desk:planning-new", desk(editor=OK)),
+    named("story_desk:planning-item", desk(OK), lambda w: {"item_id": w.planned.pk}),
+    named("story_desk:planning-move", desk(editor=NO_METHOD), lambda w: {"item_id": w.planned.pk}),
+    named(
+        "story_desk:planning-cancel", desk(editor=NO_METHOD), lambda w: {"item_id": w.planned.pk}
+    ),
+    named(
+        "story_desk:planning-assign", desk(editor=NO_METHOD), lambda w: {"item_id": w.planned.pk}
+    ),
+    named("story_desk:assignment-accept", desk(writers=NO_METHOD), lambda w: w.assignment_kwargs),
+    named(
+        "story_desk:assignment-decline",
+        desk(reporter=OK, other_reporter=MISSING, editor=FORBIDDEN),
+        lambda w: w.assignment_kwargs,
+    ),
+    named("story_desk:assignment-start", desk(writers=NO_METHOD), lambda w: w.assignment_kwargs),
     # The photo library is the newsroom's: every writer browses it; moderators have no use.
     named("media:list", desk(writers=OK)),
     named("media:upload", desk(writers=NO_METHOD)),
@@ -385,6 +405,9 @@ ADMIN_MODELS = {
     "articles_beat": ModelRights(),
     # Editors choose their own desk sections on the desk; the admin's list is the superuser's.
     "articles_desksection": ModelRights(),
+    # The planning board is read here for audits only; the desk's board makes every change.
+    "articles_planningevent": ModelRights(),
+    "articles_planningitem": ModelRights(),
     "articles_section": ModelRights(
         view=EDITOR, add=EDITOR, change=EDITOR, instance=lambda w: w.section
     ),
@@ -561,6 +584,18 @@ def _build_world() -> SimpleNamespace:
     note = notes.post_note(
         draft_story, actor=users["reporter"], body="출처 확인", mentions=[users["editor"].pk]
     )
+    planned = planning.create_item(
+        actor=users["editor"],
+        slugline="반도체 수출 기획",
+        section=industry,
+        target_at=timezone.now() + timedelta(hours=6),
+    )
+    assignment = planning.assign(
+        planned,
+        actor=users["editor"],
+        reporter=users["reporter"],
+        due_at=timezone.now() + timedelta(hours=4),
+    )
 
     outsider = UserFactory(email="outsider@example.com")
     comment_in = CommentFactory(story=published, author=users["reader"])
@@ -607,6 +642,8 @@ def _build_world() -> SimpleNamespace:
         link=link,
         note=note,
         notification=notification,
+        planned=planned,
+        assignment_kwargs={"assignment_id": assignment.pk},
         preview_token=preview_links.token_for(link),
         comment_in=comment_in,
         comment_out=comment_out,

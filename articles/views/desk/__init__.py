@@ -25,7 +25,12 @@ DONE_MESSAGES = {
 
 def story_for(user, article_id: int) -> Article:
     """A story the staff member may see; anyone else's is missing, as for readers."""
-    article = Article.objects.select_related("section", "editing_by").filter(pk=article_id).first()
+    # With the planning board's assignment it was started from (the editor page shows it).
+    article = (
+        Article.objects.select_related("section", "editing_by", "assignment__item")
+        .filter(pk=article_id)
+        .first()
+    )
     if article is None or not permissions.can_view(user, article):
         raise Http404
     return article

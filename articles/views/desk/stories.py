@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ from accounts.models import StaffProfile
 from accounts.names import display_name
 from accounts.permissions import desk_view
 from accounts.roles import Role, roles_of
-from articles import permissions, selectors, workflow
+from articles import permissions, planning, selectors, workflow
 from articles.errors import NoteRequired, StaleVersion, StoryRefused
 from articles.forms import USE_LABELS, StoryForm, initial_from, photo_groups
 from articles.models import Article, AutosaveDraft, CommentMode
@@ -89,8 +90,12 @@ class Panel:
 def dashboard(request):
     """The signed-in staff member's stories, panel by panel, newest first. Each panel pages
     on its own (?drafts=2) and costs two queries whatever its length."""
-    panels = []
+    panels, assignments = [], []
     if permissions.can_create(request.user):
+        now = timezone.now()
+        assignments = planning.assignments_of(request.user)
+        for assignment in assignments:
+            assignment.late = planning.assignment_overdue(assignment, now)
         counts = selectors.desk_panel_counts(request.user)
         for key, _statuses, _order in selectors.DESK_PANELS:
             panels.append(_panel(request, key, counts[key]))
@@ -100,6 +105,7 @@ def dashboard(request):
         "articles/desk/dashboard.html",
         {
             "panels": panels,
+            "assignments": assignments,
             "returned_count": next((p.count for p in panels if p.key == "returned"), 0),
             "role_labels": [label for value, label in Role.choices if value in roles],
         },
@@ -402,6 +408,17 @@ def _lock_message(lock) -> str:
     )
 
 
+def _assignment_of(article: Article | None):
+    """The planning board's assignment the story was started from, if any (story_for
+    reads it with the story)."""
+    if article is None:
+        return None
+    try:
+        return article.assignment
+    except ObjectDoesNotExist:
+        return None
+
+
 def _actions(user, article: Article | None) -> list[str]:
     """The buttons this person may press on this story in its present state."""
     if article is None:
@@ -485,6 +502,7 @@ def _editor(
             "desk_notes": (
                 note_views.panel(request.user, article, note_draft) if article else None
             ),
+            "assignment": _assignment_of(article),
         },
         status=status,
     )
