@@ -481,40 +481,28 @@ def _planned(start: datetime, end: datetime) -> Iterable[tuple[datetime, object]
     return [(item.target_at, item) for item in items_between(start, end)]
 
 
-def _publishing(start: datetime, end: datetime) -> Iterable[tuple[datetime, object]]:
+def _stories_at(field: str, stories, start: datetime, end: datetime) -> list:
+    """(the time in `field`, the story) for each of `stories` with that time in [start, end)."""
+    within = stories.filter(**{f"{field}__gte": start, f"{field}__lt": end})
     return [
-        (story.scheduled_publish_at, story)
-        for story in Article.objects.filter(
-            status=Article.Status.SCHEDULED,
-            scheduled_publish_at__gte=start,
-            scheduled_publish_at__lt=end,
-        )
-        .select_related("section", "assignment")
-        .defer("body")
+        (getattr(story, field), story)
+        for story in within.select_related("section", "assignment").defer("body")
     ]
+
+
+def _publishing(start: datetime, end: datetime) -> Iterable[tuple[datetime, object]]:
+    scheduled = Article.objects.filter(status=Article.Status.SCHEDULED)
+    return _stories_at("scheduled_publish_at", scheduled, start, end)
 
 
 def _embargo_lifting(start: datetime, end: datetime) -> Iterable[tuple[datetime, object]]:
-    return [
-        (story.embargo_until, story)
-        for story in Article.objects.filter(embargo_until__gte=start, embargo_until__lt=end)
-        .exclude(status=Article.Status.SPIKED)
-        .select_related("section", "assignment")
-        .defer("body")
-    ]
+    kept = Article.objects.exclude(status=Article.Status.SPIKED)
+    return _stories_at("embargo_until", kept, start, end)
 
 
 def _unpublishing(start: datetime, end: datetime) -> Iterable[tuple[datetime, object]]:
-    return [
-        (story.scheduled_unpublish_at, story)
-        for story in Article.objects.filter(
-            status=Article.Status.PUBLISHED,
-            scheduled_unpublish_at__gte=start,
-            scheduled_unpublish_at__lt=end,
-        )
-        .select_related("section", "assignment")
-        .defer("body")
-    ]
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    return _stories_at("scheduled_unpublish_at", published, start, end)
 
 
 # The calendar's kinds, in the order a day lists entries at the same minute. Each reads its
