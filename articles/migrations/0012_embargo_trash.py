@@ -8,7 +8,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0011_story_listing_index'),
-        ('media', '0002_history_entry_shape'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -2,9 +2,13 @@
 a story with comments, search, sign-up) and every desk page the URL conf serves, each loaded
 with no CSP violation, console error or failed request."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from articles import planning
 from comments import moderation
 from tests.browser.conftest import watch
 from tests.comments.conftest import with_nickname
@@ -24,6 +28,16 @@ NOT_PAGES = {
     "story_desk:note-resolve": "a POST from the editor's desk notes",
     "story_desk:note-reopen": "a POST from the editor's desk notes",
     "story_desk:note-colleagues": "JSON for the desk notes' script (test_desk_notes.py)",
+    "story_desk:planning-move": "a POST from the item's page",
+    "story_desk:planning-cancel": "a POST from the item's page",
+    "story_desk:planning-assign": "a POST from the item's page",
+    "story_desk:assignment-accept": "a POST from the reporter's dashboard",
+    "story_desk:assignment-start": "a POST from the reporter's dashboard",
+    "story_desk:assignment-decline": "the assigned reporter's own page: visited by them in "
+    "test_newsroom_day.py, which fails on a policy violation too",
+    "story_desk:restore": "a POST from the trash",
+    "story_desk:notification-read": "a POST from the inbox",
+    "story_desk:notifications-read-all": "a POST from the inbox",
     "media:upload": "a POST from the photo list",
     "media:portrait": "a POST from the picker",
     "media:original": "the original file, downloaded",
@@ -41,8 +55,15 @@ def desk_url_names(resolver=None, namespace: str = "", prefix: str = ""):
 
 
 @pytest.fixture
-def site(desk, library_photo):
+def site(desk, library_photo, editor):
     story = desk.story('해솔중공업 "LNG 운반선 3년치 일감 확보"', tags=["조선"])
+    item = planning.create_item(
+        actor=editor,
+        slugline="조선 수주 기획",
+        section=story.section,
+        target_at=timezone.now() + timedelta(hours=5),
+    )
+    planning.assign(item, actor=editor, reporter=desk.reporter, due_at=item.target_at)
     commenter = with_nickname(UserFactory(email="commenter@example.com"), "조선업관찰자")
     comment = moderation.post_comment(story, author=commenter, body="수주 잔고가 궁금합니다.")
     moderation.post_comment(story, author=commenter, body="답글입니다.", parent=comment)
@@ -50,6 +71,8 @@ def site(desk, library_photo):
         "story": story,
         "comment": comment,
         "photo": library_photo(caption="거제 조선소", alt_text="도크의 LNG 운반선"),
+        "draft": desk.story("휴지통에 버릴 초고", state="draft"),
+        "item": item,
     }
 
 
@@ -65,6 +88,13 @@ def desk_pages(site) -> dict[str, str]:
         "story_desk:queue": reverse("story_desk:queue"),
         "story_desk:schedule": reverse("story_desk:schedule"),
         "story_desk:front": reverse("story_desk:front"),
+        "story_desk:planning": reverse("story_desk:planning"),
+        "story_desk:planning-new": reverse("story_desk:planning-new"),
+        "story_desk:planning-item": reverse("story_desk:planning-item", args=[site["item"].pk]),
+        "story_desk:spike": reverse("story_desk:spike", args=[site["draft"].pk]),
+        "story_desk:trash": reverse("story_desk:trash"),
+        "story_desk:notifications": reverse("story_desk:notifications"),
+        "story_desk:notification-settings": reverse("story_desk:notification-settings"),
         "media:list": reverse("media:list"),
         "media:edit": reverse("media:edit", args=[site["photo"].pk]),
         "media:picker": reverse("media:picker") + "?target=" + reverse("desk-profile"),
