@@ -139,7 +139,8 @@ def test_a_day_from_the_planning_board_to_a_story_scheduled_at_its_embargo(
     writer.wait_for_url(f"{url}/desk/")
     expect(writer.locator(".messages")).to_contain_text("거절했습니다. 데스크가 사유를 봅니다.")
     declined = Assignment.objects.get(item__slugline=DROPPED)
-    assert declined.status == "declined" and declined.decline_reason == REASON
+    assert declined.status == "declined"
+    assert declined.decline_reason == REASON
 
     # ... starts the accepted story from the assignment, writes the body and saves.
     mine.locator(".assignment-row", has_text=COVERED).get_by_role(
