@@ -260,11 +260,17 @@ def test_a_day_from_the_planning_board_to_a_story_scheduled_at_its_embargo(
     dropped = table.locator("tr", has_text=DROPPED)
     expect(dropped.locator(".state")).to_have_text("시작 전")
     expect(dropped.locator(".assignee-declined")).to_contain_text("한지민")
-    expect(dropped.locator(".assignee-declined")).to_contain_text("거절")
+    expect(dropped.locator(".assignee-declined small")).to_have_text("거절")
     desk_page.locator("a.desk-headline", has_text=DROPPED).click()
     expect(desk_page.locator(".assignment-row")).to_contain_text(REASON)
     desk_page.goto(f"{url}/desk/planning/?range=tomorrow")
-    expect(desk_page.locator(".cal-entry", has_text=COVERED).locator(".state")).to_have_text("예약")
+    calendar = desk_page.locator(".planning-day")
+    expect(calendar.locator(".cal-publish")).to_contain_text(COVERED)  # its publication
+    covered = calendar.locator(".cal-item", has_text=COVERED)
+    expect(covered.locator(".state")).to_have_text("예약")
+    dropped = calendar.locator(".cal-item", has_text=DROPPED)
+    expect(dropped.locator(".state")).to_have_text("시작 전")
+    expect(dropped.locator(".cal-who")).to_have_text("기업과산업 · 한지민 거절")
     assert PlanningItem.objects.count() == 2
 
     assert desk_page.problems == []
@@ -275,6 +281,8 @@ def test_a_day_from_the_planning_board_to_a_story_scheduled_at_its_embargo(
             page = page_for(editor, viewport=viewport)
             page.goto(f"{url}/desk/planning/?range=tomorrow")
             page.screenshot(path=SCREENSHOTS / f"desk-planning-{width}.png", full_page=True)
+            page.goto(f"{url}/desk/planning/?range=tomorrow&view=list")
+            page.screenshot(path=SCREENSHOTS / f"desk-planning-list-{width}.png", full_page=True)
             page.goto(f"{url}/desk/notifications/")
             page.screenshot(path=SCREENSHOTS / f"desk-notifications-{width}.png", full_page=True)
             assert page.problems == []
