@@ -26,7 +26,7 @@ from articles.models import (
     Tag,
 )
 from newsroom import inputs
-from newsroom.admin_base import ReadOnlyAdmin
+from newsroom.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(Section)
@@ -81,15 +81,9 @@ class DeskSectionAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "section__name"]
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ReadOnlyInline):
     model = ArticleEvent
     fields = ["created_at", "action", "from_status", "to_status", "actor_name", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class TrashFilter(admin.SimpleListFilter):
@@ -258,26 +252,14 @@ class ArticleAdmin(ReadOnlyAdmin):
         )
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ReadOnlyInline):
     model = Assignment
     fields = ["reporter", "due_at", "status", "decline_reason", "article", "answered_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class PlanningEventInline(admin.TabularInline):
+class PlanningEventInline(ReadOnlyInline):
     model = PlanningEvent
     fields = ["created_at", "action", "from_status", "to_status", "actor_name", "note"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PlanningItem)

@@ -917,6 +917,8 @@ class NotificationDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.day}: {self.count}"
+
+
 class PlanningItem(models.Model):
     """A story the desk plans (기획): a slug-line with its angle, section, target time,
     priority, expected length and whether it needs a photo. Changed only by

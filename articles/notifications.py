@@ -52,7 +52,7 @@ Kind = NotificationKind
 # What the inbox and the e-mail say, per kind: {actor} is who did it, {title} the story's
 # headline (or the item's title), {at} a time from `data["at"]`.
 MESSAGES = {
-    Kind.ASSIGNED: _("{actor} assigned you: {title}"),
+    Kind.ASSIGNED: _("{actor} assigned you (due {at}): {title}"),
     Kind.DECLINED: _("{actor} declined the assignment: {title}"),
     Kind.MENTIONED: _("{actor} mentioned you: {title}"),
     Kind.SUBMITTED: _("{actor} submitted a story for review: {title}"),
@@ -231,8 +231,8 @@ def story_event(event: ArticleEvent, article: Article, actor: User | None) -> li
 EMBARGO_WARNING = timedelta(hours=1)
 
 
-def send_reminders(now: datetime | None = None) -> int:
-    """What the clock brings: an embargo lifting within EMBARGO_WARNING, told to the
+def tell_embargoes_lifting(now: datetime | None = None) -> int:
+    """The periodic reminder of an embargo lifting within EMBARGO_WARNING, told to the
     story's staff and its section's editors. Keyed by the lift time, so a periodic run
     tells nobody twice and a moved embargo is told again. The number of notifications."""
     now = now or timezone.now()

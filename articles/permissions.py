@@ -92,6 +92,8 @@ def can_restore(user, article: Article) -> bool:
     return is_editor(user) or (
         role_can(user, "articles.change_article") and is_author(user, article)
     )
+
+
 # --- the planning board (articles.planning) -------------------------------------------------
 
 

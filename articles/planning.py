@@ -20,13 +20,14 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import require
 from accounts.models import User
 from accounts.names import UNNAMED_MEMBER, display_name
-from articles import permissions, workflow
+from articles import notifications, permissions, workflow
 from articles.errors import (
     AlreadyAssigned,
     AssignmentAnswered,
@@ -150,7 +151,7 @@ def assign(
 ) -> Assignment:
     """Offer the item to a writer (a reporter or an editor), due at a time (editors). A
     writer holds an item once; one who declined may be offered it again.
-    History: "assigned". (The "assigned" notification is one call added here.)"""
+    History: "assigned". Notifications: "assigned", to the writer."""
     require(permissions.can_plan(actor))
     due_at = _required_time(due_at, _("Choose the due date and time."))
     if not permissions.can_create(reporter):
@@ -175,6 +176,13 @@ def assign(
         assignment=assignment,
         data={"reporter": reporter.pk, "due_at": _iso(due_at)},
     )
+    notifications.notify(
+        notifications.Kind.ASSIGNED,
+        recipients=[reporter],
+        actor=actor,
+        key=f"assignment:{assignment.pk}:assigned",
+        data=_told_of(assignment, at=due_at),
+    )
     return assignment
 
 
@@ -198,7 +206,7 @@ def accept(assignment: Assignment, *, actor: User) -> Assignment:
 def decline(assignment: Assignment, *, actor: User, reason: str) -> Assignment:
     """Offered (or accepted, while no story was started) -> declined, with the writer's
     reason, by the assigned writer only. History: "declined" with the reason.
-    (The "declined" notification is one call added here.)"""
+    Notifications: "declined", to the editor who assigned it and the item's planner."""
     reason = reason.strip()
     assignment = _lock_assignment(assignment)
     require(permissions.can_answer_assignment(actor, assignment))
@@ -211,7 +219,42 @@ def decline(assignment: Assignment, *, actor: User, reason: str) -> Assignment:
     if assignment.status == AssignmentStatus.DECLINED or assignment.article_id:
         raise AssignmentAnswered(assignment.get_status_display())
     assignment.decline_reason = reason
-    return _answer(assignment, AssignmentStatus.DECLINED, Action.DECLINED, actor, note=reason)
+    declined = _answer(assignment, AssignmentStatus.DECLINED, Action.DECLINED, actor, note=reason)
+    notifications.notify(
+        notifications.Kind.DECLINED,
+        recipients=[assignment.assigned_by, assignment.item.created_by],
+        actor=actor,
+        key=f"assignment:{assignment.pk}:declined",
+        data={**_told_of(assignment), "note": reason},
+    )
+    return declined
+
+
+def tell_missed_deadlines(now: datetime | None = None) -> int:
+    """The periodic reminder of assignments past their due time with no story handed in:
+    told to the writer and the editor who assigned it, once per due time (a moved due time
+    is told again). The number of notifications written."""
+    told = 0
+    for assignment in missed_deadlines(now):
+        with transaction.atomic():
+            told += len(
+                notifications.notify(
+                    notifications.Kind.DUE_MISSED,
+                    recipients=[assignment.reporter, assignment.assigned_by],
+                    article=assignment.article,
+                    key=f"assignment:{assignment.pk}:due:{_iso(assignment.due_at)}",
+                    data=_told_of(assignment, at=assignment.due_at),
+                )
+            )
+    return told
+
+
+def _told_of(assignment: Assignment, *, at: datetime | None = None) -> dict:
+    """What a notification about an assignment shows: the slug-line, the item's page and
+    the time it is about."""
+    item = assignment.item
+    data = {"title": item.slugline, "url": reverse("story_desk:planning-item", args=[item.pk])}
+    return data | ({"at": _iso(at)} if at is not None else {})
 
 
 @transaction.atomic
@@ -376,7 +419,7 @@ def missed_deadlines(now: datetime | None = None) -> list[Assignment]:
     return list(
         Assignment.objects.filter(status__in=OPEN, item__status=ItemStatus.PLANNED, due_at__lt=now)
         .filter(Q(article__isnull=True) | Q(article__status__in=NOT_IN))
-        .select_related("item", "reporter", "article")
+        .select_related("item", "reporter", "assigned_by", "article")
         .defer("article__body")
     )
 
@@ -438,41 +481,41 @@ def _planned(start: datetime, end: datetime) -> Iterable[tuple[datetime, object]
     return [(item.target_at, item) for item in items_between(start, end)]
 
 
-def _publishing(start: datetime, end: datetime) -> Iterable[tuple[datetime, object]]:
+def _stories_at(field: str, stories, start: datetime, end: datetime) -> list:
+    """(the time in `field`, the story) for each of `stories` with that time in [start, end)."""
+    within = stories.filter(**{f"{field}__gte": start, f"{field}__lt": end})
     return [
-        (story.scheduled_publish_at, story)
-        for story in Article.objects.filter(
-            status=Article.Status.SCHEDULED,
-            scheduled_publish_at__gte=start,
-            scheduled_publish_at__lt=end,
-        )
-        .select_related("section", "assignment")
-        .defer("body")
+        (getattr(story, field), story)
+        for story in within.select_related("section", "assignment").defer("body")
     ]
+
+
+def _publishing(start: datetime, end: datetime) -> Iterable[tuple[datetime, object]]:
+    scheduled = Article.objects.filter(status=Article.Status.SCHEDULED)
+    return _stories_at("scheduled_publish_at", scheduled, start, end)
+
+
+def _embargo_lifting(start: datetime, end: datetime) -> Iterable[tuple[datetime, object]]:
+    kept = Article.objects.exclude(status=Article.Status.SPIKED)
+    return _stories_at("embargo_until", kept, start, end)
 
 
 def _unpublishing(start: datetime, end: datetime) -> Iterable[tuple[datetime, object]]:
-    return [
-        (story.scheduled_unpublish_at, story)
-        for story in Article.objects.filter(
-            status=Article.Status.PUBLISHED,
-            scheduled_unpublish_at__gte=start,
-            scheduled_unpublish_at__lt=end,
-        )
-        .select_related("section", "assignment")
-        .defer("body")
-    ]
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    return _stories_at("scheduled_unpublish_at", published, start, end)
 
 
 # The calendar's kinds, in the order a day lists entries at the same minute. Each reads its
-# own entries in [start, end); a new kind (the embargo lifts) is one more line here.
+# own entries in [start, end); a new kind is one more line here.
 CALENDAR_KINDS: dict[str, Callable[[datetime, datetime], Iterable[tuple[datetime, object]]]] = {
     "item": _planned,
+    "embargo": _embargo_lifting,
     "publish": _publishing,
     "unpublish": _unpublishing,
 }
 KIND_LABELS = {
     "item": _("planned"),
+    "embargo": _("embargo lifts"),
     "publish": _("publishes"),
     "unpublish": _("comes down"),
 }
@@ -500,7 +543,9 @@ def calendar(start: datetime, end: datetime) -> dict[date, list[Entry]]:
 # A story's state as the board shows it.
 NOT_STARTED, DRAFTING, RETURNED, SUBMITTED = "not_started", "drafting", "returned", "submitted"
 SCHEDULED, PUBLISHED, TAKEN_DOWN, CANCELLED = "scheduled", "published", "taken_down", "cancelled"
+IN_THE_TRASH = "in_the_trash"
 STATE_LABELS = {
+    IN_THE_TRASH: _("In the trash"),
     NOT_STARTED: _("Not started"),
     DRAFTING: _("Drafting"),
     RETURNED: _("Returned"),
@@ -517,9 +562,19 @@ _FROM_STORY = {
     Article.Status.SCHEDULED: SCHEDULED,
     Article.Status.PUBLISHED: PUBLISHED,
     Article.Status.UNPUBLISHED: TAKEN_DOWN,
+    Article.Status.SPIKED: IN_THE_TRASH,
 }
 # How far along each state is: an item shows its furthest story.
-_PROGRESS = [NOT_STARTED, DRAFTING, RETURNED, SUBMITTED, SCHEDULED, PUBLISHED, TAKEN_DOWN]
+_PROGRESS = [
+    IN_THE_TRASH,
+    NOT_STARTED,
+    DRAFTING,
+    RETURNED,
+    SUBMITTED,
+    SCHEDULED,
+    PUBLISHED,
+    TAKEN_DOWN,
+]
 # Stories not yet handed in: their writer's due time still binds.
 NOT_IN = (Article.Status.DRAFT, Article.Status.RETURNED)
 _HANDED_IN = {SUBMITTED, SCHEDULED, PUBLISHED, TAKEN_DOWN}

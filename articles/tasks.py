@@ -1,6 +1,6 @@
 from django.db import transaction
 
-from articles import notifications, popularity, workflow
+from articles import notifications, planning, popularity, workflow
 from articles.models import Article, ArticleEvent
 from articles.sharing import fanout
 from newsroom.tasks import task
@@ -30,8 +30,9 @@ def email_notifications(notification_ids: list[int]) -> int:
 
 @task("articles.send_reminders", autoretry_for=())
 def send_reminders() -> int:
-    """Embargoes lifting within the hour, told to the desk (periodic)."""
-    return notifications.send_reminders()
+    """Embargoes lifting within the hour and assignments past their due time, told to
+    the desk (periodic)."""
+    return notifications.tell_embargoes_lifting() + planning.tell_missed_deadlines()
 
 
 @task("articles.send_digests", autoretry_for=())

@@ -402,21 +402,7 @@ def set_embargo(
         raise EmbargoAlreadySet()
     if not source:
         raise EmbargoSourceRequired()
-    if until <= timezone.now():
-        raise TimeInThePast()
-    article.embargo_until, article.embargo_source = until, source
-    moved = _schedule_after_embargo(article)
-    article.save(update_fields=["embargo_until", "embargo_source", "scheduled_publish_at"])
-    record(
-        article,
-        "embargo_set",
-        actor,
-        article.status,
-        article.status,
-        note.strip(),
-        {"until": until.isoformat(), "source": source, **moved},
-    )
-    return article
+    return _put_embargo(article, "embargo_set", actor, until=until, source=source, note=note)
 
 
 @transaction.atomic
@@ -442,22 +428,10 @@ def move_embargo(
         raise EmbargoSourceRequired()
     if (article.embargo_until, article.embargo_source) == (until, source):
         return article
-    if until <= timezone.now():
-        raise TimeInThePast()
-    before = article.embargo_until
-    article.embargo_until, article.embargo_source = until, source
-    moved = _schedule_after_embargo(article)
-    article.save(update_fields=["embargo_until", "embargo_source", "scheduled_publish_at"])
-    record(
-        article,
-        "embargo_moved",
-        actor,
-        article.status,
-        article.status,
-        note.strip(),
-        {"from": before.isoformat(), "until": until.isoformat(), "source": source, **moved},
+    before = {"from": article.embargo_until.isoformat()}
+    return _put_embargo(
+        article, "embargo_moved", actor, until=until, source=source, note=note, data=before
     )
-    return article
 
 
 @transaction.atomic
@@ -502,6 +476,28 @@ def change_embargo(
     if (until, source or current[1]) == current:
         return article
     return move_embargo(article, actor=actor, until=until, source=source or None, note=note)
+
+
+def _put_embargo(
+    article: Article,
+    action: str,
+    actor: User,
+    *,
+    until: datetime,
+    source: str,
+    note: str,
+    data: dict | None = None,
+) -> Article:
+    """The locked story's embargo set to `until` (in the future) by `source`, a scheduled
+    time kept after it, and the history row."""
+    if until <= timezone.now():
+        raise TimeInThePast()
+    article.embargo_until, article.embargo_source = until, source
+    moved = _schedule_after_embargo(article)
+    article.save(update_fields=["embargo_until", "embargo_source", "scheduled_publish_at"])
+    details = {**(data or {}), "until": until.isoformat(), "source": source, **moved}
+    record(article, action, actor, article.status, article.status, note.strip(), details)
+    return article
 
 
 def _not_embargoed(article: Article, at: datetime) -> None:

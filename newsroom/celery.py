@@ -22,8 +22,8 @@ PERIODIC_JOBS: dict[str, int] = {
     "articles.run_schedule": 30,
     # Stories spiked 30 days ago leave the trash for good.
     "articles.purge_trash": 60 * 60,
-    # Embargoes lifting within the hour: told once per lift time, so every 5 minutes is
-    # early enough and safe.
+    # Embargoes lifting within the hour and missed due times: each told once per time, so
+    # every 5 minutes is early enough and safe.
     "articles.send_reminders": 5 * 60,
     # The daily digest of the desk's notifications: sent once a day per person (from
     # articles.notifications.DIGEST_HOUR on), so an hourly run is enough and safe.

@@ -282,7 +282,11 @@ def test_the_retired_return_task_tells_those_not_yet_told(
 # --- the kinds whose events live elsewhere (the planning board, the desk notes) ----------------
 
 OTHER_KINDS = [
-    (Kind.ASSIGNED, {"title": "반도체 공장 르포"}, "오세훈 님이 배정했습니다: 반도체 공장 르포"),
+    (
+        Kind.ASSIGNED,
+        {"title": "반도체 공장 르포", "at": "2025-03-03T16:00:00+09:00"},
+        "오세훈 님이 배정했습니다(마감 2025-03-03 16:00): 반도체 공장 르포",
+    ),
     (
         Kind.DECLINED,
         {"title": "반도체 공장 르포"},
@@ -508,11 +512,11 @@ def test_an_embargo_lifting_within_the_hour_is_told_once_and_again_when_moved(
     workflow.set_embargo(
         story, actor=editor, until=MONDAY_9AM + timedelta(minutes=90), source="산업통상자원부"
     )
-    assert notifications.send_reminders() == 0  # an hour and a half away: not yet
+    assert notifications.tell_embargoes_lifting() == 0  # an hour and a half away: not yet
 
     clock.shift(timedelta(minutes=31))
-    notifications.send_reminders()
-    notifications.send_reminders()  # the next periodic run tells nobody again
+    notifications.tell_embargoes_lifting()
+    notifications.tell_embargoes_lifting()  # the next periodic run tells nobody again
 
     expected = [
         ("editor2@example.com", Kind.EMBARGO_LIFTING),
@@ -528,7 +532,7 @@ def test_an_embargo_lifting_within_the_hour_is_told_once_and_again_when_moved(
         story, actor=editor, until=MONDAY_9AM + timedelta(minutes=100), note="발표 연기"
     )
     clock.shift(timedelta(minutes=10))
-    notifications.send_reminders()
+    notifications.tell_embargoes_lifting()
     assert len(told(Kind.EMBARGO_LIFTING, story)) == 6
 
 
@@ -539,7 +543,7 @@ def test_no_reminder_for_a_lifted_or_published_embargo(clock, story_in, editor):
     )
     workflow.lift_embargo(story, actor=editor, note="한국은행이 먼저 풀었다")
 
-    assert notifications.send_reminders() == 0
+    assert notifications.tell_embargoes_lifting() == 0
 
 
 def test_the_reminders_job_is_on_the_periodic_schedule():

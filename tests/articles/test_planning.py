@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.errors import NotAllowed
-from articles import planning, workflow
+from articles import notifications, planning, workflow
 from articles.errors import (
     AlreadyAssigned,
     AssignmentAnswered,
@@ -19,7 +19,14 @@ from articles.errors import (
     PlanRefused,
     StalePlan,
 )
-from articles.models import Article, ArticleEvent, Assignment, PlanningEvent, PlanningItem
+from articles.models import (
+    Article,
+    ArticleEvent,
+    Assignment,
+    Notification,
+    PlanningEvent,
+    PlanningItem,
+)
 from tests.articles.conftest import MONDAY_9AM
 from tests.newsroom.test_two_at_once import at_once
 from tests.pages import parse
@@ -393,13 +400,67 @@ def test_the_calendar_shows_items_publishes_and_take_downs_by_day(plan, story_in
     assert days[today + timedelta(days=2)] == []
 
 
+def test_the_calendar_shows_an_embargo_lift_at_its_time(plan, story_in, reporter, editor):
+    today = timezone.localdate(MONDAY_9AM)
+    story = story_in(Status.SUBMITTED)
+    workflow.set_embargo(story, actor=editor, until=AT_NOON, source="한국은행")
+    spiked = story_in(Status.DRAFT)
+    workflow.set_embargo(spiked, actor=reporter, until=AT_NOON, source="통계청")
+    workflow.spike(spiked, actor=reporter)
+
+    days = planning.calendar(MONDAY_9AM, MONDAY_9AM + timedelta(days=1))
+
+    assert [(entry.kind, entry.subject.pk) for entry in days[today]] == [("embargo", story.pk)]
+
+
+# --- what the board tells -------------------------------------------------------------------
+
+
+def told(kind: str) -> list[tuple[str, str]]:
+    return sorted(
+        (n.recipient.email, n.data.get("title", ""))
+        for n in Notification.objects.filter(kind=kind).select_related("recipient")
+    )
+
+
+def test_an_assignment_tells_the_writer_once(plan, editor, reporter):
+    item = plan()
+    for _click in range(2):
+        planning.assign(item, actor=editor, reporter=reporter, due_at=DUE_11)
+
+    assert told("assigned") == [("reporter@example.com", "반도체 수출")]
+    [notification] = Notification.objects.filter(kind="assigned")
+    assert notifications.link(notification) == f"/desk/planning/{item.pk}/"
+    assert "11:00" in notifications.message(notification)
+
+
+def test_a_declined_assignment_tells_the_editor_with_the_reason(offered, reporter):
+    planning.decline(offered, actor=reporter, reason="같은 날 국감 취재")
+
+    assert told("declined") == [("editor@example.com", "반도체 수출")]
+    assert Notification.objects.get(kind="declined").data["note"] == "같은 날 국감 취재"
+
+
+def test_a_missed_due_time_is_told_once_to_the_writer_and_the_editor(offered, editor, clock):
+    assert planning.tell_missed_deadlines() == 0
+    clock.move_to(DUE_11 + timedelta(minutes=5))
+
+    assert planning.tell_missed_deadlines() == 2
+    assert planning.tell_missed_deadlines() == 0  # the next periodic run
+
+    assert [email for email, _title in told("due_missed")] == [
+        "editor@example.com",
+        "reporter@example.com",
+    ]
+
+
 # --- the desk's pages ---------------------------------------------------------------------
 
 BOARD = "/desk/planning/"
 # The board, for a signed-in editor, whatever the number of items: session, user, roles;
-# the items, their assignments (with writers and stories), the scheduled publications and
-# take-downs; the week's load per writer.
-BOARD_QUERIES = 9
+# the items, their assignments (with writers and stories), the embargo lifts, the scheduled
+# publications and take-downs; the week's load per writer.
+BOARD_QUERIES = 10
 # The dashboard of a reporter with assignments and drafts from them: session, user, roles,
 # the assignments (one query), the panel counts and the drafts panel (the empty panels
 # cost nothing).
