@@ -23,7 +23,6 @@ from tests.browser.conftest import watch
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
-WIRED = False
 # The dashboard, reached from a page whose address had a fragment (#desk-notes): the
 # browser keeps the fragment across the redirect.
 DASHBOARD = re.compile(r"/desk/(#.*)?$")
@@ -118,15 +117,16 @@ def test_a_day_from_the_planning_board_to_a_story_scheduled_at_its_embargo(
 
     # The reporter finds both in the inbox and on the dashboard.
     writer.goto(f"{url}/desk/")
-    if WIRED:
-        expect(writer.locator(".desk-inbox .count")).to_have_text("2")
+    expect(writer.locator(".desk-inbox .count")).to_have_text("2")
     mine = writer.locator("#assignments")
     expect(mine.locator(".assignment-row")).to_have_count(2)
     writer.locator(".desk-inbox").click()
     inbox = writer.locator(".notification-list")
-    for slugline in (COVERED, DROPPED):
-        if WIRED:
-            expect(inbox).to_contain_text(f"오세훈 님이 배정했습니다: {slugline}")
+    for slugline, at in ((COVERED, tomorrow), (DROPPED, tomorrow + timedelta(hours=2))):
+        due = timezone.localtime(at - timedelta(hours=1))  # the form's default: an hour before
+        expect(inbox).to_contain_text(
+            f"오세훈 님이 배정했습니다(마감 {due:%Y-%m-%d %H:%M}): {slugline}"
+        )
 
     # ... accepts the first and declines the second, with a reason.
     writer.goto(f"{url}/desk/")
@@ -161,12 +161,10 @@ def test_a_day_from_the_planning_board_to_a_story_scheduled_at_its_embargo(
 
     # The editor reads of the decline in the inbox, and mentions the reporter in a note.
     desk_page.goto(f"{url}/desk/notifications/")
-    if WIRED:
-        expect(desk_page.locator(".notification-list")).to_contain_text(
-            f"한지민 님이 배정을 거절했습니다: {DROPPED}"
-        )
-    if WIRED:
-        expect(desk_page.locator(".notification-list")).to_contain_text(REASON)
+    expect(desk_page.locator(".notification-list")).to_contain_text(
+        f"한지민 님이 배정을 거절했습니다: {DROPPED}"
+    )
+    expect(desk_page.locator(".notification-list")).to_contain_text(REASON)
     desk_page.goto(f"{url}/desk/articles/{story.pk}/edit/")
     desk_page.locator("#note-body").click()
     desk_page.keyboard.type("@한지")
@@ -200,7 +198,7 @@ def test_a_day_from_the_planning_board_to_a_story_scheduled_at_its_embargo(
     # The editor sees it in the header's count and the inbox, and returns it with a note.
     desk_page.goto(f"{url}/desk/planning/")
     expect(desk_page.locator(".desk-inbox .count")).to_have_text(
-        "2" if WIRED else "1"
+        "2"
     )  # the decline and the submission
     desk_page.locator(".desk-inbox").click()
     submitted = desk_page.locator(".notification-unread", has_text="님이 출고를 요청했습니다")
@@ -251,6 +249,10 @@ def test_a_day_from_the_planning_board_to_a_story_scheduled_at_its_embargo(
     story.refresh_from_db()
     assert story.status == Article.Status.SCHEDULED
     assert story.scheduled_publish_at == embargo
+    writer.goto(f"{url}/desk/notifications/")
+    expect(writer.locator(".notification-unread").first).to_contain_text(
+        f"기사 출고가 예약되었습니다({timezone.localtime(embargo):%Y-%m-%d %H:%M}): {COVERED}"
+    )
 
     # The board: the covered item is scheduled, the other waits with its decline.
     desk_page.goto(f"{url}/desk/planning/?range=tomorrow&view=list")
