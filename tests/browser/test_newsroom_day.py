@@ -281,10 +281,15 @@ def test_a_day_from_the_planning_board_to_a_story_scheduled_at_its_embargo(
     if os.environ.get("NEWSROOM_SCREENSHOTS"):
         for width, viewport in WIDTHS.items():
             page = page_for(editor, viewport=viewport)
-            page.goto(f"{url}/desk/planning/?range=tomorrow")
-            page.screenshot(path=SCREENSHOTS / f"desk-planning-{width}.png", full_page=True)
-            page.goto(f"{url}/desk/planning/?range=tomorrow&view=list")
-            page.screenshot(path=SCREENSHOTS / f"desk-planning-list-{width}.png", full_page=True)
-            page.goto(f"{url}/desk/notifications/")
-            page.screenshot(path=SCREENSHOTS / f"desk-notifications-{width}.png", full_page=True)
+            for name, path in (
+                ("desk-planning", "/desk/planning/?range=tomorrow"),
+                ("desk-planning-list", "/desk/planning/?range=tomorrow&view=list"),
+                ("desk-notifications", "/desk/notifications/"),
+            ):
+                page.goto(f"{url}{path}")
+                overflow = page.evaluate(
+                    "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+                )
+                assert overflow <= 0, f"{name} is wider than the screen at {width}"
+                page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
             assert page.problems == []
