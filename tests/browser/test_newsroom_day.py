@@ -264,7 +264,12 @@ def test_a_day_from_the_planning_board_to_a_story_scheduled_at_its_embargo(
     expect(dropped.locator(".assignee-declined")).to_contain_text("한지민")
     expect(dropped.locator(".assignee-declined small")).to_have_text("거절")
     desk_page.locator("a.desk-headline", has_text=DROPPED).click()
-    expect(desk_page.locator(".assignment-row")).to_contain_text(REASON)
+    declined_row = desk_page.locator(".assignment-row")
+    expect(declined_row.locator(".return-note")).to_have_text(f"사유: {REASON}")
+    # The writer's name is struck through, not the row: the reason stays readable.
+    decoration = "el => getComputedStyle(el).textDecorationLine"
+    assert declined_row.locator("strong").evaluate(decoration) == "line-through"
+    assert declined_row.evaluate(decoration) == "none"
     desk_page.goto(f"{url}/desk/planning/?range=tomorrow")
     calendar = desk_page.locator(".planning-day")
     expect(calendar.locator(".cal-publish")).to_contain_text(COVERED)  # its publication
