@@ -298,13 +298,16 @@ def inbox(user: User):
     )
 
 
-def mark_read(user: User, notification_id: int) -> bool:
-    """Mark one of the person's notifications read; False when it is not theirs (or gone)."""
-    found = Notification.objects.filter(pk=notification_id, recipient=user)
-    if not found.exists():
-        return False
-    found.filter(read_at__isnull=True).update(read_at=timezone.now())
-    return True
+def mark_read(user: User, notification_id: int) -> str | None:
+    """Mark one of the person's notifications read and say where it leads ("" for
+    nowhere); None when it is not theirs (or gone)."""
+    found = Notification.objects.filter(pk=notification_id, recipient=user).first()
+    if found is None:
+        return None
+    if found.read_at is None:
+        found.read_at = timezone.now()
+        found.save(update_fields=["read_at"])
+    return link(found)
 
 
 def mark_all_read(user: User) -> int:

@@ -590,6 +590,27 @@ def test_the_inbox_lists_unread_first_and_marks_read_by_post(clock, client, repo
     assert 'class="count"' not in nav
 
 
+def test_opening_an_unread_notification_marks_it_read_on_the_way_to_its_story(
+    client, story_in, reporter, editor, django_capture_on_commit_callbacks
+):
+    story = story_in(Status.DRAFT)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit(story, actor=reporter)
+    [told_editor] = Notification.objects.filter(recipient=editor)
+    client.force_login(editor)
+    inbox = client.get(INBOX).text
+    assert 'name="open"' in inbox  # the unread one opens through a form
+
+    url = reverse("story_desk:notification-read", args=[told_editor.pk])
+    response = client.post(url, {"open": "1"})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("story_desk:edit", args=[story.pk])
+    told_editor.refresh_from_db()
+    assert told_editor.read_at is not None
+    assert 'name="open"' not in client.get(INBOX).text  # read: a plain link now
+
+
 def test_reading_the_inbox_marks_nothing_read(client, reporter):
     _notify(reporter, 1)
     client.force_login(reporter)

@@ -180,7 +180,7 @@ def test_a_day_from_the_planning_board_to_a_story_scheduled_at_its_embargo(
     expect(writer.locator(".notification-list")).to_contain_text(
         f"오세훈 님이 언급했습니다: {COVERED}"
     )
-    writer.locator(".notification-list a", has_text="님이 언급했습니다").click()
+    writer.locator(".notification-list .desk-headline", has_text="님이 언급했습니다").click()
     writer.wait_for_url(f"**/desk/articles/{story.pk}/edit/**")
     writer.locator("#note-body").fill("부산항만공사 집계입니다. 본문에 밝히겠습니다.")
     writer.get_by_role("button", name="메모 남기기").click()
@@ -203,8 +203,10 @@ def test_a_day_from_the_planning_board_to_a_story_scheduled_at_its_embargo(
     desk_page.locator(".desk-inbox").click()
     submitted = desk_page.locator(".notification-unread", has_text="님이 출고를 요청했습니다")
     expect(submitted).to_contain_text(f"한지민 님이 출고를 요청했습니다: {COVERED}")
-    submitted.locator("a.desk-headline").click()
+    submitted.locator(".desk-headline").click()
     desk_page.wait_for_url(f"**/desk/articles/{story.pk}/edit/**")
+    # Opening it marked it read: only the decline is left unread.
+    expect(desk_page.locator(".desk-inbox .count")).to_have_text("1")
     desk_page.locator("summary", has_text="기자에게 반려").click()
     desk_page.locator("#return-note").fill(RETURN_NOTE)
     desk_page.get_by_role("button", name="이 의견으로 반려").click()
@@ -217,7 +219,7 @@ def test_a_day_from_the_planning_board_to_a_story_scheduled_at_its_embargo(
     returned = writer.locator(".notification-unread", has_text="님이 의견과 함께 기사를 반려")
     expect(returned).to_contain_text(f"오세훈 님이 의견과 함께 기사를 반려했습니다: {COVERED}")
     expect(returned).to_contain_text(RETURN_NOTE)
-    returned.locator("a.desk-headline").click()
+    returned.locator(".desk-headline").click()
     writer.wait_for_url(f"**/desk/articles/{story.pk}/edit/**")
     expect(writer.locator(".return-note")).to_contain_text(RETURN_NOTE)
     writer.locator(".ProseMirror[contenteditable] p").last.click()

@@ -35,8 +35,13 @@ def inbox(request):
 @desk_view()
 @require_POST
 def mark_read(request, notification_id: int):
-    if not notifications.mark_read(request.user, notification_id):
+    """Mark read; with `open`, go on to what the notification is about (its own link, never
+    an address from the request), as a click on an unread notification does."""
+    target = notifications.mark_read(request.user, notification_id)
+    if target is None:
         raise Http404
+    if "open" in request.POST and target:
+        return redirect(target)
     return redirect("story_desk:notifications")
 
 
