@@ -51,6 +51,10 @@ class Deadline:
         return (self.due - self.today).days
 
     @property
+    def days_overdue(self) -> int:
+        return max(-self.days_left, 0)
+
+    @property
     def is_met(self) -> bool:
         return self.met_on is not None and self.met_on <= self.due
 
