@@ -1097,17 +1097,17 @@ class PressClaim(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up report")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
-        PUBLISHED = "published", _("Notice published")
-        CLOSED = "closed", _("Closed")
+        RECEIVED = "received", pgettext_lazy("press claim", "Received")
+        ACCEPTED = "accepted", pgettext_lazy("press claim", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("press claim", "Rejected")
+        PUBLISHED = "published", pgettext_lazy("press claim", "Notice published")
+        CLOSED = "closed", pgettext_lazy("press claim", "Closed")
 
     article = models.ForeignKey(
         Article, verbose_name=_("story"), on_delete=models.PROTECT, related_name="press_claims"
     )
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
-    claimant = models.CharField(_("claimant"), max_length=200)
+    claimant = models.CharField(pgettext_lazy("press claim", "claimant"), max_length=200)
     demand = models.TextField(_("what the claimant asks"), max_length=5000, blank=True)
     received_on = models.DateField(_("date received"))
     # When the claimant learned of the report (of the acquittal or dismissal, for 추후보도):

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -19,13 +20,13 @@ from articles.errors import StoryRefused
 from articles.models import Article, PressClaim
 
 HANDLE = "articles.publish_article"  # editors (claims.can_handle)
-FILTERS = {"open": _("Open"), "all": _("All")}
+FILTERS = {"open": pgettext_lazy("press claim", "Open"), "all": _("All")}
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ClaimForm(forms.Form):
     kind = forms.ChoiceField(label=_("type"), choices=PressClaim.Kind.choices)
-    claimant = forms.CharField(label=_("claimant"), max_length=200)
+    claimant = forms.CharField(label=pgettext_lazy("press claim", "claimant"), max_length=200)
     received_on = forms.DateField(
         label=_("date received"), input_formats=["%Y-%m-%d"], widget=DATE_INPUT
     )
