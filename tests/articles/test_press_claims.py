@@ -508,7 +508,9 @@ def test_a_claims_page_runs_the_same_number_of_queries_however_long_its_history(
     client.force_login(editor)
     with django_assert_num_queries(CLAIM_QUERIES):
         response = client.get(claim.get_absolute_url())
-    assert response.status_code == 200
+    history = parse(response).one("ol", cls="history")
+    assert len(history.select("li")) == steps + 1
+    assert "언론중재법 청구 접수" in history.text
 
 
 def test_the_selectors_list_open_claims_only_by_default(story, claim_on, editor):

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import desk_view
-from articles import claims, selectors
+from articles import claims, labels, selectors
 from articles.errors import StoryRefused
 from articles.models import Article, PressClaim
 
@@ -70,12 +70,15 @@ def claim_detail(request, claim_id: int):
     if claim is None:
         raise Http404
     _describe(claim, timezone.localdate())
+    events = selectors.claim_events(claim)
+    for event in events:
+        event.action_label = labels.action_label(event.action)
     return render(
         request,
         "articles/desk/claims/detail.html",
         {
             "claim": claim,
-            "events": selectors.claim_events(claim),
+            "events": events,
             "story_published": claim.article.status == Article.Status.PUBLISHED,
         },
     )
