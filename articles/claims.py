@@ -135,6 +135,10 @@ def record_claim(
     with `notice_shown`, the story's page-cache and edge purge."""
     require(can_handle(actor))
     article = Article.objects.select_for_update().get(pk=article.pk)
+    if article.published_at is None or article.status == Article.Status.SPIKED:
+        # A claim answers a report: a story readers never saw has none (and one in the
+        # trash would be purged from under it: the claim protects its story).
+        raise ClaimRefused(_("Only a story that was published can have a claim against it."))
     claimant = " ".join(claimant.split())
     if not claimant:
         raise ClaimRefused(_("Write who makes the claim."))

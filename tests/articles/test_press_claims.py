@@ -199,6 +199,12 @@ def test_a_claim_needs_a_claimant_and_a_date_not_in_the_future(story, claim_on):
     assert not PressClaim.objects.exists()
 
 
+def test_a_story_never_published_has_no_claim(desk, claim_on, clock):
+    with pytest.raises(ClaimRefused):
+        claim_on(desk.story("쓰는 중인 기사", state=Article.Status.DRAFT))
+    assert not PressClaim.objects.exists()
+
+
 @pytest.mark.parametrize("persona", ["reporter", "other_reporter", "moderator", "reader"])
 def test_only_editors_record_or_handle_claims(request, persona, story, claim_on):
     actor = request.getfixturevalue(persona)
