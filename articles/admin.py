@@ -21,6 +21,7 @@ from articles.models import (
     DeskSection,
     PlanningEvent,
     PlanningItem,
+    PressClaim,
     Section,
     Series,
     Tag,
@@ -280,3 +281,15 @@ class PlanningEventAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "slugline", "action", "actor_name"]
     list_filter = ["action"]
     search_fields = ["slugline", "actor_name", "note"]
+
+
+@admin.register(PressClaim)
+class PressClaimAdmin(ReadOnlyAdmin):
+    """Press-arbitration claims, read here for audits; the desk's claims pages
+    (articles.claims) make every change."""
+
+    list_display = ["received_on", "kind", "claimant", "article", "status", "out_of_window"]
+    list_filter = ["status", "kind", "out_of_window"]
+    search_fields = ["claimant", "article__headline"]
+    date_hierarchy = "received_on"
+    list_select_related = ["article"]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from articles.views.desk import (
+    claims,
     front,
     history,
     notes,
@@ -95,4 +96,12 @@ urlpatterns = [
         planning.assignment_start,
         name="assignment-start",
     ),
+    # Press-arbitration claims (언론중재법: 정정·반론·추후보도 청구).
+    path("claims/", claims.claim_list, name="claims"),
+    path("claims/<int:claim_id>/", claims.claim_detail, name="claim"),
+    path("claims/<int:claim_id>/answer/", claims.claim_answer, name="claim-answer"),
+    path("claims/<int:claim_id>/publish/", claims.claim_publish, name="claim-publish"),
+    path("claims/<int:claim_id>/close/", claims.claim_close, name="claim-close"),
+    path("claims/<int:claim_id>/notice/", claims.claim_notice, name="claim-notice"),
+    path("articles/<int:article_id>/claims/new/", claims.claim_new, name="claim-new"),
 ]

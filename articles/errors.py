@@ -233,3 +233,19 @@ class AssignmentAnswered(PlanRefused):
         super().__init__(
             _("This cannot be done to an assignment that is %(status)s.") % {"status": status}
         )
+
+
+class ClaimRefused(StoryRefused):
+    """A step on a press-arbitration claim (articles.claims) was refused."""
+
+
+class ClaimClosed(ClaimRefused):
+    def __init__(self):
+        super().__init__(_("This claim is closed: nothing more can be done to it."))
+
+
+class ClaimNotInState(ClaimRefused):
+    def __init__(self, status: str):
+        super().__init__(
+            _("This cannot be done to a claim that is %(status)s.") % {"status": status}
+        )

@@ -64,6 +64,13 @@ EVENT_ACTIONS = {
     "note_resolved": pgettext_lazy("story event", "desk note resolved"),
     "note_reopened": pgettext_lazy("story event", "desk note reopened"),
     "planned": pgettext_lazy("story event", "started from the planning board"),
+    "claim_recorded": pgettext_lazy("story event", "press-arbitration claim received"),
+    "claim_accepted": pgettext_lazy("story event", "press-arbitration claim accepted"),
+    "claim_rejected": pgettext_lazy("story event", "press-arbitration claim rejected"),
+    "claim_published": pgettext_lazy("story event", "press-arbitration notice published"),
+    "claim_closed": pgettext_lazy("story event", "press-arbitration claim closed"),
+    "claim_notice_shown": pgettext_lazy("story event", "claim notice shown on the story"),
+    "claim_notice_hidden": pgettext_lazy("story event", "claim notice taken off the story"),
 }
 
 

@@ -401,10 +401,20 @@ class PhotoUse(models.Model):
 
 
 class Correction(models.Model):
-    """A public, dated correction note under a story."""
+    """A public, dated correction note under a story; a granted press-arbitration claim's
+    notice (정정보도, 반론보도, 추후보도: articles.claims) is one too, with its kind."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "", _("Correction")
+        CORRECTION_REPORT = "correction", _("Correction report")
+        REPLY_REPORT = "reply", _("Reply report")
+        FOLLOW_UP_REPORT = "follow_up", _("Follow-up report")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     note = models.TextField(_("correction"))
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.CORRECTION, blank=True
+    )
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -1073,3 +1083,84 @@ class PlanningEvent(HistoryEntry):
             # An item's history, newest first (and the double-submit check's last event).
             models.Index(fields=["item", "-created_at"], name="planningevent_item_idx"),
         ]
+
+
+class PressClaim(models.Model):
+    """A claim against a story under the press-arbitration act (언론중재법): a correction
+    report (정정보도), a reply report (반론보도) or a follow-up report (추후보도), from its
+    receipt to the newsroom's answer, the notice published and its close. Changed only by
+    articles.claims; the deadlines are articles.claim_deadlines'."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction report")
+        REPLY = "reply", _("Reply report")
+        FOLLOW_UP = "follow_up", _("Follow-up report")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", pgettext_lazy("press claim", "Received")
+        ACCEPTED = "accepted", pgettext_lazy("press claim", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("press claim", "Rejected")
+        PUBLISHED = "published", pgettext_lazy("press claim", "Notice published")
+        CLOSED = "closed", pgettext_lazy("press claim", "Closed")
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("story"), on_delete=models.PROTECT, related_name="press_claims"
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
+    claimant = models.CharField(pgettext_lazy("press claim", "claimant"), max_length=200)
+    demand = models.TextField(_("what the claimant asks"), max_length=5000, blank=True)
+    received_on = models.DateField(_("date received"))
+    # When the claimant learned of the report (of the acquittal or dismissal, for 추후보도):
+    # the start of the three-month window.
+    learned_on = models.DateField(_("date the claimant learned of it"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
+    )
+    # Received outside the statutory window when recorded: the newsroom may refuse it.
+    out_of_window = models.BooleanField(_("received outside the window"), default=False)
+    decision_note = models.TextField(_("decision"), max_length=5000, blank=True)
+    answered_on = models.DateField(_("date answered"), null=True, blank=True)
+    # The editor's choice: the story carries the "claim received" notice while it is open.
+    notice_shown = models.BooleanField(_("notice shown on the story"), default=False)
+    correction = models.OneToOneField(
+        Correction,
+        verbose_name=_("published notice"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="press_claim",
+    )
+    close_note = models.TextField(_("how it ended"), max_length=5000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("press-arbitration claim")
+        verbose_name_plural = _("press-arbitration claims")
+        ordering = ["-received_on", "-pk"]
+        indexes = [
+            # The claims desk: open claims first, newest received first.
+            models.Index(fields=["status", "-received_on"], name="pressclaim_status_idx"),
+            # The reader page's notice: a story's open claims with the notice on.
+            models.Index(fields=["article", "status"], name="pressclaim_article_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.claimant}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("story_desk:claim", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in CLAIM_OPEN
+
+
+# Still in dispute: the story may carry the notice. A rejected claim may go on to the
+# arbitration commission or a court, so it stays open until an editor closes it.
+CLAIM_OPEN = frozenset(
+    {PressClaim.Status.RECEIVED, PressClaim.Status.ACCEPTED, PressClaim.Status.REJECTED}
+)

@@ -28,6 +28,7 @@ from django.utils import timezone
 from accounts.models import StaffProfile
 from accounts.roles import Role
 from articles.models import (
+    CLAIM_OPEN,
     Article,
     ArticleEvent,
     Beat,
@@ -35,6 +36,7 @@ from articles.models import (
     Correction,
     FrontSlot,
     PhotoUse,
+    PressClaim,
     Revision,
     Section,
     ShareDelivery,
@@ -246,6 +248,13 @@ def story_for_reader(article_id: int) -> Article:
                 jsonrows.fields(Byline, profile=jsonrows.fields(StaffProfile, "profile")),
             ),
             share_renditions=media_selectors.renditions_json("share_photo_id"),
+            # The notice at the top of the story: an open press-arbitration claim whose
+            # editor chose to show it (articles.claims.set_notice_shown).
+            claim_notice=Exists(
+                PressClaim.objects.filter(
+                    article=OuterRef("pk"), status__in=CLAIM_OPEN, notice_shown=True
+                )
+            ),
         )
         .get(pk=article_id)
     )
@@ -691,4 +700,32 @@ def share_fanouts_for_desk(article_id: int, *, count: int = 2) -> list[ShareFano
         ShareFanout.objects.filter(article_id=article_id)
         .prefetch_related(Prefetch("deliveries", queryset=ShareDelivery.objects.order_by("pk")))
         .order_by("-pk")[:count]
+    )
+
+
+# --- press-arbitration claims (articles.claims) ---------------------------------------------
+
+
+def press_claims(*, open_only: bool) -> QuerySet[PressClaim]:
+    """The claims desk: with each claim's story and published notice, in one query."""
+    found = PressClaim.objects.select_related("article", "correction").order_by(
+        "-received_on", "-pk"
+    )
+    return found.filter(status__in=CLAIM_OPEN) if open_only else found
+
+
+def press_claim(claim_id: int) -> PressClaim | None:
+    return (
+        PressClaim.objects.select_related("article", "correction", "created_by")
+        .filter(pk=claim_id)
+        .first()
+    )
+
+
+def claim_events(claim: PressClaim) -> list[ArticleEvent]:
+    """The story's history rows about this claim, newest first."""
+    return list(
+        ArticleEvent.objects.filter(article_id=claim.article_id, data__claim=claim.pk).order_by(
+            "-created_at", "-pk"
+        )[:50]
     )

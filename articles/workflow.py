@@ -143,10 +143,17 @@ def save(
 
 
 def correct(
-    article: Article, *, actor: User, base_version: int, note: str, content: dict | None = None
+    article: Article,
+    *,
+    actor: User,
+    base_version: int,
+    note: str,
+    content: dict | None = None,
+    kind: str = Correction.Kind.CORRECTION,
 ) -> Article:
     """A public, dated correction of a published story (editors only; the note is what
-    readers see under the story), saved with any content changes made with it.
+    readers see under the story), saved with any content changes made with it. `kind`: a
+    press-arbitration notice published through articles.claims (정정보도, 반론보도, 추후보도).
     History: "corrected"; one new revision. Tasks: as for save. Notifications:
     "corrected", with the note, to the bylined staff."""
     require(permissions.is_editor(actor))
@@ -158,6 +165,7 @@ def correct(
         base_version=base_version,
         content=content or {},
         correction_note=note,
+        correction_kind=kind,
     )
 
 
@@ -169,6 +177,7 @@ def _save(
     base_version: int,
     content: dict,
     correction_note: str = "",
+    correction_kind: str = Correction.Kind.CORRECTION,
     reason: str = "",
 ) -> Article:
     article = _lock(article)
@@ -195,7 +204,9 @@ def _save(
         article.revised_at = now
         action = "corrected" if correction_note else "updated"
         if correction_note:
-            Correction.objects.create(article=article, note=correction_note, created_by=actor)
+            Correction.objects.create(
+                article=article, note=correction_note, kind=correction_kind, created_by=actor
+            )
     article.version += 1
     article.last_saved_by, article.last_saved_at = actor, now
     article.save()

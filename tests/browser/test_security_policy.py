@@ -8,7 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from articles import planning
+from articles import claims, planning
 from comments import moderation
 from tests.browser.conftest import watch
 from tests.comments.conftest import with_nickname
@@ -36,6 +36,10 @@ NOT_PAGES = {
     "story_desk:assignment-decline": "the assigned reporter's own page: visited by them in "
     "test_newsroom_day.py, which fails on a policy violation too",
     "story_desk:restore": "a POST from the trash",
+    "story_desk:claim-answer": "a POST from the claim's page",
+    "story_desk:claim-publish": "a POST from the claim's page",
+    "story_desk:claim-close": "a POST from the claim's page",
+    "story_desk:claim-notice": "a POST from the claim's page",
     "story_desk:notification-read": "a POST from the inbox",
     "story_desk:notifications-read-all": "a POST from the inbox",
     "media:upload": "a POST from the photo list",
@@ -67,8 +71,18 @@ def site(desk, library_photo, editor):
     commenter = with_nickname(UserFactory(email="commenter@example.com"), "조선업관찰자")
     comment = moderation.post_comment(story, author=commenter, body="수주 잔고가 궁금합니다.")
     moderation.post_comment(story, author=commenter, body="답글입니다.", parent=comment)
+    claim = claims.record_claim(
+        story,
+        actor=editor,
+        kind="reply",
+        claimant="해솔중공업",
+        received_on=timezone.localdate(),
+        learned_on=timezone.localdate() - timedelta(days=120),
+        notice_shown=True,
+    )
     return {
         "story": story,
+        "claim": claim,
         "comment": comment,
         "photo": library_photo(caption="거제 조선소", alt_text="도크의 LNG 운반선"),
         "draft": desk.story("휴지통에 버릴 초고", state="draft"),
@@ -91,6 +105,9 @@ def desk_pages(site) -> dict[str, str]:
         "story_desk:planning": reverse("story_desk:planning"),
         "story_desk:planning-new": reverse("story_desk:planning-new"),
         "story_desk:planning-item": reverse("story_desk:planning-item", args=[site["item"].pk]),
+        "story_desk:claims": reverse("story_desk:claims"),
+        "story_desk:claim": reverse("story_desk:claim", args=[site["claim"].pk]),
+        "story_desk:claim-new": reverse("story_desk:claim-new", args=[story.pk]),
         "story_desk:spike": reverse("story_desk:spike", args=[site["draft"].pk]),
         "story_desk:trash": reverse("story_desk:trash"),
         "story_desk:notifications": reverse("story_desk:notifications"),

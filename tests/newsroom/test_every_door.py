@@ -35,7 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone, translation
 
 from accounts import membership, roles
-from articles import notes, notifications, planning, preview_links, workflow
+from articles import claims, notes, notifications, planning, preview_links, workflow
 from articles.models import Article, Beat, DeskSection, NotificationKind, Tag
 from comments.models import ModeratorScope, ReaderStanding
 from media import library
@@ -330,6 +330,15 @@ DESK = [
         lambda w: w.assignment_kwargs,
     ),
     named("story_desk:assignment-start", desk(writers=NO_METHOD), lambda w: w.assignment_kwargs),
+    # Press-arbitration claims (언론중재법): editors only, reading and handling alike (the
+    # claimant's personal data; articles.claims says why). Every step is a POST.
+    named("story_desk:claims", desk(editor=OK)),
+    named("story_desk:claim", desk(editor=OK), lambda w: {"claim_id": w.claim.pk}),
+    named("story_desk:claim-new", desk(editor=OK), lambda w: {"article_id": w.published.pk}),
+    named("story_desk:claim-answer", desk(editor=NO_METHOD), lambda w: {"claim_id": w.claim.pk}),
+    named("story_desk:claim-publish", desk(editor=NO_METHOD), lambda w: {"claim_id": w.claim.pk}),
+    named("story_desk:claim-close", desk(editor=NO_METHOD), lambda w: {"claim_id": w.claim.pk}),
+    named("story_desk:claim-notice", desk(editor=NO_METHOD), lambda w: {"claim_id": w.claim.pk}),
     # The photo library is the newsroom's: every writer browses it; moderators have no use.
     named("media:list", desk(writers=OK)),
     named("media:upload", desk(writers=NO_METHOD)),
@@ -405,6 +414,8 @@ ADMIN_MODELS = {
     "articles_beat": ModelRights(),
     # Editors choose their own desk sections on the desk; the admin's list is the superuser's.
     "articles_desksection": ModelRights(),
+    # Claims are read here for audits only; the desk's claims pages make every change.
+    "articles_pressclaim": ModelRights(),
     # The planning board is read here for audits only; the desk's board makes every change.
     "articles_planningevent": ModelRights(),
     "articles_planningitem": ModelRights(),
@@ -597,6 +608,16 @@ def _build_world() -> SimpleNamespace:
         due_at=timezone.now() + timedelta(hours=4),
     )
 
+    claim = claims.record_claim(
+        published,
+        actor=users["editor"],
+        kind="correction",
+        claimant="한결전자 주식회사",
+        received_on=timezone.localdate(),
+        learned_on=timezone.localdate(),
+        notice_shown=True,
+    )
+
     outsider = UserFactory(email="outsider@example.com")
     comment_in = CommentFactory(story=published, author=users["reader"])
     comment_out = CommentFactory(story=elsewhere, author=outsider)
@@ -643,6 +664,7 @@ def _build_world() -> SimpleNamespace:
         note=note,
         notification=notification,
         planned=planned,
+        claim=claim,
         assignment_kwargs={"assignment_id": assignment.pk},
         preview_token=preview_links.token_for(link),
         comment_in=comment_in,
