@@ -208,8 +208,8 @@ def rotate_secret(endpoint: WebhookEndpoint) -> str:
 @transaction.atomic
 def redeliver(delivery: WebhookDelivery, *, actor) -> WebhookDelivery:
     """A failed (or skipped) delivery goes round again with a fresh set of attempts, under
-    the same delivery id (the webhooks' administrators). One waiting or running is left as it is; one delivered
-    is never sent again. Tasks: articles.deliver_webhook."""
+    the same delivery id (the webhooks' administrators). One waiting or running is left as
+    it is; one delivered is never sent again. Tasks: articles.deliver_webhook."""
     require(permissions.can_manage_webhooks(actor))
     delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.status in (Status.PENDING, Status.RUNNING):
