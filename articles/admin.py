@@ -335,9 +335,12 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         permissions=["change"],
     )
     def rotate_secrets(self, request, queryset):
-        return self._show_secrets(
-            request, [(endpoint, webhooks.rotate_secret(endpoint)) for endpoint in queryset]
-        )
+        shown = []
+        for endpoint in queryset:
+            shown.append((endpoint, webhooks.rotate_secret(endpoint)))
+            # The admin's history of the endpoint says when its secret changed (not to what).
+            self.log_change(request, endpoint, [{"changed": {"fields": ["secret"]}}])
+        return self._show_secrets(request, shown)
 
     def _show_secrets(self, request, shown):
         # Rendered in the POST's answer, never put in a message (a cookie) or a later page.

@@ -629,6 +629,9 @@ def test_rotating_the_secret_shows_the_new_one_once(client, superuser):
     hook.refresh_from_db()
     assert hook.secret != old
     assert hook.secret in response.text
+    history = client.get(f"{ENDPOINTS}{hook.pk}/history/").text
+    assert hook.secret not in history
+    assert old not in history
 
 
 def test_the_admin_lists_deliveries_with_attempts_status_and_last_error(
