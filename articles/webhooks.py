@@ -134,6 +134,12 @@ def deliver(delivery_id: int) -> Outcome:
         return _finish(delivery, Status.FAILED, error=f"refused: {refused}")
     except outbound.DeliveryError as error:
         return _failed_attempt(delivery, error)
+    except Exception as error:
+        # A receiver dripping its answer until the soft time limit, or a fault of ours: the
+        # row must not stay "sending" for ever. Logged, and tried again later.
+        logger.exception("webhook %s: sending to %s failed", delivery.pk, endpoint.url)
+        failure = outbound.DeliveryError(f"{type(error).__name__}: {error}", retry=True)
+        return _failed_attempt(delivery, failure)
     return _finish(delivery, Status.DELIVERED, status_code=status)
 
 

@@ -416,6 +416,22 @@ def test_the_task_retries_itself_after_a_500(published, receiver):
     assert len(receiver.requests) == 3
 
 
+def test_a_send_cut_off_by_the_time_limit_is_tried_again_later(published, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def dripping(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    endpoint("https://93.184.216.34/hook")
+    delivery = announce_publish(published)
+    monkeypatch.setattr(outbound, "post", dripping)
+
+    assert webhooks.deliver(delivery.pk).retry_in is not None
+    delivery.refresh_from_db()
+    assert delivery.status == Sent.PENDING
+    assert "SoftTimeLimitExceeded" in delivery.last_error
+
+
 def test_the_backoff_doubles_and_stays_under_its_cap(settings):
     delays = [webhooks.retry_delay(attempt) for attempt in range(1, 8)]
     assert 5 <= delays[0] <= 10
