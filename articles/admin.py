@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -10,7 +11,7 @@ from django.utils.translation import ngettext
 
 from accounts.errors import NotAllowed
 from accounts.roles import role_can
-from articles import diffs, permissions, selectors, workflow
+from articles import diffs, permissions, selectors, webhooks, workflow
 from articles.errors import StaleVersion, StoryRefused
 from articles.labels import field_label, reason_label
 from articles.models import (
@@ -25,6 +26,9 @@ from articles.models import (
     Section,
     Series,
     Tag,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
 )
 from newsroom import inputs
 from newsroom.admin_base import ReadOnlyAdmin, ReadOnlyInline
@@ -293,3 +297,141 @@ class PressClaimAdmin(ReadOnlyAdmin):
     search_fields = ["claimant", "article__headline"]
     date_hierarchy = "received_on"
     list_select_related = ["article"]
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("URL"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("An https:// address on the public internet. Redirects are not followed."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("events"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["name", "url", "events", "is_active"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """A partner's webhook. The signing secret is made with the endpoint and shown once, on
+    the page after saving it (and after a rotation); never in a form or a list."""
+
+    form = WebhookEndpointForm
+    list_display = ["name", "url", "events_shown", "is_active", "created_at", "deliveries_link"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url"]
+    actions = ["rotate_secrets"]
+
+    @admin.display(description=_("events"))
+    def events_shown(self, endpoint):
+        labels = dict(WebhookEvent.choices)
+        return ", ".join(str(labels.get(event, event)) for event in endpoint.events)
+
+    @admin.display(description=_("deliveries"))
+    def deliveries_link(self, endpoint):
+        url = reverse("admin:articles_webhookdelivery_changelist")
+        return format_html(
+            '<a href="{}?endpoint__id__exact={}">{}</a>', url, endpoint.pk, _("deliveries")
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._show_secrets(request, [(obj, obj.secret)])
+
+    @admin.action(
+        description=_("Make new signing secrets for the selected endpoints"),
+        permissions=["change"],
+    )
+    def rotate_secrets(self, request, queryset):
+        shown = []
+        for endpoint in queryset:
+            shown.append((endpoint, webhooks.rotate_secret(endpoint)))
+            # The admin's history of the endpoint says when its secret changed (not to what).
+            self.log_change(request, endpoint, [{"changed": {"fields": ["secret"]}}])
+        return self._show_secrets(request, shown)
+
+    def _show_secrets(self, request, shown):
+        # Rendered in the POST's answer, never put in a message (a cookie) or a later page.
+        response = TemplateResponse(
+            request,
+            "admin/articles/webhookendpoint/secret.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Signing secret"),
+                "opts": self.model._meta,
+                "shown": shown,
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """What each partner was sent and how it went; written only by articles.webhooks."""
+
+    list_display = [
+        "created_at",
+        "endpoint",
+        "event",
+        "story",
+        "status",
+        "attempts",
+        "last_status_code",
+        "error_shown",
+        "finished_at",
+    ]
+    list_filter = ["status", "event", "endpoint"]
+    list_select_related = ["endpoint", "article"]
+    list_per_page = 50
+    search_fields = ["=uuid", "article__headline"]
+    fields = [
+        "uuid",
+        "endpoint",
+        "event",
+        "event_id",
+        "article",
+        "status",
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "created_at",
+        "started_at",
+        "finished_at",
+        "payload",
+    ]
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    @admin.display(description=_("story"))
+    def story(self, delivery):
+        return (
+            delivery.article.headline
+            if delivery.article
+            else delivery.payload.get("story", {}).get("headline", "")
+        )
+
+    @admin.display(description=_("last error"))
+    def error_shown(self, delivery):
+        return delivery.last_error[:120]
+
+    @admin.action(description=_("Send the selected deliveries again"))
+    def send_again(self, request, queryset):
+        sent = 0
+        for delivery in queryset:
+            try:
+                webhooks.redeliver(delivery, actor=request.user)
+            except (NotAllowed, StoryRefused) as error:
+                messages.warning(request, f"{delivery}: {error}")
+            else:
+                sent += 1
+        if sent:
+            messages.success(
+                request,
+                ngettext("%d delivery queued again.", "%d deliveries queued again.", sent) % sent,
+            )

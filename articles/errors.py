@@ -49,6 +49,13 @@ class DeliveryNotFailed(StoryRefused):
         )
 
 
+class WebhookDelivered(StoryRefused):
+    """A webhook delivery that got through is never sent again (its receiver has it)."""
+
+    def __init__(self):
+        super().__init__(_("This webhook was delivered: it is not sent again."))
+
+
 class TimeRequired(StoryRefused):
     """A scheduling step came without a usable date and time."""
 

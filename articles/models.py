@@ -1,6 +1,8 @@
 import unicodedata
+import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -11,7 +13,7 @@ from tree_queries.models import TreeNode
 from tree_queries.query import TreeQuerySet
 
 from accounts.models import StaffProfile
-from articles import labels
+from articles import labels, outbound
 from media.models import Photo
 from newsroom.models import HistoryEntry
 
@@ -1164,3 +1166,109 @@ class PressClaim(models.Model):
 CLAIM_OPEN = frozenset(
     {PressClaim.Status.RECEIVED, PressClaim.Status.ACCEPTED, PressClaim.Status.REJECTED}
 )
+
+
+class WebhookEvent(models.TextChoices):
+    """The story events a partner's webhook can ask for."""
+
+    PUBLISHED = "published", pgettext_lazy("webhook event", "Published")
+    UPDATED = "updated", pgettext_lazy("webhook event", "Updated")
+    CORRECTED = "corrected", pgettext_lazy("webhook event", "Corrected")
+    UNPUBLISHED = "unpublished", pgettext_lazy("webhook event", "Unpublished")
+
+
+def validate_webhook_events(value) -> None:
+    if not isinstance(value, list) or not value or set(value) - set(WebhookEvent.values):
+        raise ValidationError(_("Choose one or more of the story events."), code="events")
+
+
+class WebhookEndpoint(models.Model):
+    """A partner's address for story events, registered in the admin. Its URL must be
+    https (WEBHOOKS_ALLOW_HTTP only in tests) and reach only public addresses (checked
+    here after resolving the name, and again at every delivery). The secret signs each
+    delivery; the admin shows it once, when it is made."""
+
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(
+        _("URL"),
+        max_length=500,
+        validators=[outbound.validate_target],
+        help_text=_("An https:// address on the public internet. Redirects are not followed."),
+    )
+    events = models.JSONField(_("events"), default=list, validators=[validate_webhook_events])
+    secret = models.CharField(_("signing secret"), max_length=80, default=outbound.new_secret)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, event: str) -> bool:
+        return self.is_active and event in (self.events or [])
+
+
+class WebhookDelivery(models.Model):
+    """One story event sent to one endpoint: its payload, its attempts and how it went.
+    One per endpoint and story event (the idempotency key), so a repeated announcement or
+    a redelivered task never sends an event twice after it got through. Changed only by
+    articles.webhooks."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("webhook delivery", "Pending")
+        RUNNING = "running", pgettext_lazy("webhook delivery", "Sending")
+        DELIVERED = "delivered", pgettext_lazy("webhook delivery", "Delivered")
+        SKIPPED = "skipped", pgettext_lazy("webhook delivery", "Skipped")
+        FAILED = "failed", pgettext_lazy("webhook delivery", "Failed")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    # The receiver's idempotency key (X-Newsroom-Delivery): the same on every attempt.
+    uuid = models.UUIDField(_("delivery id"), default=uuid.uuid4, unique=True, editable=False)
+    event = models.CharField(_("event"), max_length=12, choices=WebhookEvent.choices)
+    # The ArticleEvent announced (kept as a number: history outlives a purged story).
+    event_id = models.PositiveBigIntegerField(_("story event"))
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    payload = models.JSONField(_("payload"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    started_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # The idempotency key; also serves an endpoint's deliveries.
+            models.UniqueConstraint(
+                fields=["endpoint", "event", "event_id"], name="webhookdelivery_once"
+            ),
+        ]
+        indexes = [
+            # The admin's list, newest first, by status.
+            models.Index(fields=["status", "-created_at"], name="webhookdelivery_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint_id} {self.event} #{self.event_id}: {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (
+            self.Status.DELIVERED,
+            self.Status.SKIPPED,
+            self.Status.FAILED,
+        )

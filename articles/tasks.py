@@ -1,6 +1,6 @@
 from django.db import transaction
 
-from articles import notifications, planning, popularity, workflow
+from articles import notifications, planning, popularity, webhooks, workflow
 from articles.models import Article, ArticleEvent
 from articles.sharing import fanout
 from newsroom.tasks import task
@@ -67,6 +67,17 @@ def fan_out_share(fanout_id: int) -> int:
 def deliver_share(self, delivery_id: int) -> str:
     """Build and store one network's card and refresh it where the network allows."""
     outcome = fanout.deliver(delivery_id)
+    if outcome.retry_in is not None:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.status
+
+
+# Retries are the delivery's own, as for the share delivery: attempts, backoff and the
+# last error on its row (WEBHOOKS_RETRY_MAX_SECONDS bounds the countdown).
+@task("articles.deliver_webhook", bind=True, autoretry_for=(), max_retries=None)
+def deliver_webhook(self, delivery_id: int) -> str:
+    """POST one signed story event to a partner's endpoint (once it got through, never again)."""
+    outcome = webhooks.deliver(delivery_id)
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.status

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.errors import require
 from accounts.models import StaffProfile, User
 from accounts.names import display_name
-from articles import dependencies, notifications, permissions, sanitize
+from articles import dependencies, notifications, permissions, sanitize, webhooks
 from articles.errors import (
     EmbargoAlreadySet,
     EmbargoInForce,
@@ -137,7 +137,8 @@ def save(
     version, unless it is the same content again (a double submit: nothing is written).
     A published story's save is an update ("수정") and rewrites its search entry.
     History: "saved" or "updated"; one new revision. Tasks: articles.fan_out_share when a
-    shared field of a published story changed.
+    shared field of a published story changed; articles.deliver_webhook ("updated") per
+    partner endpoint asking for it.
     """
     return _save(article, actor=actor, base_version=base_version, content=content, reason=reason)
 
@@ -229,6 +230,8 @@ def _save(
     )
     if action == "corrected":
         notifications.story_event(event, article, actor)
+    if action != "saved":  # a published story's update or correction: the partners hear
+        webhooks.announce(article, action, event.pk)
     return article
 
 
@@ -337,7 +340,8 @@ def publish(article: Article, *, actor: User | None) -> Article:
     publication sets "입력"; a later one (after unpublishing) keeps it. The story enters
     search. Refused (EmbargoInForce) before a story's embargo is lifted: every way to
     publish (the desk, the admin, the scheduler) comes through here.
-    Tasks: articles.fan_out_share (the networks' card). Notifications: "published", to the
+    Tasks: articles.fan_out_share (the networks' card), articles.deliver_webhook
+    ("published") per partner endpoint asking for it. Notifications: "published", to the
     bylined staff (also when the scheduler publishes: actor None)."""
     article, event = _move(
         article,
@@ -351,6 +355,7 @@ def publish(article: Article, *, actor: User | None) -> Article:
     search.index_story(article)
     dependencies.story_changed(article)
     fanout.trigger(article, reason="published" if actor else "scheduled")
+    webhooks.announce(article, "published", event.pk if event else None)
     if event is not None:
         notifications.story_event(event, article, actor)
     return article
@@ -638,7 +643,8 @@ def unpublish(
 ) -> Article:
     """Take a story down. The reason stays internal; the public note is what its 410 page
     says. The story leaves search (feeds and sitemaps list only published stories).
-    Tasks: articles.fan_out_share (the networks drop the card). Notifications:
+    Tasks: articles.fan_out_share (the networks drop the card), articles.deliver_webhook
+    ("unpublished"). Notifications:
     "unpublished", to the bylined staff."""
     if not reason.strip():
         raise NoteRequired(_("Give the internal reason for taking the story down."))
@@ -655,6 +661,7 @@ def unpublish(
     search.drop_story(article)
     dependencies.story_changed(article)
     fanout.trigger(article, reason="unpublished")  # the networks should drop the card
+    webhooks.announce(article, "unpublished", event.pk if event else None)
     if event is not None:
         notifications.story_event(event, article, actor)
     return article
@@ -662,7 +669,7 @@ def unpublish(
 
 @transaction.atomic
 def republish(article: Article, *, actor: User) -> Article:
-    article, _event = _move(
+    article, event = _move(
         article,
         "republish",
         actor=actor,
@@ -673,6 +680,7 @@ def republish(article: Article, *, actor: User) -> Article:
     search.index_story(article)  # back in search, with the text it has now
     dependencies.story_changed(article)
     fanout.trigger(article, reason="republished")
+    webhooks.announce(article, "published", event.pk if event else None)  # back up
     return article
 
 

@@ -137,3 +137,28 @@ def broker_never_evicts(app_configs, **kwargs) -> list[Error]:
             id="newsroom.broker.E001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def webhooks_reach_only_public_https(app_configs, **kwargs) -> list[Error]:
+    """Partner webhooks go only to https:// and only to public addresses; the settings that
+    loosen either exist for the tests' receiver on 127.0.0.1 (newsroom/settings.py)."""
+    errors = []
+    if getattr(settings, "WEBHOOKS_ALLOW_HTTP", False):
+        errors.append(
+            Error(
+                "WEBHOOKS_ALLOW_HTTP is on: webhooks may be sent over plain http.",
+                hint="Unset WEBHOOKS_ALLOW_HTTP: partners' endpoints must be https://.",
+                id="newsroom.webhooks.E001",
+            )
+        )
+    if getattr(settings, "WEBHOOKS_TEST_ALLOWED_ADDRESSES", []):
+        errors.append(
+            Error(
+                "WEBHOOKS_TEST_ALLOWED_ADDRESSES lets webhooks reach private addresses: "
+                f"{', '.join(settings.WEBHOOKS_TEST_ALLOWED_ADDRESSES)}.",
+                hint="It is for the test settings only: leave it empty.",
+                id="newsroom.webhooks.E002",
+            )
+        )
+    return errors

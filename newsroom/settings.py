@@ -268,6 +268,26 @@ SHARE_RETRY_BASE_SECONDS = env.integer("SHARE_RETRY_BASE_SECONDS", 10, minimum=1
 SHARE_RETRY_MAX_SECONDS = env.integer("SHARE_RETRY_MAX_SECONDS", 600, minimum=1)
 # Calls per minute to Facebook's Graph API, shared by every worker (a bucket in Redis).
 SHARE_FACEBOOK_RATE_PER_MINUTE = env.integer("SHARE_FACEBOOK_RATE_PER_MINUTE", 60, minimum=1)
+
+# --- Partner webhooks -------------------------------------------------------------------
+# Story events POSTed, signed, to the partners' endpoints registered in the admin
+# (articles.webhooks). Only https, and only public addresses, checked after resolving the
+# name at registration and at every delivery. Plain http is for tests and a developer's
+# receiver only: production refuses to start with it.
+WEBHOOKS_ALLOW_HTTP = env.boolean("WEBHOOKS_ALLOW_HTTP", False)
+if PRODUCTION and WEBHOOKS_ALLOW_HTTP:
+    raise ImproperlyConfigured("WEBHOOKS_ALLOW_HTTP must be false when NEWSROOM_ENV=production.")
+# IP addresses a webhook may reach although they are not public: only the test settings
+# fill it (a receiver on 127.0.0.1); it is deliberately not read from the environment.
+WEBHOOKS_TEST_ALLOWED_ADDRESSES: list[str] = []
+# Seconds a delivery's connection and each read may take.
+WEBHOOKS_HTTP_TIMEOUT = env.integer("WEBHOOKS_HTTP_TIMEOUT", 10, minimum=1)
+# Attempts of one delivery before it is recorded as failed (an editor can send it again).
+WEBHOOKS_MAX_ATTEMPTS = env.integer("WEBHOOKS_MAX_ATTEMPTS", 8, minimum=1)
+# Exponential backoff between attempts: base, doubling, capped, with jitter.
+WEBHOOKS_RETRY_BASE_SECONDS = env.integer("WEBHOOKS_RETRY_BASE_SECONDS", 10, minimum=1)
+WEBHOOKS_RETRY_MAX_SECONDS = env.integer("WEBHOOKS_RETRY_MAX_SECONDS", 600, minimum=1)
+
 # The cap of every other task's automatic retry backoff (newsroom.tasks.NewsroomTask).
 TASK_RETRY_MAX_SECONDS = env.integer("TASK_RETRY_MAX_SECONDS", 600, minimum=1)
 # A task waiting for its retry is an unacknowledged message: past the visibility timeout the
@@ -275,6 +295,7 @@ TASK_RETRY_MAX_SECONDS = env.integer("TASK_RETRY_MAX_SECONDS", 600, minimum=1)
 for _cap_name, _cap in (
     ("SHARE_RETRY_MAX_SECONDS", SHARE_RETRY_MAX_SECONDS),
     ("TASK_RETRY_MAX_SECONDS", TASK_RETRY_MAX_SECONDS),
+    ("WEBHOOKS_RETRY_MAX_SECONDS", WEBHOOKS_RETRY_MAX_SECONDS),
 ):
     if _cap + CELERY_TASK_TIME_LIMIT >= CELERY_BROKER_VISIBILITY_TIMEOUT:
         raise ImproperlyConfigured(

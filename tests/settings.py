@@ -24,3 +24,11 @@ INSTALLED_APPS = [*INSTALLED_APPS, "allauth.socialaccount.providers.dummy"]  # n
 # database commits for real. Reader pages are built as for anyone either way.
 PAGE_CACHE_ENABLED = False
 FRAGMENT_CACHE_ENABLED = False
+# Webhooks may reach private addresses only when listed here; the tests' own receivers on
+# 127.0.0.1 list it themselves (the `settings` fixture), and the killed-worker test hands
+# its workers the list through this variable, read by no other settings module.
+WEBHOOKS_TEST_ALLOWED_ADDRESSES = [
+    address
+    for address in os.environ.get("NEWSROOM_TEST_WEBHOOK_ADDRESSES", "").split(",")
+    if address.strip()
+]

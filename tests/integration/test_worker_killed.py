@@ -41,6 +41,8 @@ from articles.models import (
     NotificationKind,
     ShareFanout,
     ViewCount,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from articles.sharing import fanout
 from comments import moderation
@@ -60,28 +62,41 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 Status = OutboxMessage.Status
 PURGED_KEY = "story:worker-killed"
-# The new worker's settings: a visibility timeout of seconds, with the share retry cap and
-# the task time limit low enough for the start-up check (their sum must stay below it).
+# The new worker's settings: a visibility timeout of seconds, with every retry cap (the
+# share's, the webhooks', the tasks' backoff) and the task time limit low enough for the
+# start-up check (each cap plus the limit must stay below it).
 RECOVERING = {
     "CELERY_BROKER_VISIBILITY_TIMEOUT": "5",
     "CELERY_TASK_TIME_LIMIT": "3",
+    "TASK_RETRY_MAX_SECONDS": "1",
     "SHARE_RETRY_BASE_SECONDS": "1",
     "SHARE_RETRY_MAX_SECONDS": "1",
+    "WEBHOOKS_RETRY_BASE_SECONDS": "1",
+    "WEBHOOKS_RETRY_MAX_SECONDS": "1",
 }
 
 
 class Edge(ThreadingHTTPServer):
-    """An edge cache that answers every PURGE and remembers its Surrogate-Key header."""
+    """An edge cache that answers every PURGE and remembers its Surrogate-Key header; it
+    also stands in for a partner's webhook receiver, remembering each delivery id POSTed."""
 
     def __init__(self):
         super().__init__(("127.0.0.1", 0), PurgeHandler)
         self.purged: list[str] = []
+        self.hooks: list[str] = []
         self.url = f"http://127.0.0.1:{self.server_address[1]}/"
 
 
 class PurgeHandler(BaseHTTPRequestHandler):
     def do_PURGE(self):
         self.server.purged.append(self.headers.get("Surrogate-Key", ""))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        self.server.hooks.append(self.headers.get("X-Newsroom-Delivery", ""))
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -309,6 +324,23 @@ def deliver_share(world: World):
     return lambda: shared_once(story)
 
 
+def deliver_webhook(world: World):
+    # The receiver on 127.0.0.1 is reachable because the workers' settings list it
+    # (NEWSROOM_TEST_WEBHOOK_ADDRESSES, read only by tests/settings.py).
+    WebhookEndpoint.objects.create(name="파트너", url=world.edge.url, events=["published"])
+    story = world.story("파트너에게 한 번 알릴 기사")
+    workflow.publish(story, actor=world.editor)  # enqueues articles.deliver_webhook
+
+    def check():
+        [delivery] = WebhookDelivery.objects.filter(article=story)
+        assert delivery.status == WebhookDelivery.Status.DELIVERED
+        assert delivery.attempts == 1
+        # Sent once: a redelivered task finds it delivered and sends nothing.
+        assert world.edge.hooks.count(str(delivery.uuid)) == 1
+
+    return check
+
+
 def end_blinds(world: World):
     comment = CommentFactory(story__section=world.section)
     moderation.blind(comment, actor=world.moderator, claimant="홍길동", claim="명예훼손", days=1)
@@ -417,6 +449,7 @@ KINDS = {
     "articles.send_reminders": send_reminders,
     "articles.fan_out_share": fan_out_share,
     "articles.deliver_share": deliver_share,
+    "articles.deliver_webhook": deliver_webhook,
     "comments.end_blinds": end_blinds,
     "comments.forget_refused": forget_refused,
     "comments.notify_rejected": notify_rejected,
@@ -474,7 +507,10 @@ def test_a_whole_worker_killed_with_every_task_in_hand_gives_each_effect_once(
     moment, settings, kill_broker, edge, tmp_path
 ):
     settings.CELERY_BROKER_URL = kill_broker.url
+    settings.WEBHOOKS_ALLOW_HTTP = True
+    settings.WEBHOOKS_TEST_ALLOWED_ADDRESSES = ["127.0.0.1"]
     edge.purged.clear()
+    edge.hooks.clear()
     logs = [tmp_path / "killed.log", tmp_path / "new.log"]
     world = World(moment, logs, edge)
     checks = {name: set_up(world) for name, set_up in KINDS.items()}
@@ -483,8 +519,12 @@ def test_a_whole_worker_killed_with_every_task_in_hand_gives_each_effect_once(
     common = {
         "CELERY_BROKER_URL": kill_broker.url,
         "EDGE_PURGE_URLS": edge.url,
+        "WEBHOOKS_ALLOW_HTTP": "true",
+        "NEWSROOM_TEST_WEBHOOK_ADDRESSES": "127.0.0.1",
         "SHARE_RETRY_BASE_SECONDS": "1",
         "SHARE_RETRY_MAX_SECONDS": "1",
+        "WEBHOOKS_RETRY_BASE_SECONDS": "1",
+        "WEBHOOKS_RETRY_MAX_SECONDS": "1",
     }
     holds = tmp_path / "held"
     holds.mkdir()

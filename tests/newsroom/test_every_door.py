@@ -36,7 +36,15 @@ from django.utils import timezone, translation
 
 from accounts import membership, roles
 from articles import claims, notes, notifications, planning, preview_links, workflow
-from articles.models import Article, Beat, DeskSection, NotificationKind, Tag
+from articles.models import (
+    Article,
+    Beat,
+    DeskSection,
+    NotificationKind,
+    Tag,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from comments.models import ModeratorScope, ReaderStanding
 from media import library
 from tests.factories import CommentFactory, SectionFactory, SeriesFactory, UserFactory
@@ -426,6 +434,9 @@ ADMIN_MODELS = {
         view=EDITOR, add=EDITOR, change=EDITOR, instance=lambda w: w.series
     ),
     "articles_tag": ModelRights(view=EDITOR, add=EDITOR, change=EDITOR, instance=lambda w: w.tag),
+    # Partners' webhooks, their secrets and what was sent are the administrators', no role's.
+    "articles_webhookdelivery": ModelRights(),
+    "articles_webhookendpoint": ModelRights(),
     "auth_group": ModelRights(),
     "comments_moderatorscope": ModelRights(
         view=EDITOR, add=EDITOR, change=EDITOR, delete=EDITOR, instance=lambda w: w.scope
@@ -634,6 +645,12 @@ def _build_world() -> SimpleNamespace:
         actor=users["editor"],
         key="doors:mention",
         data={"title": "데스크 메모"},
+    )
+    hook = WebhookEndpoint.objects.create(
+        name="파트너", url="https://partner.example/hooks", events=["published"]
+    )
+    WebhookDelivery.objects.create(
+        endpoint=hook, event="published", event_id=published.events.first().pk, article=published
     )
     app = SocialApp.objects.create(provider="dummy", name="Dummy", client_id="doors")
     account = SocialAccount.objects.create(user=users["reader"], provider="dummy", uid="doors")

@@ -201,8 +201,10 @@ def test_a_killed_worker_loses_no_task_and_no_retry_waits_past_the_visibility_ti
     # A task waiting for its retry is unacknowledged: the longest wait plus the longest run
     # must end before the broker would hand the message to a second worker.
     assert timeout > settings.SHARE_RETRY_MAX_SECONDS + settings.CELERY_TASK_TIME_LIMIT
+    assert timeout > settings.WEBHOOKS_RETRY_MAX_SECONDS + settings.CELERY_TASK_TIME_LIMIT
     assert settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT < timeout
     assert settings.SHARE_HTTP_TIMEOUT < settings.CELERY_TASK_SOFT_TIME_LIMIT
+    assert settings.WEBHOOKS_HTTP_TIMEOUT < settings.CELERY_TASK_SOFT_TIME_LIMIT
     from newsroom.tasks import NewsroomTask
 
     assert NewsroomTask.retry_backoff_max < timeout
@@ -220,8 +222,10 @@ def test_a_rate_limited_share_waits_less_than_the_visibility_timeout(settings):
     )
 
 
-# The only task that sets its own countdown, and what bounds it: the share delivery's
-# backoff (SHARE_RETRY_MAX_SECONDS, checked at start-up) or its rate-limit wait (above).
+# The tasks that set their own countdown, and what bounds it: the share delivery's backoff
+# (SHARE_RETRY_MAX_SECONDS, checked at start-up) or its rate-limit wait (above), and the
+# webhook delivery's backoff (WEBHOOKS_RETRY_MAX_SECONDS, checked at start-up; both tasks
+# write the same `countdown=outcome.retry_in`).
 COUNTDOWNS = {("articles/tasks.py", "outcome.retry_in")}
 
 
@@ -248,6 +252,24 @@ def test_a_retry_cap_longer_than_the_visibility_timeout_stops_start_up():
     assert result.returncode != 0
     assert "CELERY_BROKER_VISIBILITY_TIMEOUT=600 must be longer" in result.stderr
     assert "SHARE_RETRY_MAX_SECONDS (600)" in result.stderr
+
+
+def test_a_webhook_retry_cap_longer_than_the_visibility_timeout_stops_start_up():
+    result = run_manage(
+        "check",
+        CELERY_BROKER_VISIBILITY_TIMEOUT="700",
+        SHARE_RETRY_MAX_SECONDS="60",
+        TASK_RETRY_MAX_SECONDS="60",
+        WEBHOOKS_RETRY_MAX_SECONDS="600",
+    )
+    assert result.returncode != 0
+    assert "longer than WEBHOOKS_RETRY_MAX_SECONDS (600)" in result.stderr
+
+
+def test_production_refuses_plain_http_webhooks():
+    result = run_manage("check", **production(WEBHOOKS_ALLOW_HTTP="true"))
+    assert result.returncode != 0
+    assert "WEBHOOKS_ALLOW_HTTP must be false" in result.stderr
 
 
 def test_a_task_backoff_cap_longer_than_the_visibility_timeout_stops_start_up():
