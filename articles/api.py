@@ -16,8 +16,10 @@ the CSRF middleware like any other form post without a token.
 
 import hashlib
 import json
+import re
 from datetime import UTC, datetime
 from functools import wraps
+from typing import Annotated
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -32,6 +34,7 @@ from django.utils.http import parse_etags, quote_etag
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyHeader
+from pydantic import BeforeValidator
 
 from articles import partners, sanitize, selectors
 from articles.models import Article, Section
@@ -158,12 +161,6 @@ def _not_found(request, exc):
 # --- NINJS ------------------------------------------------------------------------------------
 
 
-class Standard(Schema):
-    name: str = "ninjs"
-    version: str = "2.0"
-    schema_: str = Field(NINJS_SCHEMA, alias="schema")
-
-
 class Text(Schema):
     role: str
     contenttype: str
@@ -207,7 +204,7 @@ class Association(Schema):
 
 class Story(Schema):
     uri: str
-    standard: Standard
+    standard: dict[str, str] = Field(description="ninjs, its version and its schema.")
     type: str
     version: str
     firstcreated: datetime
@@ -410,15 +407,18 @@ def _answer(request, data) -> HttpResponse:
     return response
 
 
-def _moment(value: datetime | None, name: str) -> datetime | None:
+def _moment(value: datetime | None) -> datetime | None:
+    """In UTC. A moment with no offset is the site's time; one beyond the calendar's ends
+    once in UTC (year 1 east of Greenwich) is the end itself."""
     if value is None:
         return None
+    if value.tzinfo is None:
+        value = timezone.make_aware(value)
     try:
-        if value.tzinfo is None:
-            value = timezone.make_aware(value)
         return value.astimezone(UTC)
-    except (OverflowError, ValueError):
-        raise BadRequest(f"{name} is out of range.") from None
+    except OverflowError:
+        first, last = datetime.min.replace(tzinfo=UTC), datetime.max.replace(tzinfo=UTC)
+        return first if value.year == first.year else last
 
 
 def _cursor(story: Article) -> str:
@@ -433,12 +433,25 @@ def _read_cursor(cursor: str) -> tuple[datetime, int]:
         raise BadRequest("The cursor is not one this API gave.") from None
 
 
+RFC_3339 = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d(:\d\d(\.\d+)?)?([Zz]|[+-]\d\d:\d\d)?")
+
+
+def _written_out(value):
+    """A moment as RFC 3339 text only: pydantic would take "0.5" for a Unix time."""
+    if not isinstance(value, str) or not RFC_3339.fullmatch(value):
+        raise ValueError("an RFC 3339 date and time, such as 2026-12-08T09:00:00+09:00")
+    return value
+
+
+Moment = Annotated[datetime, BeforeValidator(_written_out)]
+
+
 class StoryFilters(Schema):
     section: str | None = Field(
         None, max_length=80, description="A section's slug: its stories and its subsections'."
     )
-    since: datetime | None = Field(None, description="Published at or after this moment.")
-    until: datetime | None = Field(None, description="Published before this moment.")
+    since: Moment | None = Field(None, description="Published at or after this moment.")
+    until: Moment | None = Field(None, description="Published before this moment.")
     cursor: str | None = Field(None, max_length=300, description="From a page's `next` link.")
     limit: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
 
@@ -462,8 +475,8 @@ def stories(request, filters: Query[StoryFilters]):
         section_ids = Section.objects.descendants(section, include_self=True).values("pk")
     found = selectors.partner_stories(
         section_ids=section_ids,
-        since=_moment(filters.since, "since"),
-        until=_moment(filters.until, "until"),
+        since=_moment(filters.since),
+        until=_moment(filters.until),
         before=_read_cursor(filters.cursor) if filters.cursor else None,
         count=filters.limit + 1,
     )
