@@ -221,6 +221,21 @@ def test_since_and_until_cut_by_first_publication(api, desk):
     ]
 
 
+def test_moments_are_rfc_3339_text_only_and_one_without_offset_is_seoul_time(api, desk):
+    story = desk.story(at=timezone.now() - timedelta(hours=1))
+    published = timezone.localtime(story.published_at)
+    before = (published - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S")
+
+    unix_time = api(f"{STORIES}?since=0.5")
+    local = api(f"{STORIES}?since={before}").json()["items"]
+    far = api(f"{STORIES}?since=0001-01-01T00:00:00%2B05:00").json()["items"]
+
+    assert unix_time.status_code == 400
+    assert unix_time.json()["code"] == "invalid"
+    assert [item["altids"][0]["value"] for item in local] == [str(story.pk)]
+    assert len(far) == 1
+
+
 def test_drafts_scheduled_spiked_taken_down_and_embargoed_stories_never_appear(
     api, desk, editor, reporter
 ):
