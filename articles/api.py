@@ -54,13 +54,19 @@ class KeyInQuery(Exception):
     pass
 
 
-class NotFound(Exception):
+class Refused(Exception):
+    """A request answered with an error; `message` is for the partner's developers."""
+
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
 
 
-class BadRequest(NotFound):
+class BadRequest(Refused):
+    pass
+
+
+class NotFound(Refused):
     pass
 
 
@@ -397,9 +403,9 @@ def _answer(request, data) -> HttpResponse:
     """The JSON answer with its ETag, or 304 when the partner already holds it."""
     body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
     etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
-    if etag in parse_etags(request.headers.get("If-None-Match", "")) or (
-        request.headers.get("If-None-Match", "").strip() == "*"
-    ):
+    # If-None-Match compares weakly (RFC 9110): W/"x" is "x".
+    held = {tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))}
+    if etag in held or "*" in held:
         response = HttpResponse(status=304)
     else:
         response = HttpResponse(body, content_type="application/json; charset=utf-8")

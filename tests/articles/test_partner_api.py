@@ -271,6 +271,7 @@ def test_an_unchanged_answer_is_304_to_its_etag_and_a_correction_changes_it(api,
     etag = first["ETag"]
 
     again = api(story_url(story), **{"If-None-Match": etag})
+    weakly = api(story_url(story), **{"If-None-Match": f'"other", W/{etag}'})
     listed = api(STORIES)
     listed_again = api(STORIES, **{"If-None-Match": listed["ETag"]})
     desk.correct(story, "숫자를 바로잡았습니다.")
@@ -280,6 +281,7 @@ def test_an_unchanged_answer_is_304_to_its_etag_and_a_correction_changes_it(api,
     assert again.content == b""
     assert again["ETag"] == etag
     assert listed_again.status_code == 304
+    assert weakly.status_code == 304
     assert changed.status_code == 200
     assert changed["ETag"] != etag
 
