@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 
 from accounts.errors import NotAllowed
 from accounts.roles import role_can
-from articles import diffs, permissions, selectors, webhooks, workflow
+from articles import diffs, partners, permissions, selectors, webhooks, workflow
 from articles.errors import StaleVersion, StoryRefused
 from articles.labels import field_label, reason_label
 from articles.models import (
@@ -20,6 +20,8 @@ from articles.models import (
     Assignment,
     Beat,
     DeskSection,
+    Partner,
+    PartnerEvent,
     PlanningEvent,
     PlanningItem,
     PressClaim,
@@ -435,3 +437,75 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
                 request,
                 ngettext("%d delivery queued again.", "%d deliveries queued again.", sent) % sent,
             )
+
+
+class PartnerEventInline(ReadOnlyInline):
+    model = PartnerEvent
+    fields = ["created_at", "action", "actor_name", "data"]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    """The content API's partners (articles.api). Made, changed and given new keys through
+    articles.partners; a new key is shown once, on the page after the save, never kept."""
+
+    list_display = ["name", "is_active", "rate_per_minute", "key_prefix", "key_rotated_at"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    inlines = [PartnerEventInline]
+    actions = ["rotate_keys"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "is_active", "rate_per_minute"]
+        return [*self.get_fields(request), "key_prefix", "created_at", "key_rotated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else ["name", "key_prefix", "created_at", "key_rotated_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switched off instead: its history stays with it
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            partners.change_partner(
+                obj,
+                actor=request.user,
+                is_active=obj.is_active,
+                rate_per_minute=obj.rate_per_minute,
+            )
+            return
+        partner, key = partners.create_partner(
+            obj.name,
+            actor=request.user,
+            rate_per_minute=obj.rate_per_minute,
+            is_active=obj.is_active,
+        )
+        # The admin goes on with the form's object (its log entry, the next page).
+        for field in Partner._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(partner, field.attname))
+        obj._state.adding, obj._state.db = False, partner._state.db
+        request.new_partner_keys = [(partner, key)]
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._keys_page(request, request.new_partner_keys)
+
+    @admin.action(description=_("Give the selected partners new keys"))
+    def rotate_keys(self, request, queryset):
+        keys = [(partner, partners.rotate_key(partner, actor=request.user)) for partner in queryset]
+        return self._keys_page(request, keys)
+
+    def _keys_page(self, request, keys):
+        response = TemplateResponse(
+            request,
+            "admin/articles/partner/keys.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("API keys"),
+                "keys": keys,
+            },
+        )
+        # The page holds working keys: no cache, no back-button copy.
+        response["Cache-Control"] = "no-store"
+        return response

@@ -3,6 +3,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -1272,3 +1273,70 @@ class WebhookDelivery(models.Model):
             self.Status.SKIPPED,
             self.Status.FAILED,
         )
+
+
+class Partner(models.Model):
+    """A partner site or app reading published stories from the content API (articles.api).
+    Its key is shown once, when it is made (articles.partners); only its SHA-256 is kept,
+    so a stolen database holds no working key. Changed only through articles.partners."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    rate_per_minute = models.PositiveIntegerField(
+        _("requests per minute"),
+        default=60,
+        validators=[MinValueValidator(1)],
+        help_text=_("Requests past this in one clock minute are answered with 429."),
+    )
+    # The key's first characters, to tell keys apart in the admin and the logs.
+    key_prefix = models.CharField(_("key starts with"), max_length=12)
+    key_hash = models.CharField(_("key hash (SHA-256)"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    key_rotated_at = models.DateTimeField(_("key made"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("API partner")
+        verbose_name_plural = _("API partners")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerUsage(models.Model):
+    """How many requests a partner made in one clock minute: the API's rate limit counts
+    here, not in the cache (the house cache fails open)."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="usage")
+    minute = models.DateTimeField(_("minute"))
+    count = models.PositiveIntegerField(_("requests"), default=0)
+
+    class Meta:
+        verbose_name = _("API usage")
+        verbose_name_plural = _("API usage")
+        ordering = ["-minute"]
+        constraints = [
+            # Also the index of the count: one row per partner and minute.
+            models.UniqueConstraint(fields=["partner", "minute"], name="partnerusage_one_minute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.minute:%Y-%m-%d %H:%M} {self.count}"
+
+
+class PartnerEvent(HistoryEntry):
+    """History of the API partners: made, key rotated, switched off or on."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        KEY_ROTATED = "key_rotated", _("Key rotated")
+        CHANGED = "changed", _("Changed")
+
+    partner = models.ForeignKey(
+        Partner, on_delete=models.SET_NULL, null=True, related_name="events"
+    )
+    partner_name = models.CharField(_("partner at the time"), max_length=120)
+
+    class Meta(HistoryEntry.Meta):
+        verbose_name = _("API partner event")
+        verbose_name_plural = _("API partner events")

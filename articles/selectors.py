@@ -729,3 +729,91 @@ def claim_events(claim: PressClaim) -> list[ArticleEvent]:
             "-created_at", "-pk"
         )[:50]
     )
+
+
+# --- the partner content API (articles.api) --------------------------------------------------
+
+
+def partner_stories(
+    *,
+    section_ids: Iterable[int] | QuerySet | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    before: tuple[datetime, int] | None = None,
+    count: int = 20,
+) -> list[Article]:
+    """A page of published stories for the content API, newest first, with all their parts
+    (section, tags, corrections, bylines, photos and renditions), in two queries whatever
+    the page's size: the stories with their small lists folded in as JSON, then every photo
+    use of the page with its photo and renditions. `before` is the keyset cursor: stories
+    published before it, or at the same moment with a smaller id. Stories under an embargo
+    never appear, even were one published (the workflow refuses to)."""
+    stories = _public_to_partners()
+    if section_ids is not None:
+        stories = stories.filter(section_id__in=section_ids)
+    if since is not None:
+        stories = stories.filter(published_at__gte=since)
+    if until is not None:
+        stories = stories.filter(published_at__lt=until)
+    if before is not None:
+        at, pk = before
+        stories = stories.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+    found = list(_with_parts(stories).order_by("-published_at", "-id")[:count])
+    _attach_parts(found)
+    return found
+
+
+def partner_story(article_id: int) -> Article | None:
+    """One story as partner_stories reads it, or None when it is not public."""
+    found = partner_stories_by_id([article_id])
+    return found[0] if found else None
+
+
+def partner_stories_by_id(ids: list[int]) -> list[Article]:
+    found = list(_with_parts(_public_to_partners().filter(pk__in=ids)))
+    _attach_parts(found)
+    return found
+
+
+def _public_to_partners() -> QuerySet[Article]:
+    """Published and under no embargo: drafts, scheduled, spiked or taken-down stories never."""
+    return published().filter(Q(embargo_until__isnull=True) | Q(embargo_until__lte=timezone.now()))
+
+
+def _with_parts(stories: QuerySet[Article]) -> QuerySet[Article]:
+    return stories.select_related("section__parent").annotate(
+        tag_rows=jsonrows.rows(Tag.objects.all(), "articles", jsonrows.fields(Tag)),
+        correction_rows=jsonrows.rows(
+            Correction.objects.all(), "article", jsonrows.fields(Correction)
+        ),
+        byline_rows=jsonrows.rows(
+            Byline.objects.all(),
+            "article",
+            jsonrows.fields(Byline, profile=jsonrows.fields(StaffProfile, "profile")),
+        ),
+    )
+
+
+def _attach_parts(stories: list[Article]) -> None:
+    """As story_for_reader attaches them, for many stories: one query for all the photos."""
+    if not stories:
+        return
+    uses = PhotoUse.objects.filter(article__in=[story.pk for story in stories]).select_related(
+        "photo"
+    )
+    by_story: dict[int, list[PhotoUse]] = {}
+    for use in media_selectors.with_renditions(uses):
+        by_story.setdefault(use.article_id, []).append(use)
+    for story in stories:
+        tags = jsonrows.instances(Tag, story.tag_rows)
+        jsonrows.attach(story, "tags", sorted(tags, key=lambda tag: tag.name))
+        corrections = jsonrows.instances(Correction, story.correction_rows)
+        jsonrows.attach(
+            story, "corrections", sorted(corrections, key=lambda note: (note.created_at, note.pk))
+        )
+        bylines = jsonrows.instances(Byline, story.byline_rows, nested={"profile": StaffProfile})
+        jsonrows.attach(
+            story, "bylines", sorted(bylines, key=lambda byline: (byline.order, byline.pk))
+        )
+        mine = sorted(by_story.get(story.pk, []), key=lambda use: (use.order, use.pk))
+        jsonrows.attach(story, "photo_uses", mine)

@@ -1,6 +1,6 @@
 from django.db import transaction
 
-from articles import notifications, planning, popularity, webhooks, workflow
+from articles import notifications, partners, planning, popularity, webhooks, workflow
 from articles.models import Article, ArticleEvent
 from articles.sharing import fanout
 from newsroom.tasks import task
@@ -81,3 +81,9 @@ def deliver_webhook(self, delivery_id: int) -> str:
     if outcome.retry_in is not None:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.status
+
+
+@task("articles.forget_partner_usage", autoretry_for=())
+def forget_partner_usage() -> int:
+    """Delete the content API's per-minute counts no rate limit reads any more."""
+    return partners.forget_usage()

@@ -41,6 +41,9 @@ STALE_WHILE_REVALIDATE = 30
 # processes before it kept (2: its headers include the caching ones; 3: and the edge's
 # Surrogate-Key, without which an edge would keep a page no purge can reach).
 KEY_PREFIX = "page3:"
+# Never looked up nor kept, whatever their views say: the partner API answers each key
+# holder with their own response (articles/api.py).
+NEVER_CACHED = ("/api/",)
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,8 @@ def signed_out(request) -> None:
 
 def _policy(request) -> Policy | None:
     if request.method not in ("GET", "HEAD"):
+        return None
+    if request.path_info.startswith(NEVER_CACHED):
         return None
     if settings.PAGE_CACHE_BYPASS_COOKIE in request.COOKIES:
         return None

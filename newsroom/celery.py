@@ -36,6 +36,8 @@ PERIODIC_JOBS: dict[str, int] = {
     "comments.forget_refused": 24 * 60 * 60,
     # Counted log-in failures, sign-ups and verification mails older than any limit's window.
     "accounts.forget_attempts": 60 * 60,
+    # The content API's per-minute request counts older than two days.
+    "articles.forget_partner_usage": 24 * 60 * 60,
 }
 
 app.conf.beat_schedule = {

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from articles import api
 from media.views import public_file
 from newsroom import views
 
@@ -25,6 +26,8 @@ urlpatterns = [
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
     path("", include("articles.syndication_urls")),
+    # The partner content API: one address for every language, answered for a key only.
+    path("api/v1/", api.urls()),
     *i18n_patterns(
         path("accounts/", include("allauth.urls")),
         path("desk/photos/", include("media.urls")),

@@ -38,10 +38,14 @@ sub vcl_recv {
     # POST and every other method but GET and HEAD go to the app as they are.
     call vcl_req_method;
     call vcl_req_authorization;
-    # Staff pages, log-in and sign-up, each reader's own parts and the health checks are
-    # never shared; the desk's marker cookie asks for pages built for staff (it proves
-    # nothing: the desk checks the session as always).
-    if (req.url ~ "^/(en/)?(desk|accounts)(/|\?|$)" || req.url ~ "^/(admin|healthz)(/|\?|$)") {
+    # Staff pages, log-in and sign-up, each reader's own parts, the health checks and the
+    # partner API (each key holder's own answers) are never shared; the desk's marker
+    # cookie asks for pages built for staff (it proves nothing: the desk checks the
+    # session as always).
+    if (req.url ~ "^/(en/)?(desk|accounts)(/|\?|$)" || req.url ~ "^/(admin|healthz|api)(/|\?|$)") {
+        return (pass);
+    }
+    if (req.http.X-API-Key) {
         return (pass);
     }
     if (req.http.Cookie ~ "(^|;\s*)newsroom_desk=") {

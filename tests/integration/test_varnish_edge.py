@@ -16,6 +16,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils.encoding import iri_to_uri
 
+from articles import partners
 from newsroom import outbox, pagecache
 from newsroom.models import OutboxMessage
 from tests.conftest import skip_or_fail
@@ -195,6 +196,19 @@ def test_the_edge_keeps_only_what_the_app_says_anyone_may_get(site):
         "HTTP/1.1 200 Purged 1"
     )
     assert through(edge, page)[0] == "miss"
+
+
+def test_the_edge_passes_the_partner_api_and_keeps_none_of_it(site):
+    edge, story = site
+    _partner, key = partners.create_partner("엣지 제휴사", actor=None, rate_per_minute=100)
+    for _ in range(2):
+        state, answer, body = through(edge, "/api/v1/stories/", **{"X-API-Key": key})
+        assert state == "pass"
+        assert "private" in answer["Cache-Control"]
+        assert f'"value": "{story.pk}"' in body
+    # The schema, asked for twice without a key, is not kept either.
+    for _ in range(2):
+        assert through(edge, "/api/v1/openapi.json")[0] == "pass"
 
 
 def test_a_purge_sent_while_the_edge_is_down_goes_through_when_it_is_back(site, desk, monkeypatch):

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from accounts import membership, roles
 from accounts.models import Attempt
-from articles import notifications, popularity, workflow
+from articles import notifications, partners, popularity, workflow
 from articles.models import (
     Article,
     ArticleEvent,
@@ -39,6 +39,7 @@ from articles.models import (
     Notification,
     NotificationDigest,
     NotificationKind,
+    PartnerUsage,
     ShareFanout,
     ViewCount,
     WebhookDelivery,
@@ -356,6 +357,22 @@ def end_blinds(world: World):
     return check
 
 
+def forget_partner_usage(world: World):
+    partner, _key = partners.create_partner("포털 제휴사", actor=None)
+    now = timezone.now().replace(second=0, microsecond=0)
+    old, recent = (
+        PartnerUsage.objects.create(partner=partner, minute=minute, count=3)
+        for minute in (now - timedelta(days=3), now)
+    )
+    outbox.enqueue("articles.forget_partner_usage")
+
+    def check():
+        assert list(PartnerUsage.objects.values_list("pk", flat=True)) == [recent.pk]
+        assert not PartnerUsage.objects.filter(pk=old.pk).exists()
+
+    return check
+
+
 def forget_refused(world: World):
     story = ArticleFactory(section=world.section, status="published")
     old, recent = (
@@ -450,6 +467,7 @@ KINDS = {
     "articles.fan_out_share": fan_out_share,
     "articles.deliver_share": deliver_share,
     "articles.deliver_webhook": deliver_webhook,
+    "articles.forget_partner_usage": forget_partner_usage,
     "comments.end_blinds": end_blinds,
     "comments.forget_refused": forget_refused,
     "comments.notify_rejected": notify_rejected,

@@ -35,7 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone, translation
 
 from accounts import membership, roles
-from articles import claims, notes, notifications, planning, preview_links, workflow
+from articles import claims, notes, notifications, partners, planning, preview_links, workflow
 from articles.models import (
     Article,
     Beat,
@@ -188,6 +188,14 @@ PUBLIC = [
     named("syndication:sitemap-month", everyone(OK), lambda w: w.sitemap_month),
     named("syndication:news-sitemap", everyone(OK)),
     named("syndication:robots", everyone(OK)),
+    # The partner content API answers a partner's key, never a session: with no key
+    # every persona, staff too, gets the API's 401 (tests/articles/test_partner_api.py
+    # opens it with one). Its schema is public. GET only: a POST meets the CSRF check.
+    named("api:stories", everyone(UNAUTHORIZED)),
+    named("api:story", everyone(UNAUTHORIZED), lambda w: {"story_id": w.published.pk}),
+    named("api:openapi-json", everyone(OK)),
+    # The API's root only anchors its addresses (django-ninja reverses it): nothing there.
+    named("api:api-root", everyone(MISSING)),
     named("theme-css", everyone(OK)),
     named("healthz", everyone(OK)),
     named("healthz-ready", everyone(OK)),
@@ -420,6 +428,8 @@ ADMIN_MODELS = {
         hidden_from=("other_reporter", *MODERATORS),
     ),
     "articles_beat": ModelRights(),
+    # Content API partners and their keys are the superuser's (no role carries them).
+    "articles_partner": ModelRights(instance=lambda w: w.partner),
     # Editors choose their own desk sections on the desk; the admin's list is the superuser's.
     "articles_desksection": ModelRights(),
     # Claims are read here for audits only; the desk's claims pages make every change.
@@ -559,6 +569,8 @@ CHANGED_BY_A_GET = {
     "articles_article": ("editing_by_id", "editing_since"),
     # Opening a preview link counts the opening.
     "articles_previewlink": ("opened_count", "last_opened_at"),
+    # A partner's API request counts towards its rate (none here: no door sends a key).
+    "articles_partnerusage": None,
 }
 
 
@@ -656,6 +668,7 @@ def _build_world() -> SimpleNamespace:
     account = SocialAccount.objects.create(user=users["reader"], provider="dummy", uid="doors")
     SocialToken.objects.create(app=app, account=account, token="doors")
     storages["photos_public"].save("doors/rendition.txt", ContentFile(b"a public rendition"))
+    partner, _key = partners.create_partner("제휴 포털", actor=None)
 
     sessions = {}
     for persona, user in users.items():
@@ -687,6 +700,7 @@ def _build_world() -> SimpleNamespace:
         comment_in=comment_in,
         comment_out=comment_out,
         photo=photo,
+        partner=partner,
         reporter_slug=users["reporter"].staff_profile.slug,
         sitemap_month={"year": f"{published_at.year:04d}", "month": f"{published_at.month:02d}"},
     )
