@@ -3,10 +3,12 @@ dashboard, the story editor, the preview), review.py (the editor's queue, schedu
 decisions), front.py (front-page curation), preview_links.py, sharing.py (the editor page's
 view of articles/sharing/) and history.py. What they share is here."""
 
+from django.contrib import messages
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from articles import permissions
+from articles.errors import StoryRefused
 from articles.models import Article
 
 # What each button of the editor does after the content is saved, and what it says.
@@ -34,3 +36,14 @@ def story_for(user, article_id: int) -> Article:
     if article is None or not permissions.can_view(user, article):
         raise Http404
     return article
+
+
+def attempt(request, change, done_message) -> None:
+    """Make the change, saying how it went; a refusal (nothing changed) is said as is. A
+    missing right is not caught: it is the 403 page."""
+    try:
+        change()
+    except StoryRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done_message)

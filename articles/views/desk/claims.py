@@ -18,6 +18,7 @@ from accounts.permissions import desk_view
 from articles import claims, labels, selectors
 from articles.errors import StoryRefused
 from articles.models import Article, PressClaim
+from articles.views.desk import attempt
 
 HANDLE = "articles.publish_article"  # editors (claims.can_handle)
 FILTERS = {"open": pgettext_lazy("press claim", "Open"), "all": _("All")}
@@ -124,7 +125,7 @@ def claim_answer(request, claim_id: int):
     if decision not in ("accept", "reject"):
         messages.error(request, _("Choose to accept or to reject the claim."))
     else:
-        _attempt(
+        attempt(
             request,
             lambda: claims.answer_claim(
                 claim,
@@ -141,7 +142,7 @@ def claim_answer(request, claim_id: int):
 @require_POST
 def claim_publish(request, claim_id: int):
     claim = _claim_for_change(claim_id)
-    _attempt(
+    attempt(
         request,
         lambda: claims.publish_claim_notice(
             claim, actor=request.user, text=request.POST.get("text", "")
@@ -155,7 +156,7 @@ def claim_publish(request, claim_id: int):
 @require_POST
 def claim_close(request, claim_id: int):
     claim = _claim_for_change(claim_id)
-    _attempt(
+    attempt(
         request,
         lambda: claims.close_claim(claim, actor=request.user, note=request.POST.get("note", "")),
         _("The claim is closed."),
@@ -168,7 +169,7 @@ def claim_close(request, claim_id: int):
 def claim_notice(request, claim_id: int):
     claim = _claim_for_change(claim_id)
     shown = request.POST.get("shown") == "1"
-    _attempt(
+    attempt(
         request,
         lambda: claims.set_notice_shown(claim, actor=request.user, shown=shown),
         _("The notice is shown on the story.") if shown else _("The notice is off the story."),
@@ -189,12 +190,3 @@ def _claim_for_change(claim_id: int) -> PressClaim:
     if found is None:
         raise Http404
     return found
-
-
-def _attempt(request, change, done_message) -> None:
-    try:
-        change()
-    except StoryRefused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, done_message)

@@ -26,6 +26,7 @@ from articles import permissions, planning
 from articles.errors import NoteRequired, StoryRefused
 from articles.forms import LocalDateTimeField, PlanningItemForm
 from articles.models import Assignment, PlanningItem
+from articles.views.desk import attempt
 from newsroom import inputs
 
 READ = "accounts.access_desk"  # the board: every desk role (permissions.can_read_planning)
@@ -166,7 +167,7 @@ def item(request, item_id: int):
 @require_POST
 def item_move(request, item_id: int):
     found = _item_for_change(item_id)
-    _attempt(
+    attempt(
         request,
         lambda: planning.move_item(
             found,
@@ -183,7 +184,7 @@ def item_move(request, item_id: int):
 @require_POST
 def item_cancel(request, item_id: int):
     found = _item_for_change(item_id)
-    _attempt(
+    attempt(
         request,
         lambda: planning.cancel_item(
             found, actor=request.user, reason=request.POST.get("reason", "")
@@ -201,7 +202,7 @@ def item_assign(request, item_id: int):
     if reporter is None:
         messages.error(request, _("Choose a reporter."))
     else:
-        _attempt(
+        attempt(
             request,
             lambda: planning.assign(
                 found,
@@ -218,7 +219,7 @@ def item_assign(request, item_id: int):
 @require_POST
 def assignment_accept(request, assignment_id: int):
     assignment = _assignment_for(request.user, assignment_id)
-    _attempt(
+    attempt(
         request,
         lambda: planning.accept(assignment, actor=request.user),
         _("Accepted. Start the story when you are ready."),
@@ -311,17 +312,6 @@ def _writers():
         .distinct()
         .order_by("staff_profile__byline_name", "pk")
     )
-
-
-def _attempt(request, change, done_message) -> None:
-    """Make the change, saying how it went; a refusal (nothing changed) is said as is. A
-    missing right is not caught: it is the 403 page."""
-    try:
-        change()
-    except StoryRefused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, done_message)
 
 
 def _back(request, default: str):
