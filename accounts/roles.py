@@ -48,6 +48,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             "articles.change_any_article",
             "articles.publish_article",
             *_SECTIONS_AND_TAGS,
+            "articles.send_newsletter",
+            *{f"articles.{verb}_newsletter" for verb in ("view", "add", "change")},
             # Which sections each moderator works on (the admin's "moderators' sections").
             *{f"comments.{verb}_moderatorscope" for verb in ("view", "add", "change", "delete")},
         }

@@ -20,6 +20,7 @@ from articles.models import (
     Assignment,
     Beat,
     DeskSection,
+    Newsletter,
     Partner,
     PartnerEvent,
     PlanningEvent,
@@ -51,6 +52,18 @@ class SectionAdmin(admin.ModelAdmin):
     list_editable = ["order", "is_active"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Newsletter)
+class NewsletterAdmin(admin.ModelAdmin):
+    """What readers may subscribe to. Its issues are composed and sent on the newsletters
+    desk (/desk/newsletters/), its subscribers change only through their own links."""
+
+    list_display = ["name", "kind", "section", "reporter", "is_active", "position"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["section", "reporter"]
 
 
 @admin.register(Series)

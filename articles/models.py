@@ -1340,3 +1340,16 @@ class PartnerEvent(HistoryEntry):
     class Meta(HistoryEntry.Meta):
         verbose_name = _("API partner event")
         verbose_name_plural = _("API partner events")
+
+
+# The newsletters' models, kept in their sub-package and registered with this app here.
+from articles.newsletters.models import (  # noqa: E402, F401
+    IssueDelivery,
+    IssueEvent,
+    IssueStory,
+    Newsletter,
+    NewsletterIssue,
+    Subscriber,
+    Subscription,
+    SubscriptionEvent,
+)

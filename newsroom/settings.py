@@ -416,6 +416,15 @@ else:
 DEFAULT_FROM_EMAIL = env.string("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Newsletters (articles.newsletters): their sender, and how fast an issue goes out. Sending
+# is batched through the outbox; the rate is the mail relay's (or provider's) limit.
+NEWSLETTER_FROM_EMAIL = env.string("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+NEWSLETTER_SENDS_PER_MINUTE = env.integer("NEWSLETTER_SENDS_PER_MINUTE", 12000, minimum=1)
+NEWSLETTER_BATCH_SIZE = env.integer("NEWSLETTER_BATCH_SIZE", 500, minimum=1)
+# A 1x1 image per recipient telling when an issue was opened: off unless switched on (the
+# privacy text says which it is).
+NEWSLETTER_OPEN_TRACKING = env.boolean("NEWSLETTER_OPEN_TRACKING", False)
+
 # --- Language and time ------------------------------------------------------------------
 LANGUAGE_CODE = "ko"
 LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]

@@ -98,6 +98,35 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     )
 
 
+class NewsletterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "articles.Newsletter"
+
+    name = factory.Sequence(lambda n: f"아침 브리핑 {n}")
+    slug = factory.Sequence(lambda n: f"briefing-{n}")
+    kind = "briefing"
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "articles.Subscriber"
+
+    email = factory.Sequence(lambda n: f"subscriber{n}@example.com")
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscription (set status="pending" for one not yet confirmed)."""
+
+    class Meta:
+        model = "articles.Subscription"
+
+    subscriber = factory.SubFactory(SubscriberFactory)
+    newsletter = factory.SubFactory(NewsletterFactory)
+    status = "confirmed"
+    consent_version = "2026-12-08"
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
 class CommentFactory(factory.django.DjangoModelFactory):
     """A comment's row, published, without comments.moderation's rules, throttles and
     like counts: for pages that only list comments. Tests of posting go through moderation.
