@@ -821,6 +821,9 @@ class NotificationKind(models.TextChoices):
     UNPUBLISHED = "unpublished", pgettext_lazy("notification kind", "Story taken down")
     EMBARGO_LIFTING = "embargo_lifting", _("Embargo lifting in an hour")
     DUE_MISSED = "due_missed", _("Due time missed")
+    CLAIM_RECEIVED = "claim_received", _("Press-arbitration claim received")
+    CLAIM_ANSWER_DUE = "claim_answer_due", _("Press-arbitration claim: answer due")
+    CLAIM_NOTICE_DUE = "claim_notice_due", _("Press-arbitration claim: notice due")
 
 
 class Delivery(models.TextChoices):
