@@ -482,6 +482,10 @@ class PartnerAdmin(admin.ModelAdmin):
     inlines = [WebhookEndpointInline, PartnerEventInline]
     actions = ["rotate_keys"]
 
+    def get_inlines(self, request, obj):
+        # A partner being made has no endpoints yet: they are registered once it exists.
+        return [PartnerEventInline] if obj is None else self.inlines
+
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["name", "is_active", "rate_per_minute"]
