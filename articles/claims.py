@@ -7,8 +7,9 @@ open the editor may show the "claim received" notice at the top of the story.
 
 Editors only, for reading and changing alike: a claim carries the claimant's name and what
 they ask, personal data the newsroom shares on a need-to-know basis, and its answer is the
-publisher's legal decision. The story's reporter hears of it from their editor (and sees
-the public notice like any reader); the desk's claims pages are not theirs.
+publisher's legal decision. The story's reporters are told that a claim was received (not
+who makes it or what they ask) and hear the rest from their editor; the desk's claims
+pages are not theirs.
 
 Each function checks the actor's right, locks and re-reads the claim, checks its state
 against TRANSITIONS, changes the rows and writes one ArticleEvent on the story (action

@@ -766,6 +766,7 @@ def test_a_partner_switched_off_in_the_admin_is_sent_nothing_more(
     assert response.status_code == 302
     partner.refresh_from_db()
     assert not partner.is_active
+    assert partner.events.filter(action="changed").count() == 1
 
     # The delivery announced before: checked again when it is sent, and skipped.
     assert webhooks.deliver(waiting.pk).status == Sent.SKIPPED
