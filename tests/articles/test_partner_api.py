@@ -519,7 +519,13 @@ def test_the_admin_switches_a_partner_off_through_the_module(client, superuser, 
 
     response = client.post(
         reverse("admin:articles_partner_change", args=[partner.pk]),
-        {"rate_per_minute": "5", "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"},
+        {
+            "rate_per_minute": "5",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+            "webhook_endpoints-TOTAL_FORMS": "0",
+            "webhook_endpoints-INITIAL_FORMS": "0",
+        },
     )
 
     assert response.status_code == 302
