@@ -1,5 +1,7 @@
 """The partner content API: published stories as NINJS 2.0 JSON, read-only, for partner
-sites and apps holding a key (articles.partners). Served at /api/v1/ outside the language
+sites and apps holding a key (articles.partners), and the same stories as a full-text RSS
+2.0 feed for portal content partnerships (/api/v1/feeds/full-text.xml, built by
+articles.views.syndication.PartnerStories). Served at /api/v1/ outside the language
 prefixes (newsroom/urls.py), with its OpenAPI schema at /api/v1/openapi.json.
 
 Every request is checked in this order, before anything else is read: a key in the query
@@ -38,6 +40,7 @@ from pydantic import BeforeValidator
 from articles import partner_content as content
 from articles import partners, selectors
 from articles.models import Article, Section
+from articles.views import syndication
 from newsroom.links import absolute_url
 
 HEADER = "X-API-Key"
@@ -307,13 +310,18 @@ def ninjs(story: Article) -> dict:
 def _answer(request, data) -> HttpResponse:
     """The JSON answer with its ETag, or 304 when the partner already holds it."""
     body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+    return _tagged(request, body, "application/json; charset=utf-8")
+
+
+def _tagged(request, body: bytes, content_type: str) -> HttpResponse:
+    """The answer with its ETag, or 304 when the partner already holds it."""
     etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
     # If-None-Match compares weakly (RFC 9110): W/"x" is "x".
     held = {tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))}
     if etag in held or "*" in held:
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
     return response
 
@@ -420,6 +428,25 @@ def story(request, story_id: int = Path(..., ge=1, le=2**31 - 1)):
     if found is None:
         raise NotFound("There is no such story.")
     return _answer(request, ninjs(found))
+
+
+@api.get(
+    "/feeds/full-text.xml",
+    response={200: None, 304: None, 400: Error, 401: Error, 429: Error},
+    url_name="full-text-feed",
+    summary="The newest published stories in full, as RSS 2.0",
+    description="For content partnerships: RSS 2.0 with the full body in content:encoded, "
+    "bylines as dc:creator, the lead photo as the enclosure, every photo as media:content "
+    "with its caption and credit, and correction notes at the end of the body.",
+    openapi_extra={
+        "responses": {
+            200: {"description": "The feed", "content": {"application/rss+xml": {}}},
+        }
+    },
+)
+def full_text_feed(request):
+    feed = syndication.PartnerStories().get_feed(None, request)
+    return _tagged(request, feed.writeString("utf-8").encode(), feed.content_type)
 
 
 # --- the address book -------------------------------------------------------------------------

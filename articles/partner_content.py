@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from articles import sanitize
 from articles.models import Article, Section
+from media.imaging import SHARE_SPEC
 from newsroom.links import absolute_url
 
 CONTENT_TYPES = {"JPEG": "image/jpeg", "WEBP": "image/webp", "PNG": "image/png"}
@@ -61,9 +62,13 @@ def association(name: str, use) -> dict:
 
 def shown_rendition(photo: dict) -> dict | None:
     """The rendition a partner page shows: the JPEG nearest 960 px wide (any format
-    without a JPEG), or None for a photo with no renditions yet."""
-    jpeg = [r for r in photo["renditions"] if r["contenttype"] == "image/jpeg"]
-    return min(jpeg or photo["renditions"], key=lambda r: abs(r["width"] - 960), default=None)
+    without a JPEG) of the whole photo, not the share card's crop unless it is all there
+    is; None for a photo with no renditions yet."""
+    whole = [
+        r for r in photo["renditions"] if not r["name"].startswith(f"{SHARE_SPEC.name}-")
+    ] or photo["renditions"]
+    jpeg = [r for r in whole if r["contenttype"] == "image/jpeg"]
+    return min(jpeg or whole, key=lambda r: abs(r["width"] - 960), default=None)
 
 
 def description(photo: dict, role: str) -> str:
