@@ -291,7 +291,7 @@ FEED_QUERIES = 4
 
 @pytest.mark.parametrize("count", [1, 20])
 def test_the_feed_reads_the_same_queries_whatever_its_length(
-    read, desk, library_photo, django_assert_num_queries, count
+    read, desk, newsroom, library_photo, django_assert_num_queries, count
 ):
     photo = library_photo(caption="사진", credit="사진부")
     for number in range(count):
@@ -300,10 +300,15 @@ def test_the_feed_reads_the_same_queries_whatever_its_length(
             body="<p>본문</p>[[photo:1]]",
             photo_uses=[{"photo": photo.pk, "is_lead": True}, {"photo": photo.pk}],
             bylines=[{"guest": "객원"}, {"profile": desk.reporter.staff_profile.pk}],
+            # A series part's title carries the series label, as in the public feeds.
+            series=newsroom.series.pk,
+            series_ordinal=number + 1,
         )
         desk.correct(story, f"정정 {number}")
     read()  # the connection's first use, and the enclosures' sizes remembered
 
     with django_assert_num_queries(FEED_QUERIES):
         response = read()
-    assert len(channel_of(response).findall("item")) == count
+    items = channel_of(response).findall("item")
+    assert len(items) == count
+    assert items[-1].findtext("title").startswith(newsroom.series.label(1))
