@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from articles import dependencies, selectors
+from articles import dependencies, sanitize, selectors
 from articles import partner_content as content
 from articles.models import Section
 from articles.search.text import without_control_characters as clean
@@ -219,9 +219,9 @@ MEDIA_RSS = "http://search.yahoo.com/mrss/"
 
 
 class FullTextRss(Rss201rev2Feed):
-    """RSS 2.0 with the full text in content:encoded (the RSS Advisory Board's content
-    module), each byline as dc:creator and each photo as a Media RSS media:content with
-    its caption and credit: what a portal's content partnership (콘텐츠제휴) imports."""
+    """RSS 2.0 with the full text in content:encoded (the content module, CONTENT), each
+    byline as dc:creator and each photo as a Media RSS media:content with its caption and
+    credit: what a portal's content partnership (콘텐츠제휴) imports."""
 
     def rss_attributes(self):
         return {
@@ -293,12 +293,20 @@ class PartnerStories(LatestStories):
         return _enclosures(next((use for use in story.photo_uses.all() if use.is_lead), None))
 
     def item_extra_kwargs(self, story) -> dict:
+        uses = list(story.photo_uses.all())
         names = content.photo_names(story)
-        photos = [content.association(names[use.pk], use) for use in story.photo_uses.all()]
-        lead = [photo for photo in photos if photo["name"] == "featureimage"]
-        html = "".join(content.figure(photo) for photo in lead) + content.body_html(story, names)
+        photos = [content.association(names[use.pk], use) for use in uses]
+        # The lead photo above the body, as the article page shows it, unless the body
+        # already places it.
+        placed = set(sanitize.photo_use_ids(story.body))
+        lead = "".join(
+            content.figure(photo)
+            for use, photo in zip(uses, photos, strict=True)
+            if use.is_lead and use.pk not in placed
+        )
+        html = lead + content.body_html(story, names) + _corrections_html(story)
         return {
-            "content_encoded": clean(html + _corrections_html(story)),
+            "content_encoded": clean(html),
             "creators": [clean(content.byline(byline)["name"]) for byline in story.bylines.all()],
             "photos": photos,
         }

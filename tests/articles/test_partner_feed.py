@@ -171,6 +171,20 @@ def test_an_item_without_photos_summary_or_staff_email_still_names_its_writers(
     assert item.findtext(f"{CONTENT}encoded") == "<p>반도체 수출이 석 달째 늘었다.</p>"
 
 
+def test_a_lead_photo_the_body_already_places_is_drawn_once(read, desk, library_photo):
+    photo = library_photo(caption="한 번만", credit="사진부")
+    desk.story(
+        body="<p>앞 문단.</p>[[photo:0]]<p>뒤 문단.</p>",
+        photo_uses=[{"photo": photo.pk, "is_lead": True}],
+    )
+
+    [item] = channel_of(read()).findall("item")
+
+    html = item.findtext(f"{CONTENT}encoded")
+    assert html.startswith("<p>앞 문단.</p><figure")
+    assert html.count("<figure") == 1
+
+
 def test_only_published_stories_without_a_running_embargo_appear_newest_first(read, desk, reporter):
     older = desk.story("어제 기사", at=timezone.now() - timedelta(days=1))
     newer = desk.story("오늘 기사", at=timezone.now() - timedelta(hours=1))
