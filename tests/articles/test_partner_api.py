@@ -389,7 +389,11 @@ def test_the_openapi_schema_is_served_without_a_key(client):
 
     assert response.status_code == 200
     schema = response.json()
-    assert set(schema["paths"]) == {"/api/v1/stories/", "/api/v1/stories/{story_id}"}
+    assert set(schema["paths"]) == {
+        "/api/v1/stories/",
+        "/api/v1/stories/{story_id}",
+        "/api/v1/feeds/full-text.xml",
+    }
     assert schema["components"]["securitySchemes"]["PartnerKey"]["in"] == "header"
 
 
