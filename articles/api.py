@@ -385,6 +385,11 @@ ERRORS = {400: Error, 401: Error, 404: Error, 429: Error}
     summary="Published stories, newest first",
 )
 def stories(request, filters: Query[StoryFilters]):
+    # A misspelt filter (?sectoin=) is refused rather than ignored: a partner would
+    # otherwise get every story and take it for the section's.
+    unknown = sorted(set(request.GET) - StoryFilters.model_fields.keys())
+    if unknown:
+        raise BadRequest("Unknown parameters: " + ", ".join(repr(name) for name in unknown))
     section_ids = None
     if filters.section is not None:
         section = Section.objects.filter(slug=filters.section, is_active=True).first()

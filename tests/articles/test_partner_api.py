@@ -188,6 +188,15 @@ def test_a_forged_cursor_is_refused(api, desk):
     assert response.json()["code"] == "invalid"
 
 
+def test_a_misspelt_filter_is_refused_rather_than_ignored(api, desk):
+    desk.story()
+
+    response = api(f"{STORIES}?sectoin=industry&limit=5")
+
+    assert response.status_code == 400
+    assert response.json()["detail"] == "Unknown parameters: 'sectoin'"
+
+
 def test_a_section_filter_takes_its_subsections_too(api, desk, newsroom):
     top = desk.story("산업 기사", section=newsroom.industry)
     below = desk.story("전자 기사", section=newsroom.electronics)
