@@ -58,6 +58,22 @@ else:
 
 SITE_NAME = env.string("SITE_NAME", "솔빛경제")
 SITE_CONTACT_EMAIL = env.string("SITE_CONTACT_EMAIL", "newsroom@example.com")
+# The home page's description for search results and share cards (a section's page says its
+# own description, or its name with this).
+SITE_DESCRIPTION = env.string("SITE_DESCRIPTION", "산업·금융·증권·부동산의 오늘을 전하는 경제 뉴스")
+# The portals' and search engines' proofs that the site is the newsroom's, given by each
+# webmaster tool: Naver Search Advisor's and Google Search Console's <meta> tags on the home
+# page, and Daum's line for robots.txt. Empty: not shown.
+NAVER_SITE_VERIFICATION = env.string("NAVER_SITE_VERIFICATION", "")
+GOOGLE_SITE_VERIFICATION = env.string("GOOGLE_SITE_VERIFICATION", "")
+DAUM_WEBMASTER_ROBOTS_LINE = env.string("DAUM_WEBMASTER_ROBOTS_LINE", "")
+if DAUM_WEBMASTER_ROBOTS_LINE and not re.fullmatch(
+    r"#DaumWebMasterTool:[A-Za-z0-9:+/=_-]+", DAUM_WEBMASTER_ROBOTS_LINE
+):
+    raise ImproperlyConfigured(
+        "DAUM_WEBMASTER_ROBOTS_LINE must be the one line Daum's webmaster tool gives, "
+        "starting with #DaumWebMasterTool:"
+    )
 # The colour of the masthead, links and buttons (a CSS colour).
 SITE_BRAND_COLOR = env.string("SITE_BRAND_COLOR", "#0b3d91")
 if not re.fullmatch(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}", SITE_BRAND_COLOR):

@@ -5,8 +5,10 @@ taken down is a 410 with the editor's public note."""
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -28,6 +30,7 @@ from articles.search import text as search_text
 from articles.sharing import card as share_card
 from articles.sharing import fanout
 from newsroom.cached_pages import cacheable, depends_on
+from newsroom.links import absolute_url
 
 Status = Article.Status
 
@@ -136,7 +139,27 @@ def home(request):
     recent = front["latest"]  # already read: not the fragment's
     front["latest"] = SimpleLazyObject(lambda: fragments.headlines(recent))
     front["most_read"] = SimpleLazyObject(fragments.most_read)
+    front |= _list_page_meta(request, settings.SITE_NAME, settings.SITE_DESCRIPTION)
+    front["verifications"] = [
+        (name, content)
+        for name, content in (
+            ("naver-site-verification", settings.NAVER_SITE_VERIFICATION),
+            ("google-site-verification", settings.GOOGLE_SITE_VERIFICATION),
+        )
+        if content
+    ]
     return depends_on(render(request, "articles/home.html", front), dependencies.home_page())
+
+
+def _list_page_meta(request, title: str, description: str) -> dict:
+    """What a list page gives search results and share cards (its <head>'s description,
+    canonical address and Open Graph tags; articles/includes/site_meta.html)."""
+    return {
+        "page_url": absolute_url(request.get_full_path()),
+        "page_title": title,
+        "page_description": description,
+        "page_image": absolute_url(static(share_card.DEFAULT_IMAGE)),
+    }
 
 
 @cacheable(params=("page", "before"), timeout=60)
@@ -168,6 +191,13 @@ def section(request, slug: str, parent: str | None = None):
             "section_path": tree.path(found),
             "subsections": tree.children(found),
             "page": page,
+            **_list_page_meta(
+                request,
+                f"{found.name} - {settings.SITE_NAME}",
+                found.description
+                or _("%(section)s news from %(site)s")
+                % {"section": found.name, "site": settings.SITE_NAME},
+            ),
         },
     )
     return depends_on(response, dependencies.section_page(found))

@@ -114,6 +114,9 @@ def robots_txt(request):
         f"Sitemap: {absolute_url(reverse('syndication:sitemap'))}",
         f"Sitemap: {absolute_url(reverse('syndication:news-sitemap'))}",
     ]
+    if settings.DAUM_WEBMASTER_ROBOTS_LINE:
+        # Daum's webmaster tool proves the site is ours by reading this comment line.
+        lines += ["", settings.DAUM_WEBMASTER_ROBOTS_LINE]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
