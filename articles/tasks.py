@@ -2,6 +2,7 @@ from django.db import transaction
 
 from articles import notifications, partners, planning, popularity, webhooks, workflow
 from articles.models import Article, ArticleEvent
+from articles.newsletters import issues as newsletter_issues
 from articles.sharing import fanout
 from newsroom.tasks import task
 
@@ -87,3 +88,9 @@ def deliver_webhook(self, delivery_id: int) -> str:
 def forget_partner_usage() -> int:
     """Delete the content API's per-minute counts no rate limit reads any more."""
     return partners.forget_usage()
+
+
+@task("articles.start_due_newsletters", autoretry_for=())
+def start_due_newsletters() -> int:
+    """Start sending the newsletter issues whose scheduled time has come (periodic)."""
+    return newsletter_issues.start_due_issues()
