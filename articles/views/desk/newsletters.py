@@ -142,7 +142,10 @@ def issue_page(request, issue_id: int):
             except StaleIssue as stale:
                 # Given back as it was sent, to be saved again over the newer version.
                 issue = _issue(issue_id)
-                form = IssueForm(initial={**_posted_text(request.POST), "version": issue.version})
+                given_back = request.POST.copy()
+                given_back["version"] = str(issue.version)
+                form = IssueForm(given_back)
+                form.is_valid()
                 form.add_error(None, str(stale))
             except StoryRefused as refusal:
                 form.add_error(None, str(refusal))
