@@ -3,6 +3,7 @@ from django.db import transaction
 from articles import notifications, partners, planning, popularity, webhooks, workflow
 from articles.models import Article, ArticleEvent
 from articles.newsletters import issues as newsletter_issues
+from articles.newsletters import sending
 from articles.sharing import fanout
 from newsroom.tasks import task
 
@@ -88,6 +89,19 @@ def deliver_webhook(self, delivery_id: int) -> str:
 def forget_partner_usage() -> int:
     """Delete the content API's per-minute counts no rate limit reads any more."""
     return partners.forget_usage()
+
+
+@task("articles.send_newsletter_batch")
+def send_newsletter_batch(issue_id: int) -> int:
+    """The next batch of a newsletter issue's recipients; enqueues the one after (or ends
+    the issue). Retried with backoff while the mail relay is down."""
+    return sending.send_batch(issue_id)
+
+
+@task("articles.resume_newsletter_sending", autoretry_for=())
+def resume_newsletter_sending() -> int:
+    """Issues whose sending stopped get their next batch (periodic)."""
+    return sending.resume_stalled()
 
 
 @task("articles.start_due_newsletters", autoretry_for=())

@@ -36,6 +36,9 @@ PERIODIC_JOBS: dict[str, int] = {
     "comments.forget_refused": 24 * 60 * 60,
     # Counted log-in failures, sign-ups and verification mails older than any limit's window.
     "accounts.forget_attempts": 60 * 60,
+    # Newsletter issues whose batches stopped (a relay down past the retries, a lost
+    # message) get their next batch; a batch claimed within 10 minutes is left alone.
+    "articles.resume_newsletter_sending": 5 * 60,
     # The content API's per-minute request counts older than two days.
     "articles.forget_partner_usage": 24 * 60 * 60,
     # Scheduled newsletter issues start sending within a minute of their time.

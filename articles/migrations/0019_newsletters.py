@@ -367,6 +367,10 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "possible_duplicate",
+                    models.BooleanField(default=False, verbose_name="may have gone twice"),
+                ),
                 ("claimed_at", models.DateTimeField(blank=True, null=True, verbose_name="claimed")),
                 ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent")),
                 (

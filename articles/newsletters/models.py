@@ -277,6 +277,9 @@ class IssueDelivery(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The one message a killed worker had in flight: it may have gone before the kill, so
+    # sending it again may be a second copy (counted on the desk).
+    possible_duplicate = models.BooleanField(_("may have gone twice"), default=False)
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     # The provider's id of the message (or its Message-ID header): bounces name it.

@@ -49,7 +49,13 @@ from articles.models import (
 from articles.newsletters import issues as newsletter_issues
 from comments.models import ModeratorScope, ReaderStanding
 from media import library
-from tests.factories import CommentFactory, SectionFactory, SeriesFactory, UserFactory
+from tests.factories import (
+    CommentFactory,
+    NewsletterFactory,
+    SectionFactory,
+    SeriesFactory,
+    UserFactory,
+)
 from tests.media.conftest import as_upload, encode, picture
 from tests.stories import Desk
 
@@ -447,6 +453,10 @@ ADMIN_MODELS = {
         hidden_from=("other_reporter", *MODERATORS),
     ),
     "articles_beat": ModelRights(),
+    # What readers may subscribe to is the editors'; its issues are sent from the desk.
+    "articles_newsletter": ModelRights(
+        view=EDITOR, add=EDITOR, change=EDITOR, instance=lambda w: w.newsletter
+    ),
     # Content API partners and their keys are the superuser's (no role carries them).
     "articles_partner": ModelRights(instance=lambda w: w.partner),
     # Editors choose their own desk sections on the desk; the admin's list is the superuser's.
@@ -733,6 +743,7 @@ def _build_world() -> SimpleNamespace:
         comment_out=comment_out,
         photo=photo,
         partner=partner,
+        newsletter=NewsletterFactory(name="아침 브리핑", slug="morning"),
         reporter_slug=users["reporter"].staff_profile.slug,
         sitemap_month={"year": f"{published_at.year:04d}", "month": f"{published_at.month:02d}"},
     )

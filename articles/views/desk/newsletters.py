@@ -159,13 +159,16 @@ def issue_page(request, issue_id: int):
         )
         picks = [pick.article_id for pick in issue.picks.order_by("position", "pk")]
         return _compose(request, issue.newsletter, issue, form, picks, status=200)
+    progress = _progress(issue)
     return render(
         request,
         "articles/desk/newsletters/issue.html",
         {
             "issue": issue,
             "newsletter": issue.newsletter,
-            "progress": _progress(issue),
+            "progress": progress,
+            # Taken by the relay: bounced and complained rows were sent too.
+            "sent_count": progress.done - progress.failed if progress else 0,
             "events": desk.issue_events(issue),
             "open_tracking": settings.NEWSLETTER_OPEN_TRACKING,
             "sends_per_minute": f"{settings.NEWSLETTER_SENDS_PER_MINUTE:,}",
@@ -285,7 +288,7 @@ def issue_progress(request, issue_id: int):
         {
             "status": issue.status,
             "total": progress.total if progress else issue.recipient_count,
-            "sent": progress.sent if progress else 0,
+            "sent": progress.done if progress else 0,
             "percent": progress.percent if progress else 0,
         }
     )

@@ -1,0 +1,272 @@
+"""Sending an issue: the only code that changes deliveries and ends an issue's sending.
+
+When sending starts (articles.newsletters.issues.start_sending) every recipient gets a
+delivery row in the same transaction, so nobody is skipped whatever happens to the workers
+afterwards. The task articles.send_newsletter_batch then claims a batch of rows, sends them
+over one SMTP connection at NEWSLETTER_SENDS_PER_MINUTE, marks each row SENT as soon as the
+relay took it, and enqueues the next batch through the outbox; the last batch ends the
+issue.
+
+A worker killed mid-batch leaves its claimed rows SENDING. Once their claim is older than
+CLAIM_LEASE another batch takes them again. The rows are sent in id order and each is marked
+right after it went, so of a dead claim's rows only the first one still unmarked can have
+gone out before the kill: that one is flagged as a possible duplicate, the others were never
+sent. At most one recipient per kill can get the issue twice, and the desk shows how many.
+"""
+
+import logging
+import smtplib
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.core.mail.message import make_msgid
+from django.core.mail.utils import DNS_NAME
+from django.db import transaction
+from django.db.models import Count, F, Min, Q
+from django.utils import timezone
+
+from articles.models import IssueDelivery, IssueEvent, NewsletterIssue, Subscription
+from articles.newsletters import links, rendering
+from newsroom import outbox
+
+logger = logging.getLogger(__name__)
+
+Status = IssueDelivery.Status
+IssueStatus = NewsletterIssue.Status
+# A claim older than this was left by a worker that died: far longer than a batch takes at
+# the slowest rate a relay would set.
+CLAIM_LEASE = timedelta(minutes=10)
+BATCH_TASK = "articles.send_newsletter_batch"
+_INSERT_CHUNK = 2000
+DONE = (Status.SENT, Status.FAILED, Status.BOUNCED, Status.COMPLAINED)
+
+
+def queue_recipients(issue: NewsletterIssue) -> int:
+    """One QUEUED delivery for each confirmed subscription of the issue's newsletter whose
+    address is not suspended, made in the caller's transaction (the one that starts the
+    sending). Returns how many."""
+    subscription_ids = list(
+        Subscription.objects.filter(
+            newsletter_id=issue.newsletter_id,
+            status=Subscription.Status.CONFIRMED,
+            subscriber__suspended_at__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    IssueDelivery.objects.bulk_create(
+        (IssueDelivery(issue=issue, subscription_id=pk) for pk in subscription_ids),
+        batch_size=_INSERT_CHUNK,
+    )
+    return len(subscription_ids)
+
+
+def send_batch(issue_id: int, *, now=None) -> int:
+    """Send the issue's next batch, then enqueue the one after it, or end the issue when
+    nothing is left. Idempotent: an issue not sending (ended, or gone) sends nothing.
+    Returns how many messages went."""
+    issue = NewsletterIssue.objects.select_related("newsletter").filter(pk=issue_id).first()
+    if issue is None or issue.status != IssueStatus.SENDING:
+        return 0
+    rows = _claim(issue, now=now or timezone.now())
+    sent = _send(issue, rows) if rows else 0
+    if _left(issue):
+        outbox.enqueue(BATCH_TASK, issue.pk)
+    else:
+        finish(issue)
+    return sent
+
+
+def _claim(issue: NewsletterIssue, *, now) -> list[IssueDelivery]:
+    """Take up to NEWSLETTER_BATCH_SIZE rows: queued ones, and those of a dead claim (whose
+    first unsent row is flagged as possibly sent already, see the module's docstring)."""
+    stale = Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE)
+    with transaction.atomic():
+        takeable = IssueDelivery.objects.filter(issue=issue).filter(Q(status=Status.QUEUED) | stale)
+        ids = list(
+            takeable.order_by("pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[: settings.NEWSLETTER_BATCH_SIZE]
+        )
+        if not ids:
+            return []
+        in_flight = (
+            IssueDelivery.objects.filter(stale, pk__in=ids)
+            .values("claimed_at")
+            .annotate(first=Min("pk"))
+            .values_list("first", flat=True)
+        )
+        IssueDelivery.objects.filter(pk__in=list(in_flight)).update(possible_duplicate=True)
+        # The claim's own moment marks its rows: a second worker that read the same ids
+        # (SQLite has no row locks) updates none of them, the condition being re-checked.
+        IssueDelivery.objects.filter(Q(status=Status.QUEUED) | stale, pk__in=ids).update(
+            status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    return list(
+        IssueDelivery.objects.filter(pk__in=ids, status=Status.SENDING, claimed_at=now)
+        .select_related("subscription__subscriber")
+        .order_by("pk")
+    )
+
+
+def _send(issue: NewsletterIssue, rows: list[IssueDelivery]) -> int:
+    rendered = rendering.render_issue(issue)
+    gap = 60 / settings.NEWSLETTER_SENDS_PER_MINUTE
+    started = time.monotonic()
+    sent = 0
+    with get_connection() as connection:
+        for number, row in enumerate(rows):
+            # Hold the relay's rate: the n-th message goes no sooner than n gaps in.
+            wait = started + number * gap - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                message_id = _send_one(issue, rendered, row, connection)
+            except smtplib.SMTPRecipientsRefused as refused:
+                _mark(row, Status.FAILED, error=str(refused.recipients))
+                continue
+            except (smtplib.SMTPException, OSError) as error:
+                # The relay went away: this row and the rest of the batch go back to the
+                # queue, and the task is retried with backoff.
+                _release(rows[number:], error)
+                raise
+            _mark(row, Status.SENT, message_id=message_id)
+            sent += 1
+    logger.info("newsletter issue %s: %s of %s sent in this batch", issue.pk, sent, len(rows))
+    return sent
+
+
+def _send_one(issue, rendered, row: IssueDelivery, connection) -> str:
+    subscription = row.subscription
+    message_id = make_msgid(domain=DNS_NAME)
+    headers = {
+        **links.list_unsubscribe_headers(subscription.pk),
+        "List-Id": f"<{issue.newsletter.slug}.newsletters.{DNS_NAME}>",
+        "Message-ID": message_id,
+        "Precedence": "bulk",
+    }
+    mail = rendering.message(
+        rendered,
+        to=subscription.subscriber.email,
+        unsubscribe_url=links.unsubscribe_url(subscription.pk),
+        headers=headers,
+        connection=connection,
+    )
+    mail.send()
+    # A provider's API backend (django-anymail) gives its own id, which its webhooks name.
+    status = getattr(mail, "anymail_status", None)
+    return (status.message_id if status and status.message_id else None) or message_id
+
+
+def _mark(row: IssueDelivery, status: str, *, message_id: str = "", error: str = "") -> None:
+    IssueDelivery.objects.filter(pk=row.pk).update(
+        status=status, sent_at=timezone.now(), message_id=message_id, error=error[:2000]
+    )
+
+
+def _release(rows: list[IssueDelivery], error: Exception) -> None:
+    IssueDelivery.objects.filter(pk__in=[row.pk for row in rows], status=Status.SENDING).update(
+        status=Status.QUEUED, claimed_at=None, error=str(error)[:2000]
+    )
+
+
+def _left(issue: NewsletterIssue) -> bool:
+    return IssueDelivery.objects.filter(
+        issue=issue, status__in=(Status.QUEUED, Status.SENDING)
+    ).exists()
+
+
+def resume_stalled(*, now=None) -> int:
+    """Issues still sending whose batches stopped (the task gave up its retries while the
+    relay was down, or its message was lost with a worker): a new batch for each issue with
+    rows left and none claimed within CLAIM_LEASE. Periodic. Returns how many."""
+    now = now or timezone.now()
+    recent = IssueDelivery.objects.filter(claimed_at__gte=now - CLAIM_LEASE)
+    stalled = (
+        NewsletterIssue.objects.filter(status=IssueStatus.SENDING, started_at__lt=now - CLAIM_LEASE)
+        .exclude(pk__in=recent.values("issue_id"))
+        .values_list("pk", flat=True)
+    )
+    resumed = 0
+    for issue_id in stalled:
+        with transaction.atomic():
+            outbox.enqueue(BATCH_TASK, issue_id)
+        resumed += 1
+    return resumed
+
+
+@transaction.atomic
+def finish(issue: NewsletterIssue) -> bool:
+    """SENDING -> SENT once every delivery is done. History: sent, with the counts.
+    Returns whether this call ended it (a second batch finding it ended does nothing)."""
+    issue = NewsletterIssue.objects.select_for_update().filter(pk=issue.pk).first()
+    if issue is None or issue.status != IssueStatus.SENDING or _left(issue):
+        return False
+    counts = progress(issue)
+    issue.status = IssueStatus.SENT
+    issue.finished_at = timezone.now()
+    issue.save(update_fields=["status", "finished_at"])
+    IssueEvent.objects.create(
+        issue=issue,
+        issue_subject=issue.subject,
+        action=IssueEvent.Action.SENT,
+        from_status=IssueStatus.SENDING,
+        to_status=IssueStatus.SENT,
+        actor=None,
+        actor_name="system",
+        data={"sent": counts.sent, "failed": counts.failed, "total": counts.total},
+    )
+    return True
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    queued: int
+    in_flight: int
+    sent: int
+    failed: int
+    bounced: int
+    complained: int
+    delivered: int
+    opened: int
+    possible_duplicates: int
+    unsubscribed_since: int
+
+    @property
+    def done(self) -> int:
+        return self.sent + self.failed + self.bounced + self.complained
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else (100 * self.done) // self.total
+
+
+def progress(issue: NewsletterIssue) -> Progress:
+    """An issue's deliveries counted, in one query: how far sending is, and what came back
+    (a bounce or a complaint turns a SENT row into BOUNCED or COMPLAINED, so `done` counts
+    every row that has left the queue)."""
+    started = issue.started_at or issue.created_at
+    counts = IssueDelivery.objects.filter(issue=issue).aggregate(
+        total=Count("pk"),
+        queued=Count("pk", filter=Q(status=Status.QUEUED)),
+        in_flight=Count("pk", filter=Q(status=Status.SENDING)),
+        sent=Count("pk", filter=Q(status=Status.SENT)),
+        failed=Count("pk", filter=Q(status=Status.FAILED)),
+        bounced=Count("pk", filter=Q(status=Status.BOUNCED)),
+        complained=Count("pk", filter=Q(status=Status.COMPLAINED)),
+        delivered=Count("pk", filter=Q(delivered_at__isnull=False)),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)),
+        possible_duplicates=Count("pk", filter=Q(possible_duplicate=True)),
+        unsubscribed_since=Count(
+            "pk",
+            filter=Q(
+                subscription__status=Subscription.Status.UNSUBSCRIBED,
+                subscription__unsubscribed_at__gte=started,
+            ),
+        ),
+    )
+    return Progress(**counts)
