@@ -25,10 +25,24 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 EMAIL_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESK_SHOTS = os.environ.get("NEWSLETTER_SCREENSHOTS", "")
 HEADLINES = [
-    ("반도체 수출 석 달째 증가…HBM이 끌어올렸다", "메모리 가격 회복과 고대역폭 메모리 수요가 겹치며 11월 반도체 수출이 1년 전보다 28% 늘었다."),
-    ("한국은행, 기준금리 연 3.25%로 동결", "물가 둔화에도 가계부채와 환율 불안을 고려해 금융통화위원회가 만장일치로 동결을 결정했다."),
-    ("서울 아파트값 6주 연속 상승폭 줄어", "대출 규제가 이어지면서 매수 심리가 꺾였다는 분석이 나온다."),
+    (
+        "반도체 수출 석 달째 증가…HBM이 끌어올렸다",
+        "메모리 가격 회복과 고대역폭 메모리 수요가 겹치며 11월 반도체 수출이 1년 전보다 "
+        "28% 늘었다.",
+    ),
+    (
+        "한국은행, 기준금리 연 3.25%로 동결",
+        "물가 둔화에도 가계부채와 환율 불안을 고려해 금융통화위원회가 만장일치로 동결을 결정했다.",
+    ),
+    (
+        "서울 아파트값 6주 연속 상승폭 줄어",
+        "대출 규제가 이어지면서 매수 심리가 꺾였다는 분석이 나온다.",
+    ),
 ]
+INTRO = (
+    "안녕하세요, 12월 8일 화요일 아침 브리핑입니다.\n\n"
+    "오늘은 반도체 수출과 금리 소식을 전해 드립니다."
+)
 
 
 @pytest.fixture
@@ -47,7 +61,7 @@ def issue(desk, editor, library_photo, settings, live_server):
         newsletter,
         actor=editor,
         subject="[아침 브리핑] 반도체 수출 석 달째 증가",
-        intro="안녕하세요, 12월 8일 화요일 아침 브리핑입니다.\n\n오늘은 반도체 수출과 금리 소식을 전해 드립니다.",
+        intro=INTRO,
         article_ids=[story.pk for story in stories],
     )
 
@@ -110,4 +124,5 @@ def test_the_desk_shows_an_issue_sending_then_sent(
 
 def shoot(page, name: str) -> None:
     if DESK_SHOTS:
-        page.screenshot(path=os.path.join(DESK_SHOTS, f"newsletter-desk-{name}.png"), full_page=True)
+        path = os.path.join(DESK_SHOTS, f"newsletter-desk-{name}.png")
+        page.screenshot(path=path, full_page=True)

@@ -40,7 +40,6 @@ from articles.models import (
     Article,
     Beat,
     DeskSection,
-    Newsletter,
     NotificationKind,
     Tag,
     WebhookDelivery,
@@ -672,7 +671,7 @@ def _build_world() -> SimpleNamespace:
         notice_shown=True,
     )
 
-    newsletter = Newsletter.objects.create(name="아침 브리핑", slug="morning", kind="briefing")
+    newsletter = NewsletterFactory(name="아침 브리핑", slug="morning")
     issue = newsletter_issues.create_issue(
         newsletter,
         actor=users["editor"],
@@ -743,7 +742,6 @@ def _build_world() -> SimpleNamespace:
         comment_out=comment_out,
         photo=photo,
         partner=partner,
-        newsletter=NewsletterFactory(name="아침 브리핑", slug="morning"),
         reporter_slug=users["reporter"].staff_profile.slug,
         sitemap_month={"year": f"{published_at.year:04d}", "month": f"{published_at.month:02d}"},
     )
