@@ -6,19 +6,22 @@ error or a CSP violation.
 
 The e-mail's screenshots are written to docs/screenshots/newsletter-email-375.png and
 -600.png; `NEWSLETTER_SCREENSHOTS=docs/screenshots` also keeps the desk's
-(newsletter-desk-list.png, -sending.png, -sent.png)."""
+(newsletter-desk-list.png, -compose.png, -sending.png, -sent.png)."""
 
 import os
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageDraw
 
 from articles.models import IssueDelivery, NewsletterIssue
 from articles.newsletters import issues
+from media import library
 from newsroom import outbox
 from newsroom.celery import app as celery_app
 from tests.browser.conftest import watch
 from tests.factories import NewsletterFactory, SubscriptionFactory
+from tests.media.conftest import as_upload, encode
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -45,8 +48,37 @@ INTRO = (
 )
 
 
+def scene(number: int) -> bytes:
+    """A photo-like picture (a sky, a skyline, the ground) rather than a test card, so the
+    screenshots look like a newsletter's."""
+    width, height = 1200, 800
+    skies = [((24, 62, 120), (150, 190, 230)), ((70, 40, 90), (240, 170, 120))]
+    top, bottom = skies[number % len(skies)]
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        share = y / height
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(int(a + (b - a) * share) for a, b in zip(top, bottom, strict=True)),
+        )
+    x = 0
+    for index in range(14):
+        tower = 60 + (index * 37) % 90
+        rise = 220 + (index * 71) % 300
+        shade = 30 + (index * 13) % 40
+        draw.rectangle([x, height - rise, x + tower, height], fill=(shade, shade + 6, shade + 14))
+        for row in range(height - rise + 20, height - 40, 34):
+            for column in range(x + 12, x + tower - 12, 22):
+                if (row + column + index) % 3:
+                    draw.rectangle([column, row, column + 8, row + 14], fill=(250, 214, 120))
+        x += tower + 8
+    draw.rectangle([0, height - 60, width, height], fill=(40, 44, 52))
+    return encode(image, "JPEG", quality=85)
+
+
 @pytest.fixture
-def issue(desk, editor, library_photo, settings, live_server):
+def issue(desk, editor, reporter, settings, live_server):
     # Photos and links are absolute (SITE_URL), as in a real e-mail: here, the test server.
     settings.SITE_URL = live_server.url
     newsletter = NewsletterFactory(name="아침 브리핑", slug="morning")
@@ -54,7 +86,9 @@ def issue(desk, editor, library_photo, settings, live_server):
     for number, (headline, summary) in enumerate(HEADLINES):
         uses = []
         if number < 2:
-            photo = library_photo(alt_text=f"{headline} 관련 사진", width=1200, height=800)
+            photo = library.upload(
+                as_upload(scene(number)), actor=reporter, alt_text=f"{headline} 관련 사진"
+            ).photo
             uses = [{"photo": photo.pk, "is_lead": True, "caption": "사진"}]
         stories.append(desk.story(headline, summary=summary, photo_uses=uses))
     return issues.create_issue(
@@ -95,6 +129,11 @@ def test_the_desk_shows_an_issue_sending_then_sent(
     page.goto(f"{live_server.url}/desk/newsletters/")
     assert page.problems == []
     shoot(page, "list")
+    page.goto(f"{live_server.url}/desk/newsletters/issues/{issue.pk}/")
+    page.locator("iframe").scroll_into_view_if_needed()
+    page.frame_locator("iframe").locator("a.headline").first.wait_for()
+    assert page.problems == []
+    shoot(page, "compose")
 
     # The batches wait (as for a busy worker): the issue is sending, none sent yet, and
     # then a part of them goes.
