@@ -217,6 +217,17 @@ def test_a_stale_edit_is_refused_and_given_back(client, editor, second_editor, d
     assert draft.subject == "내 제목"
 
 
+def test_an_edit_of_an_issue_sent_meanwhile_is_refused(client, editor, draft, subscribers):
+    opened = form_data(draft)
+    issues.send_now(draft, actor=editor)
+    client.force_login(editor)
+    response = client.post(issue_url(draft), opened | {"subject": "늦은 수정", "save": "1"})
+    assert response["Location"] == issue_url(draft)
+    assert "발송 중" in parse(client.get(issue_url(draft))).one("ul", cls="messages").text
+    draft.refresh_from_db()
+    assert draft.subject == "오늘의 경제"
+
+
 # --- end to end -------------------------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from accounts.permissions import desk_view
-from articles.errors import StaleIssue, StoryRefused
+from articles.errors import IssueNotInState, StaleIssue, StoryRefused
 from articles.models import Newsletter, NewsletterIssue
 from articles.newsletters import issues, rendering, sending
 from articles.newsletters import selectors as desk
@@ -123,7 +123,11 @@ def issue_page(request, issue_id: int):
     was drawn from), the preview and every step; once sending, its progress; once sent,
     what became of it."""
     issue = _issue(issue_id)
-    if request.method == "POST" and issue.status in issues.EDITABLE:
+    if request.method == "POST" and issue.status not in issues.EDITABLE:
+        # Sent (or cancelled) since the form was drawn: said, and nothing saved.
+        messages.error(request, str(IssueNotInState(issue.get_status_display())))
+        return redirect("story_desk:newsletter-issue", issue_id=issue.pk)
+    if request.method == "POST":
         picks = _posted_picks(request.POST)
         form = IssueForm(request.POST)
         if "fill" in request.POST:
