@@ -6,7 +6,8 @@ error or a CSP violation.
 
 The e-mail's screenshots are written to docs/screenshots/newsletter-email-375.png and
 -600.png; `NEWSLETTER_SCREENSHOTS=docs/screenshots` also keeps the desk's
-(newsletter-desk-list.png, -compose.png, -sending.png, -sent.png)."""
+(newsletter-desk-list.png, -compose.png, -compose-phone.png, -sending.png,
+-sent.png)."""
 
 import os
 from pathlib import Path
@@ -115,6 +116,26 @@ def test_the_email_fits_a_phone_and_a_webmail_column(
     assert scroll <= width, f"the e-mail is {scroll} px wide in a {width} px window"
     EMAIL_SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(EMAIL_SHOTS / f"newsletter-email-{width}.png"), full_page=True)
+
+
+def test_the_desk_pages_fit_a_phone(signed_in_page, live_server, editor, issue):
+    page = watch(signed_in_page(editor, viewport={"width": 390, "height": 844}))
+    for path in (
+        "/desk/newsletters/",
+        "/desk/newsletters/morning/",
+        f"/desk/newsletters/issues/{issue.pk}/",
+        f"/desk/newsletters/issues/{issue.pk}/send/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")  # the preview's frame too
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} is wider than a phone"
+    assert page.problems == []
+    if DESK_SHOTS:
+        page.goto(f"{live_server.url}/desk/newsletters/issues/{issue.pk}/")
+        shoot(page, "compose-phone")
 
 
 def test_the_desk_shows_an_issue_sending_then_sent(
