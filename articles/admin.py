@@ -355,7 +355,12 @@ class WebhookEndpointForm(forms.ModelForm):
 
     class Meta:
         model = WebhookEndpoint
-        fields = ["name", "url", "events", "is_active"]
+        fields = ["partner", "name", "url", "events", "is_active"]
+
+
+def events_shown(endpoint: WebhookEndpoint) -> str:
+    labels = dict(WebhookEvent.choices)
+    return ", ".join(str(labels.get(event, event)) for event in endpoint.events)
 
 
 @admin.register(WebhookEndpoint)
@@ -364,15 +369,24 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     the page after saving it (and after a rotation); never in a form or a list."""
 
     form = WebhookEndpointForm
-    list_display = ["name", "url", "events_shown", "is_active", "created_at", "deliveries_link"]
-    list_filter = ["is_active"]
-    search_fields = ["name", "url"]
+    list_display = [
+        "name",
+        "partner",
+        "url",
+        "events_shown",
+        "is_active",
+        "created_at",
+        "deliveries_link",
+    ]
+    # The partner filter's "-" choice lists the endpoints migration 0019 left unowned.
+    list_filter = ["is_active", "partner"]
+    list_select_related = ["partner"]
+    search_fields = ["name", "url", "partner__name"]
     actions = ["rotate_secrets"]
 
     @admin.display(description=_("events"))
     def events_shown(self, endpoint):
-        labels = dict(WebhookEvent.choices)
-        return ", ".join(str(labels.get(event, event)) for event in endpoint.events)
+        return events_shown(endpoint)
 
     @admin.display(description=_("deliveries"))
     def deliveries_link(self, endpoint):
@@ -478,6 +492,19 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
             )
 
 
+class WebhookEndpointInline(ReadOnlyInline):
+    """The partner's endpoints; each is registered and changed on its own page (where its
+    address is checked and its secret shown once)."""
+
+    model = WebhookEndpoint
+    fields = ["name", "url", "events_list", "is_active"]
+    show_change_link = True
+
+    @admin.display(description=_("events"))
+    def events_list(self, endpoint):
+        return events_shown(endpoint)
+
+
 class PartnerEventInline(ReadOnlyInline):
     model = PartnerEvent
     fields = ["created_at", "action", "actor_name", "data"]
@@ -491,8 +518,12 @@ class PartnerAdmin(admin.ModelAdmin):
     list_display = ["name", "is_active", "rate_per_minute", "key_prefix", "key_rotated_at"]
     list_filter = ["is_active"]
     search_fields = ["name"]
-    inlines = [PartnerEventInline]
+    inlines = [WebhookEndpointInline, PartnerEventInline]
     actions = ["rotate_keys"]
+
+    def get_inlines(self, request, obj):
+        # A partner being made has no endpoints yet: they are registered once it exists.
+        return [PartnerEventInline] if obj is None else self.inlines
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -1,5 +1,7 @@
 """The partner content API: published stories as NINJS 2.0 JSON, read-only, for partner
-sites and apps holding a key (articles.partners). Served at /api/v1/ outside the language
+sites and apps holding a key (articles.partners), and the same stories as a full-text RSS
+2.0 feed for portal content partnerships (/api/v1/feeds/full-text.xml, built by
+articles.views.syndication.PartnerStories). Served at /api/v1/ outside the language
 prefixes (newsroom/urls.py), with its OpenAPI schema at /api/v1/openapi.json.
 
 Every request is checked in this order, before anything else is read: a key in the query
@@ -29,15 +31,16 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.html import format_html
 from django.utils.http import parse_etags, quote_etag
 from ninja import Field, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import APIKeyHeader
 from pydantic import BeforeValidator
 
-from articles import partners, sanitize, selectors
+from articles import partner_content as content
+from articles import partners, selectors
 from articles.models import Article, Section
+from articles.views import syndication
 from newsroom.links import absolute_url
 
 HEADER = "X-API-Key"
@@ -47,7 +50,6 @@ MAX_PAGE_SIZE = 50
 # Query parameters that look like a key: refused, whatever their value.
 KEY_PARAMETERS = frozenset({"api_key", "apikey", "key", "x-api-key", "x_api_key", "token"})
 NINJS_SCHEMA = "https://www.iptc.org/std/ninjs/ninjs-schema_2.0.json"
-CONTENT_TYPES = {"JPEG": "image/jpeg", "WEBP": "image/webp", "PNG": "image/png"}
 
 
 class KeyInQuery(Exception):
@@ -232,93 +234,15 @@ class StoryList(Schema):
     next: str | None = Field(description="The next page's address; null on the last page.")
 
 
-def _rendition(rendition) -> dict:
-    return {
-        "name": f"{rendition.spec}-{rendition.format.lower()}",
-        "href": absolute_url(rendition.file.url),
-        "contenttype": CONTENT_TYPES.get(rendition.format, "application/octet-stream"),
-        "width": rendition.width,
-        "height": rendition.height,
-    }
-
-
-def _association(name: str, use) -> dict:
-    photo = use.photo
-    caption = use.caption or photo.caption
-    alt = use.alt_text or photo.alt_text
-    descriptions = [
-        {"role": role, "contenttype": "text/plain", "value": value}
-        for role, value in (("caption", caption), ("alt", alt))
-        if value
-    ]
-    return {
-        "name": name,
-        "type": "picture",
-        "uri": f"urn:newsroom:photo:{photo.pk}",
-        "copyrightholder": use.credit or photo.credit or None,
-        "descriptions": descriptions,
-        # Width renditions as the article page's <picture> offers them, and the share crop.
-        "renditions": [
-            _rendition(rendition)
-            for rendition in sorted(
-                photo.renditions.all(), key=lambda r: (r.format, r.width, r.spec)
-            )
-        ],
-    }
-
-
-def _body_html(story: Article, names: dict[int, str]) -> str:
-    """The sanitized body, each photo placeholder drawn as a plain figure whose
-    `data-association` names the photo in `associations` (absolute addresses only)."""
-    uses = {use.pk: use for use in story.photo_uses.all()}
-
-    def figure(match) -> str:
-        use = uses.get(int(match[1]))
-        if use is None:
-            return ""
-        association = _association(names[use.pk], use)
-        jpeg = [r for r in association["renditions"] if r["contenttype"] == "image/jpeg"]
-        chosen = min(jpeg or association["renditions"] or [None], key=_near_960)
-        caption = use.caption or use.photo.caption
-        credit = use.credit or use.photo.credit
-        image = (
-            format_html(
-                '<img src="{}" width="{}" height="{}" alt="{}">',
-                chosen["href"],
-                chosen["width"],
-                chosen["height"],
-                use.alt_text or use.photo.alt_text,
-            )
-            if chosen
-            else ""
-        )
-        text = " ".join(part for part in (caption, f"[{credit}]" if credit else "") if part)
-        return format_html(
-            '<figure data-association="{}">{}{}</figure>',
-            names[use.pk],
-            image,
-            format_html("<figcaption>{}</figcaption>", text) if text else "",
-        )
-
-    return sanitize.PLACEHOLDER.sub(figure, story.body)
-
-
-def _near_960(rendition) -> int:
-    return abs(rendition["width"] - 960) if rendition else 0
-
-
 def ninjs(story: Article) -> dict:
-    uses = list(story.photo_uses.all())
-    names = {}
-    for number, use in enumerate(uses, start=1):
-        names[use.pk] = "featureimage" if use.is_lead else f"photo{number}"
+    names = content.photo_names(story)
     section = story.section
     subjects = [
         {
             "name": section.name,
             "rel": "section",
             "code": section.slug,
-            "uri": absolute_url(_section_path(section)),
+            "uri": absolute_url(content.section_path(section)),
         }
     ]
     if section.parent_id:
@@ -368,32 +292,16 @@ def ninjs(story: Article) -> dict:
         "pubstatus": "usable",
         "language": "ko",
         "headlines": headlines,
-        "bodies": [{"role": "main", "contenttype": "text/html", "value": _body_html(story, names)}],
+        "bodies": [
+            {"role": "main", "contenttype": "text/html", "value": content.body_html(story, names)}
+        ],
         "descriptions": descriptions,
-        "bylines": [_byline(byline) for byline in story.bylines.all()],
+        "bylines": [content.byline(byline) for byline in story.bylines.all()],
         "subjects": subjects,
         "keywords": [tag.name for tag in tags],
-        "associations": [_association(names[use.pk], use) for use in uses],
+        "associations": [content.association(names[use.pk], use) for use in story.photo_uses.all()],
         "altids": [{"role": "internal", "value": str(story.pk)}],
     }
-
-
-def _section_path(section: Section) -> str:
-    if section.parent_id:
-        return reverse("articles:subsection", args=[section.parent.slug, section.slug])
-    return reverse("articles:section", args=[section.slug])
-
-
-def _byline(byline) -> dict:
-    if byline.profile_id:
-        profile = byline.profile
-        return {
-            "name": profile.byline_name,
-            "byline": profile.byline_name,
-            "role": "staff",
-            "uri": absolute_url(reverse("articles:reporter", args=[profile.slug])),
-        }
-    return {"name": byline.guest_name, "byline": byline.guest_name, "role": "guest", "uri": None}
 
 
 # --- answers ------------------------------------------------------------------------------------
@@ -402,13 +310,18 @@ def _byline(byline) -> dict:
 def _answer(request, data) -> HttpResponse:
     """The JSON answer with its ETag, or 304 when the partner already holds it."""
     body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+    return _tagged(request, body, "application/json; charset=utf-8")
+
+
+def _tagged(request, body: bytes, content_type: str) -> HttpResponse:
+    """The answer with its ETag, or 304 when the partner already holds it."""
     etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
     # If-None-Match compares weakly (RFC 9110): W/"x" is "x".
     held = {tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))}
     if etag in held or "*" in held:
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
     return response
 
@@ -515,6 +428,25 @@ def story(request, story_id: int = Path(..., ge=1, le=2**31 - 1)):
     if found is None:
         raise NotFound("There is no such story.")
     return _answer(request, ninjs(found))
+
+
+@api.get(
+    "/feeds/full-text.xml",
+    response={200: None, 304: None, 400: Error, 401: Error, 429: Error},
+    url_name="full-text-feed",
+    summary="The newest published stories in full, as RSS 2.0",
+    description="For content partnerships: RSS 2.0 with the full body in content:encoded, "
+    "bylines as dc:creator, the lead photo as the enclosure, every photo as media:content "
+    "with its caption and credit, and correction notes at the end of the body.",
+    openapi_extra={
+        "responses": {
+            200: {"description": "The feed", "content": {"application/rss+xml": {}}},
+        }
+    },
+)
+def full_text_feed(request):
+    feed = syndication.PartnerStories().get_feed(None, request)
+    return _tagged(request, feed.writeString("utf-8").encode(), feed.content_type)
 
 
 # --- the address book -------------------------------------------------------------------------

@@ -7,8 +7,9 @@ open the editor may show the "claim received" notice at the top of the story.
 
 Editors only, for reading and changing alike: a claim carries the claimant's name and what
 they ask, personal data the newsroom shares on a need-to-know basis, and its answer is the
-publisher's legal decision. The story's reporter hears of it from their editor (and sees
-the public notice like any reader); the desk's claims pages are not theirs.
+publisher's legal decision. The story's reporters are told that a claim was received (not
+who makes it or what they ask) and hear the rest from their editor; the desk's claims
+pages are not theirs.
 
 Each function checks the actor's right, locks and re-reads the claim, checks its state
 against TRANSITIONS, changes the rows and writes one ArticleEvent on the story (action
@@ -18,21 +19,28 @@ workflow.correct itself (the Correction row, revision, search, page-cache and ed
 share fan-out, notifications: its "corrected" event is a second history row); showing or
 hiding the top notice calls the same dependencies.story_changed (page cache, edge purge
 through the outbox). Deadlines are articles.claim_deadlines'.
+
+The desk hears of a claim through articles.notifications: when it is recorded, the editors
+of the story's section (led to the claim) and its bylined reporters (led to their story:
+the claimant and what they ask stay on the editors' pages); and, from the periodic
+reminders, the editors handling it the day before and on the day its answer or notice
+falls due (Art. 15), once per claim and deadline.
 """
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.errors import require
 from accounts.models import User
-from articles import claim_deadlines, dependencies, permissions, workflow
+from articles import claim_deadlines, dependencies, notifications, permissions, workflow
 from articles.errors import ClaimClosed, ClaimNotInState, ClaimRefused, NoteRequired
 from articles.events import record
-from articles.models import CLAIM_OPEN, Article, Correction, PressClaim
+from articles.models import CLAIM_OPEN, Article, Correction, NotificationKind, PressClaim
 
 Status = PressClaim.Status
 Kind = PressClaim.Kind
@@ -131,8 +139,9 @@ def record_claim(
 ) -> PressClaim:
     """A claim received against a story (editors). Recorded even when received outside
     its window: `out_of_window` is set and the desk shows why (window_warnings); an editor
-    decides whether to refuse it. History: "claim_recorded" (with the warnings). Tasks:
-    with `notice_shown`, the story's page-cache and edge purge."""
+    decides whether to refuse it. History: "claim_recorded" (with the warnings).
+    Notifications: "claim_received" to the section's editors and the story's bylines.
+    Tasks: their e-mails; with `notice_shown`, the story's page-cache and edge purge."""
     require(can_handle(actor))
     article = Article.objects.select_for_update().get(pk=article.pk)
     if article.published_at is None or article.status == Article.Status.SPIKED:
@@ -169,6 +178,7 @@ def record_claim(
         claimant,
         {"claim": claim.pk, "kind": kind, "out_of_window": problems},
     )
+    _tell_received(claim, article, actor)
     if claim.notice_shown:
         dependencies.story_changed(article)
     return claim
@@ -260,6 +270,96 @@ def set_notice_shown(claim: PressClaim, *, actor: User, shown: bool) -> PressCla
     _record(claim, "claim_notice_shown" if shown else "claim_notice_hidden", actor, "")
     dependencies.story_changed(claim.article)
     return claim
+
+
+# --- reminders (a periodic job) -------------------------------------------------------------
+
+# Told when this many days are left: the day before the deadline, and the day itself (for
+# a claim recorded late, or a run missed the day before).
+REMIND_DAYS_LEFT = (1, 0)
+# Art. 15's deadlines the desk is reminded of (claim_deadlines' names), each its own kind.
+DUE_KINDS = {
+    "answer": NotificationKind.CLAIM_ANSWER_DUE,
+    "publish": NotificationKind.CLAIM_NOTICE_DUE,
+}
+
+
+def tell_claim_deadlines(today: date | None = None) -> int:
+    """The periodic reminder of Art. 15's deadlines not yet met: the answer (3 days from
+    receipt) of a claim still received, the notice (7 days) of one accepted. Told to the
+    claim's handling editors (its section's, and whoever recorded it) once per claim and
+    deadline (the key), from the day before it falls due. A fixed number of queries
+    however many claims. The number of notifications written."""
+    today = today or timezone.localdate()
+    due = list(
+        PressClaim.objects.filter(
+            Q(
+                status=Status.RECEIVED,
+                received_on__in=_received_for(claim_deadlines.ANSWER_DAYS, today),
+            )
+            | Q(
+                status=Status.ACCEPTED,
+                received_on__in=_received_for(claim_deadlines.PUBLISH_DAYS, today),
+            )
+        ).select_related("article", "correction", "created_by")
+    )
+    if not due:
+        return 0
+    everyone = notifications.editors()
+    by_section = notifications.editors_for_sections(
+        (claim.article.section_id for claim in due), among=everyone
+    )
+    editor_ids = {user.pk for user in everyone}
+    tellings: dict[str, list[notifications.Telling]] = {}
+    for claim in due:
+        handling = list(by_section[claim.article.section_id])
+        if claim.created_by_id in editor_ids:
+            handling.append(claim.created_by)
+        for deadline in deadlines(claim, today=today):
+            if (
+                deadline.name in DUE_KINDS
+                and deadline.met_on is None
+                and deadline.days_left in REMIND_DAYS_LEFT
+            ):
+                tellings.setdefault(DUE_KINDS[deadline.name], []).append(
+                    notifications.Telling(
+                        f"claim:{claim.pk}:{deadline.name}-due",
+                        handling,
+                        data=_told_of(claim, due=deadline.due),
+                    )
+                )
+    told = 0
+    with transaction.atomic():
+        for kind, each in tellings.items():
+            told += len(notifications.notify_many(kind, each))
+    return told
+
+
+def _received_for(days: int, today: date) -> list[date]:
+    """The days of receipt whose deadline `days` later is one reminded of today."""
+    return [claim_deadlines.add_days(today, left - days) for left in REMIND_DAYS_LEFT]
+
+
+def _told_of(claim: PressClaim, **data) -> dict:
+    """What an editor's notification of the claim shows: the story's headline, and where
+    it leads (the claim's page on the desk)."""
+    told = {"title": claim.article.headline, "url": claim.get_absolute_url()}
+    return told | {name: value.isoformat() for name, value in data.items()}
+
+
+def _tell_received(claim: PressClaim, article: Article, actor: User) -> None:
+    editors = notifications.editors_for(article)
+    notifications.notify_many(
+        NotificationKind.CLAIM_RECEIVED,
+        [
+            # First: an editor also on the byline is led to the claim.
+            notifications.Telling(f"claim:{claim.pk}:received", editors, data=_told_of(claim)),
+            notifications.Telling(
+                f"claim:{claim.pk}:received", notifications.bylined_staff(article), article
+            ),
+        ],
+        actor=actor,
+    )
 
 
 # --- inside ---------------------------------------------------------------------------------

@@ -821,6 +821,9 @@ class NotificationKind(models.TextChoices):
     UNPUBLISHED = "unpublished", pgettext_lazy("notification kind", "Story taken down")
     EMBARGO_LIFTING = "embargo_lifting", _("Embargo lifting in an hour")
     DUE_MISSED = "due_missed", _("Due time missed")
+    CLAIM_RECEIVED = "claim_received", _("Press-arbitration claim received")
+    CLAIM_ANSWER_DUE = "claim_answer_due", _("Press-arbitration claim: answer due")
+    CLAIM_NOTICE_DUE = "claim_notice_due", _("Press-arbitration claim: notice due")
 
 
 class Delivery(models.TextChoices):
@@ -1189,6 +1192,19 @@ class WebhookEndpoint(models.Model):
     here after resolving the name, and again at every delivery). The secret signs each
     delivery; the admin shows it once, when it is made."""
 
+    # PROTECT: the endpoint's deliveries are the record of what was sent to whom, and
+    # deleting a partner must not take them along; a partner is switched off instead
+    # (its admin allows no deletion), which stops its deliveries.
+    # Nullable only for endpoints registered before partners existed that migration 0019
+    # could not match to one (it guesses no owner): they go on being delivered as before,
+    # the admin lists them under "no partner", and saving one there requires a partner.
+    partner = models.ForeignKey(
+        "Partner",
+        verbose_name=_("API partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="webhook_endpoints",
+    )
     name = models.CharField(_("name"), max_length=100)
     url = models.URLField(
         _("URL"),

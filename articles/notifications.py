@@ -20,6 +20,7 @@ MESSAGES, one per kind.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -50,7 +51,8 @@ from newsroom.outbox import enqueue
 Kind = NotificationKind
 
 # What the inbox and the e-mail say, per kind: {actor} is who did it, {title} the story's
-# headline (or the item's title), {at} a time from `data["at"]`.
+# headline (or the item's title), {at} a time from `data["at"]`, {due} a day from
+# `data["due"]`.
 MESSAGES = {
     Kind.ASSIGNED: _("{actor} assigned you (due {at}): {title}"),
     Kind.DECLINED: _("{actor} declined the assignment: {title}"),
@@ -64,6 +66,11 @@ MESSAGES = {
     Kind.UNPUBLISHED: _("Your story was taken down: {title}"),
     Kind.EMBARGO_LIFTING: _("The embargo lifts in an hour ({at}): {title}"),
     Kind.DUE_MISSED: _("The due time has passed ({at}): {title}"),
+    Kind.CLAIM_RECEIVED: _("A press-arbitration claim was received against the story: {title}"),
+    Kind.CLAIM_ANSWER_DUE: _("The answer to a press-arbitration claim is due by {due}: {title}"),
+    Kind.CLAIM_NOTICE_DUE: _(
+        "The notice of an accepted press-arbitration claim is due by {due}: {title}"
+    ),
 }
 
 # The delivery of a kind for someone who never chose one: every kind is e-mailed too, as
@@ -75,6 +82,16 @@ DIGEST_HOUR = 8
 
 
 # --- the entry point ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Telling:
+    """One event of `notify_many`: its key, who hears of it, its story and details."""
+
+    key: str
+    recipients: list[User]
+    article: Article | None = None
+    data: dict | None = None
 
 
 def notify(
@@ -90,19 +107,33 @@ def notify(
 
     `key` names the event (e.g. "article-event:<id>"): a second call with the same key
     writes nothing for those already told. `data` holds JSON details the message shows:
-    "at" (an ISO time), "note", and for an item without a story "title" and "url".
-    Returns the notifications written now. Tasks: articles.email_notifications with the
-    ids of those to e-mail at once (after commit)."""
+    "at" (an ISO time), "due" (an ISO date), "note", and for an item without a story
+    "title" and "url". Returns the notifications written now. Tasks:
+    articles.email_notifications with the ids of those to e-mail at once (after commit)."""
+    return notify_many(kind, [Telling(key, list(recipients), article, data)], actor=actor)
+
+
+def notify_many(
+    kind: str, tellings: Iterable[Telling], *, actor: User | None = None
+) -> list[Notification]:
+    """`notify` for several events of one kind at once (a periodic reminder's), in the
+    same few queries however many: each (key, recipient) told once. Tasks: one
+    articles.email_notifications for all of those to e-mail at once (after commit)."""
     if kind not in MESSAGES:
         raise ValueError(f"Unknown notification kind {kind!r}")
-    people = {user.pk: user for user in recipients if user is not None and user.is_active}
-    if actor is not None:
-        people.pop(actor.pk, None)
-    if not people:
+    wanted: dict[tuple[str, int], Telling] = {}
+    for telling in tellings:
+        for user in telling.recipients:
+            if user is None or not user.is_active or (actor is not None and user.pk == actor.pk):
+                continue
+            wanted.setdefault((telling.key, user.pk), telling)
+    if not wanted:
         return []
+    keys = {key for key, _user_id in wanted}
+    people = {user_id for _key, user_id in wanted}
     already = set(
-        Notification.objects.filter(key=key, recipient_id__in=people).values_list(
-            "recipient_id", flat=True
+        Notification.objects.filter(key__in=keys, recipient_id__in=people).values_list(
+            "key", "recipient_id"
         )
     )
     chosen = dict(
@@ -110,30 +141,36 @@ def notify(
             "user_id", "delivery"
         )
     )
-    data = data or {}
-    title = article.headline if article is not None else str(data.get("title", ""))
     now = timezone.now()
-    new = [
-        Notification(
-            recipient_id=user_id,
-            kind=kind,
-            key=key,
-            article=article,
-            actor=actor,
-            actor_name=display_name(actor) if actor is not None else "",
-            title=title[:200],
-            data=data,
-            delivery=chosen.get(user_id, DEFAULT_DELIVERY[kind]),
-            created_at=now,
+    new = []
+    for (key, user_id), telling in sorted(wanted.items(), key=lambda pair: pair[0]):
+        if (key, user_id) in already:
+            continue
+        data = telling.data or {}
+        article = telling.article
+        title = article.headline if article is not None else str(data.get("title", ""))
+        new.append(
+            Notification(
+                recipient_id=user_id,
+                kind=kind,
+                key=key,
+                article=article,
+                actor=actor,
+                actor_name=display_name(actor) if actor is not None else "",
+                title=title[:200],
+                data=data,
+                delivery=chosen.get(user_id, DEFAULT_DELIVERY[kind]),
+                created_at=now,
+            )
         )
-        for user_id in sorted(people)
-        if user_id not in already
-    ]
     # Two retries racing past the check above: the unique key lets one of them in.
     Notification.objects.bulk_create(new, ignore_conflicts=True)
     written = list(
         Notification.objects.filter(
-            key=key, recipient_id__in=[n.recipient_id for n in new], created_at=now
+            key__in={n.key for n in new},
+            recipient_id__in={n.recipient_id for n in new},
+            kind=kind,
+            created_at=now,
         )
     )
     to_email = [n.pk for n in written if n.delivery == Delivery.EMAIL]
@@ -171,13 +208,31 @@ def editors() -> list[User]:
 def editors_for(article: Article) -> list[User]:
     """The editors a submitted story goes to: those whose desk sections include its
     section (a desk section covers its subsections), and those with no desk sections."""
+    return editors_for_sections([article.section_id])[article.section_id]
+
+
+def editors_for_sections(
+    section_ids: Iterable[int], *, among: list[User] | None = None
+) -> dict[int, list[User]]:
+    """`editors_for` of each section at once, in three queries however many sections
+    (two when the caller has `editors()` already, as `among`)."""
+    section_ids = set(section_ids)
     covering = {
-        section.pk for section in Section.objects.ancestors(article.section, include_self=True)
+        section.pk: set(section.tree_path)
+        for section in Section.objects.with_tree_fields().filter(pk__in=section_ids)
     }
     desks: dict[int, set[int]] = {}
     for user_id, section_id in DeskSection.objects.values_list("user_id", "section_id"):
         desks.setdefault(user_id, set()).add(section_id)
-    return [user for user in editors() if user.pk not in desks or desks[user.pk] & covering]
+    everyone = editors() if among is None else among
+    return {
+        section_id: [
+            user
+            for user in everyone
+            if user.pk not in desks or desks[user.pk] & covering.get(section_id, set())
+        ]
+        for section_id in section_ids
+    }
 
 
 # --- the workflow's events --------------------------------------------------------------------
@@ -267,6 +322,7 @@ def message(notification: Notification) -> str:
         actor=notification.actor_name or _("The system"),
         title=notification.title,
         at=when,
+        due=notification.data.get("due", ""),
     )
 
 

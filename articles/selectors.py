@@ -781,7 +781,8 @@ def _public_to_partners() -> QuerySet[Article]:
 
 
 def _with_parts(stories: QuerySet[Article]) -> QuerySet[Article]:
-    return stories.select_related("section__parent").annotate(
+    # The series for the full-text feed's titles ("[연재] ..."), as the public feeds show them.
+    return stories.select_related("section__parent", "series").annotate(
         tag_rows=jsonrows.rows(Tag.objects.all(), "articles", jsonrows.fields(Tag)),
         correction_rows=jsonrows.rows(
             Correction.objects.all(), "article", jsonrows.fields(Correction)

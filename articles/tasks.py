@@ -1,6 +1,6 @@
 from django.db import transaction
 
-from articles import notifications, partners, planning, popularity, webhooks, workflow
+from articles import claims, notifications, partners, planning, popularity, webhooks, workflow
 from articles.models import Article, ArticleEvent
 from articles.newsletters import issues as newsletter_issues
 from articles.newsletters import sending
@@ -32,9 +32,13 @@ def email_notifications(notification_ids: list[int]) -> int:
 
 @task("articles.send_reminders", autoretry_for=())
 def send_reminders() -> int:
-    """Embargoes lifting within the hour and assignments past their due time, told to
-    the desk (periodic)."""
-    return notifications.tell_embargoes_lifting() + planning.tell_missed_deadlines()
+    """Embargoes lifting within the hour, assignments past their due time and press
+    claims' answers and notices falling due, told to the desk (periodic)."""
+    return (
+        notifications.tell_embargoes_lifting()
+        + planning.tell_missed_deadlines()
+        + claims.tell_claim_deadlines()
+    )
 
 
 @task("articles.send_digests", autoretry_for=())

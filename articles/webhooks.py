@@ -5,8 +5,8 @@ row: one WebhookDelivery per active endpoint that asked for the event, each enqu
 `articles.deliver_webhook` task (sent after commit, so a rolled-back publish sends
 nothing). `deliver()` is the task's body: it re-reads the delivery and its endpoint, checks
 the address again (resolved once, the connection pinned to the checked address), signs
-and POSTs, and ends delivered, skipped (the endpoint was switched off) or, after its
-attempts, failed.
+and POSTs, and ends delivered, skipped (the endpoint or its partner was switched off) or,
+after its attempts, failed.
 
 Tasks are delivered at least once: a delivery that got through is never sent again, and
 the delivery id (X-Newsroom-Delivery) is the same on every attempt, for the receiver to
@@ -62,6 +62,12 @@ def payload(article: Article, event: str, event_id: int) -> dict:
     return data
 
 
+def deliverable_endpoints():
+    """The endpoints that are sent anything: switched on, of a partner switched on (one
+    without a partner, from before partners owned endpoints, as before)."""
+    return WebhookEndpoint.objects.filter(is_active=True).exclude(partner__is_active=False)
+
+
 def announce(article: Article, event: str, event_id: int | None) -> list[WebhookDelivery]:
     """Called by the workflow after a story event (`event_id`: its ArticleEvent; None, a
     repeated click, announces nothing). Writes one delivery per active endpoint that asked
@@ -70,9 +76,7 @@ def announce(article: Article, event: str, event_id: int | None) -> list[Webhook
     if event_id is None:
         return []
     # Few endpoints, and JSON "contains" is not portable (SQLite): filtered here.
-    endpoints = [
-        each for each in WebhookEndpoint.objects.filter(is_active=True) if each.wants(event)
-    ]
+    endpoints = [each for each in deliverable_endpoints() if each.wants(event)]
     if not endpoints:
         return []
     data = payload(article, event, event_id)
@@ -145,18 +149,23 @@ def deliver(delivery_id: int) -> Outcome:
 
 def _begin(delivery_id: int) -> WebhookDelivery | None:
     with transaction.atomic():
+        # The partner is outer-joined (it may be missing), which PostgreSQL cannot lock: the
+        # delivery and its endpoint are locked, as before partners owned endpoints.
         delivery = (
-            WebhookDelivery.objects.select_for_update()
-            .select_related("endpoint")
+            WebhookDelivery.objects.select_for_update(of=("self", "endpoint"))
+            .select_related("endpoint__partner")
             .filter(pk=delivery_id)
             .first()
         )
         if delivery is None or delivery.is_finished:
             return delivery
-        if not delivery.endpoint.is_active:
+        # Checked here, not only at the announcement: a partner or endpoint switched off
+        # while its deliveries wait (or retry) is sent nothing more.
+        switched_off = _switched_off(delivery.endpoint)
+        if switched_off:
             delivery.status = Status.SKIPPED
             delivery.finished_at = timezone.now()
-            delivery.last_error = "the endpoint was switched off"
+            delivery.last_error = switched_off
             delivery.save(update_fields=["status", "finished_at", "last_error"])
             return delivery
         # One found running was cut off (a worker lost mid-request): it is sent again,
@@ -166,6 +175,15 @@ def _begin(delivery_id: int) -> WebhookDelivery | None:
         delivery.started_at = timezone.now()
         delivery.save(update_fields=["status", "attempts", "started_at"])
         return delivery
+
+
+def _switched_off(endpoint: WebhookEndpoint) -> str:
+    """Why nothing is sent to the endpoint now ("" when it may be sent to)."""
+    if not endpoint.is_active:
+        return "the endpoint was switched off"
+    if endpoint.partner is not None and not endpoint.partner.is_active:
+        return "the partner was switched off"
+    return ""
 
 
 def retry_delay(attempts: int) -> float:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import StaffProfile, User
 from articles import popularity, workflow
+from articles.demo import claims as demo_claims
 from articles.demo import content as demo_content
 from articles.demo import planning as demo_planning
 from articles.models import Article, Beat, Correction, SearchEntry, Section, Series
@@ -54,6 +55,7 @@ def load(stdout) -> None:
         "stories (많이 본 기사)."
     )
     demo_planning.load(stdout, now)
+    demo_claims.load(stdout, now)
 
 
 def _sections() -> dict[str, Section]:

@@ -1,6 +1,7 @@
 """What portals, search engines and feed readers read: the RSS 2.0 feeds (every published
 story, and each section's with the sections below it), the sitemap index with a part per
-month, the Google News sitemap of the last 48 hours, and robots.txt naming them.
+month, the Google News sitemap of the last 48 hours, and robots.txt naming them; and the
+full-text feed that the partner API serves to key holders (PartnerStories).
 
 Only published stories appear. Every address is absolute from SITE_URL (never the request's
 Host header), times are Korean (+09:00), and feed text passes without control characters,
@@ -16,11 +17,13 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Enclosure
+from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from articles import dependencies, selectors
+from articles import dependencies, sanitize, selectors
+from articles import partner_content as content
 from articles.models import Section
 from articles.search.text import without_control_characters as clean
 from newsroom.cached_pages import cacheable, depends_on
@@ -180,18 +183,7 @@ class LatestStories(Feed):
         return [clean(story.section.name)]
 
     def item_enclosures(self, story) -> list[Enclosure]:
-        use = story.lead_uses[0] if story.lead_uses else None
-        if use is None:
-            return []
-        renditions = {
-            rendition.spec: rendition
-            for rendition in use.photo.renditions.all()
-            if rendition.format == "JPEG"
-        }
-        rendition = next((renditions[spec] for spec in ENCLOSURE_SPECS if spec in renditions), None)
-        if rendition is None:
-            return []
-        return [Enclosure(absolute_url(rendition.file.url), str(_size(rendition)), "image/jpeg")]
+        return _enclosures(story.lead_uses[0] if story.lead_uses else None)
 
 
 class SectionStories(LatestStories):
@@ -217,6 +209,146 @@ class SectionStories(LatestStories):
 
     def items(self, obj=None):
         return selectors.feed_stories(obj)
+
+
+# --- the content partnership's full-text feed ----------------------------------------------
+
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+
+
+class FullTextRss(Rss201rev2Feed):
+    """RSS 2.0 with the full text in content:encoded (the content module, CONTENT), each
+    byline as dc:creator and each photo as a Media RSS media:content with its caption and
+    credit: what a portal's content partnership (콘텐츠제휴) imports."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": CONTENT,
+            "xmlns:dc": DUBLIN_CORE,
+            "xmlns:media": MEDIA_RSS,
+        }
+
+    def add_item_elements(self, handler, item):
+        # Without an e-mail address Django writes the names as one dc:creator of its own;
+        # here each byline is its own dc:creator below.
+        if not item["author_email"]:
+            item = {**item, "author_name": None}
+        super().add_item_elements(handler, item)
+        for name in item["creators"]:
+            handler.addQuickElement("dc:creator", name)
+        handler.addQuickElement("content:encoded", item["content_encoded"])
+        for photo in item["photos"]:
+            chosen = content.shown_rendition(photo)
+            if chosen is None:
+                continue
+            handler.startElement(
+                "media:content",
+                {
+                    "url": chosen["href"],
+                    "type": chosen["contenttype"],
+                    "medium": "image",
+                    "width": str(chosen["width"]),
+                    "height": str(chosen["height"]),
+                    "isDefault": "true" if photo["name"] == "featureimage" else "false",
+                },
+            )
+            caption = content.description(photo, "caption")
+            if caption:
+                handler.addQuickElement("media:description", clean(caption), {"type": "plain"})
+            if photo["copyrightholder"]:
+                handler.addQuickElement("media:credit", clean(photo["copyrightholder"]))
+            handler.endElement("media:content")
+
+
+class PartnerStories(LatestStories):
+    """The newest published stories in full, for partners holding an API key: served by
+    the content API at /api/v1/feeds/full-text.xml (articles.api), which checks the key
+    and the rate first and keeps the answer out of every shared cache. Stories under an
+    embargo never appear, as in the API."""
+
+    feed_type = FullTextRss
+
+    def title(self, obj=None) -> str:
+        return _("%(site)s · full text for partners") % {"site": settings.SITE_NAME}
+
+    def feed_url(self, obj=None) -> str:
+        return absolute_url(reverse("api:full-text-feed"))
+
+    def description(self, obj=None) -> str:
+        return _("The full text of the latest stories of %(site)s, for content partners") % {
+            "site": settings.SITE_NAME
+        }
+
+    def items(self, obj=None):
+        return selectors.partner_stories(count=selectors.FEED_SIZE)
+
+    def item_updateddate(self, story):
+        # lastBuildDate is the newest of these and the publications: a correction moves it.
+        return timezone.localtime(story.revised_at) if story.revised_at else None
+
+    def item_enclosures(self, story) -> list[Enclosure]:
+        return _enclosures(next((use for use in story.photo_uses.all() if use.is_lead), None))
+
+    def item_extra_kwargs(self, story) -> dict:
+        uses = list(story.photo_uses.all())
+        names = content.photo_names(story)
+        photos = [content.association(names[use.pk], use) for use in uses]
+        # The lead photo above the body, as the article page shows it, unless the body
+        # already places it.
+        placed = set(sanitize.photo_use_ids(story.body))
+        lead = "".join(
+            content.figure(photo)
+            for use, photo in zip(uses, photos, strict=True)
+            if use.is_lead and use.pk not in placed
+        )
+        html = lead + content.body_html(story, names) + _corrections_html(story)
+        return {
+            "content_encoded": clean(html),
+            "creators": [clean(content.byline(byline)["name"]) for byline in story.bylines.all()],
+            "photos": photos,
+        }
+
+
+def _corrections_html(story) -> str:
+    """The story's correction notes after its body, dated and labelled as the article page
+    shows them: a partner republishing the text republishes its corrections too."""
+    corrections = list(story.corrections.all())
+    if not corrections:
+        return ""
+    notes = format_html_join(
+        "",
+        '<p><time datetime="{}">{}</time> {}{}</p>',
+        (
+            (
+                timezone.localtime(note.created_at).isoformat(timespec="seconds"),
+                f"{timezone.localtime(note.created_at):%Y-%m-%d %H:%M}",
+                format_html("<strong>[{}]</strong> ", note.get_kind_display()) if note.kind else "",
+                note.note,
+            )
+            for note in corrections
+        ),
+    )
+    return format_html(
+        '<section class="corrections"><h2>{}</h2>{}</section>', _("Corrections"), notes
+    )
+
+
+def _enclosures(use) -> list[Enclosure]:
+    """The lead photo use's enclosure: its largest JPEG rendition of ENCLOSURE_SPECS."""
+    if use is None:
+        return []
+    renditions = {
+        rendition.spec: rendition
+        for rendition in use.photo.renditions.all()
+        if rendition.format == "JPEG"
+    }
+    rendition = next((renditions[spec] for spec in ENCLOSURE_SPECS if spec in renditions), None)
+    if rendition is None:
+        return []
+    return [Enclosure(absolute_url(rendition.file.url), str(_size(rendition)), "image/jpeg")]
 
 
 def _size(rendition) -> int:

@@ -1,12 +1,13 @@
 """The articles app's migrations keep what is already there: links handed out before
 ShareLink became PreviewLink, front-page history before FrontChange took the history shape,
-return e-mails sent before the notifications."""
+return e-mails sent before the notifications, webhook endpoints registered before partners
+owned them."""
 
 import pytest
 from django.utils import timezone
 
 from articles import preview_links, tasks
-from articles.models import Article, FrontChange, Notification, PreviewLink
+from articles.models import Article, FrontChange, Notification, PreviewLink, WebhookEndpoint
 from tests.migrations import migrate, to_the_latest
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
@@ -14,6 +15,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 BEFORE_RENAME = [("articles", "0006_share_fanout")]
 BEFORE_HISTORY_SHAPE = [("articles", "0007_rename_sharelink_to_previewlink")]
 BEFORE_NOTIFICATIONS = [("articles", "0013_desk_notes")]
+BEFORE_ENDPOINT_PARTNERS = [("articles", "0019_newsletters")]
 
 
 def test_links_made_before_the_rename_keep_their_rows_and_their_addresses():
@@ -98,3 +100,23 @@ def test_return_emails_sent_before_the_notifications_become_read_emailed_notific
     # A message of the retired task still in the outbox finds the reporter told.
     assert tasks.notify_returned(story.pk, event.pk) == 0
     assert Notification.objects.count() == 1
+
+
+def test_endpoints_registered_before_partners_owned_them_go_to_the_partner_of_their_name():
+    old = migrate(BEFORE_ENDPOINT_PARTNERS)
+    Partner = old.get_model("articles", "Partner")
+    naver = Partner.objects.create(name="Naver 뉴스", key_prefix="nrk_aaaa", key_hash="a" * 64)
+    Partner.objects.create(name="다음 뉴스", key_prefix="nrk_bbbb", key_hash="b" * 64)
+    old_endpoints = old.get_model("articles", "WebhookEndpoint")
+    named = old_endpoints.objects.create(
+        name=" naver  뉴스", url="https://naver.example/", events=["published"], secret="s1"
+    )
+    unknown = old_endpoints.objects.create(
+        name="옛 제휴처", url="https://old.example/", events=["published"], secret="s2"
+    )
+
+    to_the_latest()
+
+    assert WebhookEndpoint.objects.get(pk=named.pk).partner_id == naver.pk
+    # No owner is guessed: it keeps being delivered until an administrator assigns it.
+    assert WebhookEndpoint.objects.get(pk=unknown.pk).partner_id is None

@@ -342,6 +342,30 @@ def test_a_notification_never_links_off_the_site(reporter):
     assert notifications.message(notification).startswith("시스템 님이")
 
 
+def test_a_batch_tells_each_person_once_per_key_in_one_email_task(
+    reporter, other_reporter, editor, django_capture_on_commit_callbacks
+):
+    notifications.notify(Kind.MENTIONED, recipients=[reporter], key="note:1")
+    batch = [
+        notifications.Telling("note:1", [reporter, other_reporter, editor], data={"title": "A"}),
+        notifications.Telling("note:2", [reporter, reporter], data={"title": "B"}),
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        written = notifications.notify_many(Kind.MENTIONED, batch, actor=editor)
+
+    # Already told of note:1, never the actor, once for note:2 however often listed.
+    assert sorted((n.key, n.recipient.email, n.title) for n in written) == [
+        ("note:1", other_reporter.email, "A"),
+        ("note:2", reporter.email, "B"),
+    ]
+    [task] = OutboxMessage.objects.filter(
+        task_name="articles.email_notifications", status=OutboxMessage.Status.DONE
+    )
+    assert task.args == [sorted(n.pk for n in written)]
+    assert mailed_to() == sorted([other_reporter.email, reporter.email])
+
+
 def test_an_unknown_kind_is_refused(reporter):
     with pytest.raises(ValueError, match="gossip"):
         notifications.notify("gossip", recipients=[reporter], key="x")

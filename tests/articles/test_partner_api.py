@@ -389,7 +389,11 @@ def test_the_openapi_schema_is_served_without_a_key(client):
 
     assert response.status_code == 200
     schema = response.json()
-    assert set(schema["paths"]) == {"/api/v1/stories/", "/api/v1/stories/{story_id}"}
+    assert set(schema["paths"]) == {
+        "/api/v1/stories/",
+        "/api/v1/stories/{story_id}",
+        "/api/v1/feeds/full-text.xml",
+    }
     assert schema["components"]["securitySchemes"]["PartnerKey"]["in"] == "header"
 
 
@@ -519,7 +523,13 @@ def test_the_admin_switches_a_partner_off_through_the_module(client, superuser, 
 
     response = client.post(
         reverse("admin:articles_partner_change", args=[partner.pk]),
-        {"rate_per_minute": "5", "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0"},
+        {
+            "rate_per_minute": "5",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+            "webhook_endpoints-TOTAL_FORMS": "0",
+            "webhook_endpoints-INITIAL_FORMS": "0",
+        },
     )
 
     assert response.status_code == 302

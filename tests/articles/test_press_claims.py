@@ -6,10 +6,11 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.core import mail
 from django.urls import reverse
 
 from accounts.errors import NotAllowed
-from articles import claim_deadlines, claims, selectors
+from articles import claim_deadlines, claims, notifications, selectors, tasks
 from articles.errors import (
     ClaimClosed,
     ClaimNotInState,
@@ -17,7 +18,15 @@ from articles.errors import (
     IllegalTransition,
     NoteRequired,
 )
-from articles.models import Article, ArticleEvent, Correction, PressClaim
+from articles.models import (
+    Article,
+    ArticleEvent,
+    Correction,
+    Delivery,
+    Notification,
+    NotificationKind,
+    PressClaim,
+)
 from articles.sharing import fanout
 from newsroom.models import OutboxMessage
 from tests.articles.conftest import MONDAY_9AM
@@ -525,3 +534,166 @@ def test_the_selectors_list_open_claims_only_by_default(story, claim_on, editor)
     assert list(selectors.press_claims(open_only=True)) == [open_claim]
     assert set(selectors.press_claims(open_only=False)) == {open_claim, closed}
     assert Article.objects.get(pk=story.pk).press_claims.count() == 2
+
+
+# --- the desk is told -----------------------------------------------------------------------
+
+Told = NotificationKind
+
+
+def told(kind: str) -> dict[str, Notification]:
+    """The notifications of a kind, by their recipient's e-mail."""
+    return {n.recipient.email: n for n in Notification.objects.filter(kind=kind)}
+
+
+def test_a_recorded_claim_tells_the_sections_editors_and_the_bylines_after_commit(
+    story, claim_on, editor, second_editor, reporter, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        claim = claim_on(story)
+        assert mail.outbox == []  # the e-mails wait for the commit
+    for callback in callbacks:
+        callback()
+
+    found = told(Told.CLAIM_RECEIVED)
+    # The editor recording it is not told of their own step.
+    assert sorted(found) == [second_editor.email, reporter.email]
+    desk, byline = found[second_editor.email], found[reporter.email]
+    assert notifications.link(desk) == claim.get_absolute_url()
+    # The claims desk is the editors': the reporter is led to their story.
+    assert notifications.link(byline) == reverse("story_desk:edit", args=[story.pk])
+    says = "기사에 언론중재법 청구가 접수되었습니다: 한결전자 회계 의혹"
+    assert notifications.message(desk) == notifications.message(byline) == says
+    assert sorted(address for email in mail.outbox for address in email.to) == sorted(
+        [second_editor.email, reporter.email]
+    )
+    # Who claims what stays with the editors.
+    assert all("한결전자 주식회사" not in email.body for email in mail.outbox)
+    assert len(claim_events(story)) == 1
+
+
+def test_an_editor_of_another_desk_hears_of_no_claim_and_preferences_hold(
+    story, claim_on, second_editor, reporter, other_section, django_capture_on_commit_callbacks
+):
+    notifications.set_desk_sections(second_editor, [other_section])
+    notifications.set_preferences(reporter, {Told.CLAIM_RECEIVED: Delivery.INBOX})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_on(story)
+
+    assert sorted(told(Told.CLAIM_RECEIVED)) == [reporter.email]
+    assert told(Told.CLAIM_RECEIVED)[reporter.email].delivery == Delivery.INBOX
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("persona", ["reporter", "moderator"])
+def test_a_claim_refused_to_a_non_editor_tells_nobody(request, persona, story, second_editor):
+    with pytest.raises(NotAllowed):
+        claims.record_claim(
+            story,
+            actor=request.getfixturevalue(persona),
+            kind=Kind.REPLY,
+            claimant="홍길동",
+            received_on=TODAY,
+            learned_on=TODAY,
+        )
+    assert not Notification.objects.filter(kind=Told.CLAIM_RECEIVED).exists()
+
+
+# --- deadline reminders ---------------------------------------------------------------------
+
+
+def test_the_answer_due_is_told_to_the_handling_editors_once_from_the_day_before(
+    story, claim_on, editor, second_editor, reporter, clock
+):
+    claim = claim_on(story)  # received Monday: answered by Thursday (Art. 15)
+
+    clock.move_to(MONDAY_9AM + timedelta(days=1))
+    assert claims.tell_claim_deadlines() == 0  # two days left: not yet
+    clock.move_to(MONDAY_9AM + timedelta(days=2))
+    assert claims.tell_claim_deadlines() == 2
+    assert claims.tell_claim_deadlines() == 0  # the next periodic run tells nobody again
+    clock.move_to(MONDAY_9AM + timedelta(days=3))
+    assert claims.tell_claim_deadlines() == 0  # the day itself: already told
+
+    found = told(Told.CLAIM_ANSWER_DUE)
+    # Its section's editors, the one who recorded it among them; never the reporter.
+    assert sorted(found) == sorted([editor.email, second_editor.email])
+    reminder = found[editor.email]
+    assert notifications.message(reminder) == (
+        "언론중재법 청구에 2025-03-06까지 답해야 합니다: 한결전자 회계 의혹"
+    )
+    assert notifications.link(reminder) == claim.get_absolute_url()
+
+
+def test_a_claim_recorded_late_is_told_on_the_day_its_answer_falls_due(
+    story, claim_on, editor, second_editor
+):
+    claim_on(story, received_on=TODAY - timedelta(days=3), learned_on=TODAY - timedelta(days=5))
+    assert claims.tell_claim_deadlines() == 2
+    assert set(told(Told.CLAIM_ANSWER_DUE)) == {editor.email, second_editor.email}
+
+
+def test_the_recorder_is_told_even_when_their_desk_is_another_section(
+    story, claim_on, editor, second_editor, other_section, clock
+):
+    notifications.set_desk_sections(editor, [other_section])
+    notifications.set_desk_sections(second_editor, [other_section])
+    claim_on(story)
+    clock.move_to(MONDAY_9AM + timedelta(days=2))
+
+    assert claims.tell_claim_deadlines() == 1
+    assert list(told(Told.CLAIM_ANSWER_DUE)) == [editor.email]
+
+
+def test_an_accepted_claim_is_reminded_of_its_notice_and_a_published_one_of_nothing(
+    story, claim_on, editor, second_editor, clock
+):
+    accepted, published = claim_on(story), claim_on(story, claimant="다른 청구인")
+    rejected = claim_on(story, claimant="세 번째 청구인")
+    for claim in (accepted, published):
+        claims.answer_claim(claim, actor=editor, accept=True, note="수용")
+    claims.answer_claim(rejected, actor=editor, accept=False, note="사실 보도")
+    claims.publish_claim_notice(published, actor=editor, text="바로잡습니다")
+
+    clock.move_to(MONDAY_9AM + timedelta(days=6))  # Sunday: the notice is due on Monday
+    assert claims.tell_claim_deadlines() == 2
+
+    assert not Notification.objects.filter(kind=Told.CLAIM_ANSWER_DUE).exists()
+    reminders = Notification.objects.filter(kind=Told.CLAIM_NOTICE_DUE)
+    assert {n.data["url"] for n in reminders} == {accepted.get_absolute_url()}
+    assert "2025-03-10" in notifications.message(reminders[0])
+
+
+def test_a_closed_claim_is_reminded_of_nothing(story, claim_on, editor, clock):
+    claims.close_claim(claim_on(story), actor=editor, note="취하")
+    clock.move_to(MONDAY_9AM + timedelta(days=2))
+    assert claims.tell_claim_deadlines() == 0
+
+
+def test_the_reminders_job_tells_the_claims_deadlines(story, claim_on, second_editor, clock):
+    claim_on(story)
+    clock.move_to(MONDAY_9AM + timedelta(days=2))
+    assert tasks.send_reminders() == 2
+    assert tasks.send_reminders() == 0
+
+
+# The claims due, the editors, the section tree, the desk sections, then in a savepoint
+# per kind: who was told, their choices, the new rows, them read back, and the e-mail
+# task's outbox row.
+REMINDER_QUERIES = 11
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_the_reminder_runs_the_same_number_of_queries_however_many_claims(
+    story, claim_on, editor, second_editor, clock, django_assert_num_queries, count
+):
+    for number in range(count):
+        claim_on(story, claimant=f"청구인 {number}")
+    clock.move_to(MONDAY_9AM + timedelta(days=2))
+
+    with django_assert_num_queries(REMINDER_QUERIES):
+        assert claims.tell_claim_deadlines() == 2 * count
+    # Nobody new: no rows to write, read back or e-mail.
+    with django_assert_num_queries(REMINDER_QUERIES - 3):
+        assert claims.tell_claim_deadlines() == 0

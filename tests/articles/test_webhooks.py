@@ -13,10 +13,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 
-from articles import outbound, webhooks, workflow
-from articles.models import Article, ArticleEvent, WebhookDelivery, WebhookEndpoint
+from articles import outbound, partners, webhooks, workflow
+from articles.models import Article, ArticleEvent, Partner, WebhookDelivery, WebhookEndpoint
 from articles.tasks import deliver_webhook
 from newsroom import checks
 from newsroom.models import OutboxMessage
@@ -107,6 +108,12 @@ def _literal(host: str) -> list[str]:
     return [info[4][0] for info in socket.getaddrinfo(host, 0, flags=socket.AI_NUMERICHOST)]
 
 
+@pytest.fixture
+def partner(db) -> Partner:
+    made, _key = partners.create_partner("네이버 뉴스", actor=None)
+    return made
+
+
 def endpoint(url: str, events=ALL_EVENTS, *, name="파트너", **fields) -> WebhookEndpoint:
     """Registered without the address check (the delivery's own check is under test)."""
     return WebhookEndpoint.objects.create(name=name, url=url, events=list(events), **fields)
@@ -167,9 +174,11 @@ def test_a_name_that_does_not_resolve_is_refused_at_registration(monkeypatch):
         hook.full_clean()
 
 
-def test_a_public_https_endpoint_is_accepted_with_a_secret_made_for_it(dns):
+def test_a_public_https_endpoint_is_accepted_with_a_secret_made_for_it(dns, partner):
     dns["partner.example"] = [PUBLIC_ADDRESS, "2606:2800:220:1:248:1893:25c8:1946"]
-    hook = WebhookEndpoint(name="파트너", url="https://partner.example/hook", events=["published"])
+    hook = WebhookEndpoint(
+        partner=partner, name="파트너", url="https://partner.example/hook", events=["published"]
+    )
     hook.full_clean()
     hook.save()
     other = endpoint("https://partner.example/other")
@@ -178,9 +187,11 @@ def test_a_public_https_endpoint_is_accepted_with_a_secret_made_for_it(dns):
     assert hook.secret != other.secret
 
 
-def test_plain_http_is_refused_unless_the_test_setting_allows_it(dns, settings):
+def test_plain_http_is_refused_unless_the_test_setting_allows_it(dns, settings, partner):
     dns["partner.example"] = [PUBLIC_ADDRESS]
-    hook = WebhookEndpoint(name="파트너", url="http://partner.example/hook", events=["published"])
+    hook = WebhookEndpoint(
+        partner=partner, name="파트너", url="http://partner.example/hook", events=["published"]
+    )
     assert settings.WEBHOOKS_ALLOW_HTTP is False
     with pytest.raises(ValidationError) as refused:
         hook.full_clean()
@@ -602,13 +613,16 @@ ENDPOINTS = "/admin/articles/webhookendpoint/"
 DELIVERIES = "/admin/articles/webhookdelivery/"
 
 
-def test_registering_an_endpoint_in_the_admin_shows_its_secret_once(client, superuser, dns):
+def test_registering_an_endpoint_in_the_admin_shows_its_secret_once(
+    client, superuser, dns, partner
+):
     dns["partner.example"] = [PUBLIC_ADDRESS]
     client.force_login(superuser)
 
     response = client.post(
         f"{ENDPOINTS}add/",
         {
+            "partner": partner.pk,
             "name": "네이버 뉴스",
             "url": "https://partner.example/hooks",
             "events": ["published", "corrected"],
@@ -618,7 +632,7 @@ def test_registering_an_endpoint_in_the_admin_shows_its_secret_once(client, supe
 
     assert response.status_code == 200
     hook = WebhookEndpoint.objects.get()
-    assert hook.events == ["published", "corrected"]
+    assert (hook.events, hook.partner) == (["published", "corrected"], partner)
     assert hook.secret in response.text
     assert "no-store" in response["Cache-Control"]
     assert hook.secret not in client.get(f"{ENDPOINTS}{hook.pk}/change/").text
@@ -705,3 +719,100 @@ def test_the_admin_sends_a_failed_delivery_again(client, superuser, published, r
     delivery.refresh_from_db()
     assert delivery.status == Sent.PENDING
     assert delivery.attempts == 0
+
+
+# --- the partner who owns the endpoint ------------------------------------------------------
+
+PARTNERS = "/admin/articles/partner/"
+
+
+def test_the_admin_registers_no_endpoint_without_its_partner(client, superuser, dns):
+    dns["partner.example"] = [PUBLIC_ADDRESS]
+    client.force_login(superuser)
+    response = client.post(
+        f"{ENDPOINTS}add/",
+        {"name": "주인 없는 주소", "url": "https://partner.example/", "events": ["published"]},
+    )
+    assert response.status_code == 200
+    assert "partner" in response.context["adminform"].form.errors
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_partner_switched_off_in_the_admin_is_sent_nothing_more(
+    client, superuser, story_in, editor, receiver, partner
+):
+    theirs = endpoint(receiver.url(path="/theirs"), partner=partner)
+    other, _key = partners.create_partner("다음 뉴스", actor=None)
+    endpoint(receiver.url(path="/other"), partner=other)
+    story = story_in(Status.SUBMITTED)
+    workflow.publish(story, actor=editor)  # announced; the deliveries wait in the outbox
+    waiting = WebhookDelivery.objects.get(endpoint=theirs)
+
+    client.force_login(superuser)
+    response = client.post(
+        f"{PARTNERS}{partner.pk}/change/",
+        {
+            "rate_per_minute": partner.rate_per_minute,
+            "webhook_endpoints-TOTAL_FORMS": "1",
+            "webhook_endpoints-INITIAL_FORMS": "1",
+            "webhook_endpoints-0-id": theirs.pk,
+            "webhook_endpoints-0-partner": partner.pk,
+            "events-TOTAL_FORMS": "1",
+            "events-INITIAL_FORMS": "1",
+            "events-0-id": partner.events.get().pk,
+            "events-0-partner": partner.pk,
+        },
+    )
+    assert response.status_code == 302
+    partner.refresh_from_db()
+    assert not partner.is_active
+    assert partner.events.filter(action="changed").count() == 1
+
+    # The delivery announced before: checked again when it is sent, and skipped.
+    assert webhooks.deliver(waiting.pk).status == Sent.SKIPPED
+    waiting.refresh_from_db()
+    assert waiting.last_error == "the partner was switched off"
+    # The next event is not even announced to it; the other partner hears both.
+    workflow.correct(story, actor=editor, base_version=story.version, note="정정")
+    assert not WebhookDelivery.objects.filter(endpoint=theirs, event="corrected").exists()
+    for delivery in WebhookDelivery.objects.filter(endpoint__partner=other):
+        assert webhooks.deliver(delivery.pk).status == Sent.DELIVERED
+    assert [request["path"] for request in receiver.requests] == ["/other", "/other"]
+
+
+def test_a_partner_switched_on_again_hears_the_next_event(story_in, editor, receiver, partner):
+    hook = endpoint(receiver.url(), partner=partner)
+    partners.change_partner(partner, actor=None, is_active=False, rate_per_minute=60)
+    story = story_in(Status.PUBLISHED)
+    assert not WebhookDelivery.objects.filter(endpoint=hook).exists()
+
+    partners.change_partner(partner, actor=None, is_active=True, rate_per_minute=60)
+    workflow.correct(story, actor=editor, base_version=story.version, note="정정")
+
+    delivery = WebhookDelivery.objects.get(endpoint=hook)
+    assert webhooks.deliver(delivery.pk).status == Sent.DELIVERED
+    assert len(receiver.requests) == 1
+
+
+def test_the_partner_page_lists_its_endpoints_and_never_their_secrets(client, superuser, partner):
+    hook = endpoint(
+        "https://a.example/hook", name="네이버 속보", events=["published"], partner=partner
+    )
+    endpoint("https://b.example/hook", name="남의 주소")
+    client.force_login(superuser)
+
+    page = client.get(f"{PARTNERS}{partner.pk}/change/")
+
+    assert page.status_code == 200
+    assert "네이버 속보" in page.text
+    assert "https://a.example/hook" in page.text
+    assert f"{ENDPOINTS}{hook.pk}/change/" in page.text  # each is changed on its own page
+    assert "남의 주소" not in page.text
+    assert hook.secret not in page.text
+
+
+def test_a_partner_with_endpoints_cannot_be_deleted_from_under_them(partner):
+    endpoint("https://a.example/", partner=partner)
+    with pytest.raises(ProtectedError):
+        Partner.objects.filter(pk=partner.pk).delete()
+    assert WebhookEndpoint.objects.filter(partner=partner).exists()

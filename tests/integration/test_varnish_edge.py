@@ -206,6 +206,11 @@ def test_the_edge_passes_the_partner_api_and_keeps_none_of_it(site):
         assert state == "pass"
         assert "private" in answer["Cache-Control"]
         assert f'"value": "{story.pk}"' in body
+        # The content partnership's full-text feed, under /api/ too.
+        state, answer, body = through(edge, "/api/v1/feeds/full-text.xml", **{"X-API-Key": key})
+        assert state == "pass"
+        assert "private" in answer["Cache-Control"]
+        assert story.get_absolute_url() in body
     # The schema, asked for twice without a key, is not kept either.
     for _ in range(2):
         assert through(edge, "/api/v1/openapi.json")[0] == "pass"

@@ -20,6 +20,7 @@ from articles.models import (
     Beat,
     PlanningEvent,
     PlanningItem,
+    PressClaim,
     Revision,
     Section,
     ViewCount,
@@ -78,6 +79,7 @@ def counts() -> dict[str, int]:
             PlanningItem,
             Assignment,
             PlanningEvent,
+            PressClaim,
             Comment,
             CommentVote,
             CommentReport,
@@ -141,6 +143,7 @@ def test_the_loader_prints_each_step_with_its_counts_and_seconds_then_the_total(
         "Search index",
         "Reads",
         "Planning",
+        "Press claims",
         "Comments",
         "Renditions",
     ]
@@ -268,6 +271,19 @@ def test_loading_again_moves_the_dates_to_the_new_time(capsys):
         newest.refresh_from_db()
         assert newest.published_at - first > timedelta(days=2)
         assert (timezone.now() - newest.published_at).total_seconds() < 3600
+
+
+def test_the_demo_has_an_open_press_claim_on_the_desk_and_its_notice_on_the_story(client, capsys):
+    call_command("load_demo")
+    claim = PressClaim.objects.get()
+    assert claim.status == PressClaim.Status.RECEIVED
+    assert not claim.out_of_window
+
+    story = client.get(claim.article.get_absolute_url())
+    assert "언론중재법에 따른 정정·반론보도 청구가 접수된 기사입니다" in story.content.decode()
+    client.force_login(User.objects.get(email="editor@example.com"))
+    desk = client.get("/desk/claims/")
+    assert claim.claimant in desk.content.decode()
 
 
 def test_demo_comments_cover_every_state_a_reader_can_reach_with_replies_votes_and_reports(

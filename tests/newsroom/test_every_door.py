@@ -200,6 +200,8 @@ PUBLIC = [
     # opens it with one). Its schema is public. GET only: a POST meets the CSRF check.
     named("api:stories", everyone(UNAUTHORIZED)),
     named("api:story", everyone(UNAUTHORIZED), lambda w: {"story_id": w.published.pk}),
+    # The content partnership's full-text RSS: a key too (tests/articles/test_partner_feed.py).
+    named("api:full-text-feed", everyone(UNAUTHORIZED)),
     named("api:openapi-json", everyone(OK)),
     # The API's root only anchors its addresses (django-ninja reverses it): nothing there.
     named("api:api-root", everyone(MISSING)),

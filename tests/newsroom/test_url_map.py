@@ -48,6 +48,8 @@ def _template_names():
                     and isinstance(node.value, str)
                     and "/" in node.value
                     and " " not in node.value
+                    # An address such as the API's "/feeds/full-text.xml", not a template.
+                    and not node.value.startswith("/")
                     and node.value.endswith(TEMPLATE_ENDINGS)
                 ):
                     names.add(f"template {node.value}")
