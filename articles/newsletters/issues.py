@@ -46,7 +46,6 @@ EDITABLE = frozenset({Status.DRAFT, Status.SCHEDULED})
 AUTO_FILL_COUNT = 8
 SECTION_WINDOW = timedelta(hours=24)
 TEST_PREFIX = "[시험] "
-SEND_BATCH_TASK = "articles.send_newsletter_batch"
 
 
 @dataclass(frozen=True)
@@ -295,7 +294,7 @@ def start_sending(issue: NewsletterIssue, actor: User | None) -> NewsletterIssue
     issue.recipient_count = count
     issue.save(update_fields=["status", "started_at", "recipient_count"])
     _record(issue, Action.SENDING, actor, old_status, issue.status, data={"recipients": count})
-    enqueue(SEND_BATCH_TASK, issue.pk)
+    enqueue(sending.BATCH_TASK, issue.pk)
     return issue
 
 

@@ -424,6 +424,29 @@ def test_a_due_issue_that_cannot_start_goes_back_to_draft_saying_why(draft, edit
     assert "구독자" in back.note
 
 
+def test_composing_scheduling_and_cancelling_enqueue_nothing(
+    newsletter, editor, stories, django_capture_on_commit_callbacks
+):
+    before = OutboxMessage.objects.count()  # the stories' own publishing tasks
+    with django_capture_on_commit_callbacks() as callbacks:
+        issue = issues.create_issue(
+            newsletter, actor=editor, subject="호", intro="", article_ids=[stories[0].pk]
+        )
+        issues.edit_issue(
+            issue,
+            actor=editor,
+            version=issue.version,
+            subject="새 호",
+            intro="",
+            article_ids=[stories[1].pk],
+        )
+        issues.schedule(issue, actor=editor, at=timezone.now() + timedelta(hours=1))
+        issues.unschedule(issue, actor=editor)
+        issues.cancel(issue, actor=editor)
+    assert callbacks == []
+    assert OutboxMessage.objects.count() == before
+
+
 def test_the_scheduler_runs_every_minute():
     assert PERIODIC_JOBS["articles.start_due_newsletters"] <= 60
 
