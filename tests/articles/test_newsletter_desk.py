@@ -245,15 +245,16 @@ def test_an_editor_composes_previews_tests_and_sends_an_issue(
     assert response["Location"] == issue_url(issue)
 
     page = parse(client.get(issue_url(issue)))
-    assert page.one("iframe").attrs["src"] == issue_url(issue, "preview")
-    assert "sandbox" in page.one("iframe").attrs
+    assert page.one("a", href=issue_url(issue, "preview")).attrs["target"] == "_blank"
 
     preview = client.get(issue_url(issue, "preview"))
     assert preview.status_code == 200
     assert "환율 1,400원 돌파" in preview.content.decode()
     assert "sandbox" in preview["Content-Security-Policy"]
     assert "style-src 'unsafe-inline'" in preview["Content-Security-Policy"]
-    assert preview["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'none'" in preview["Content-Security-Policy"]
+    assert "script-src 'none'" in preview["Content-Security-Policy"]
+    assert preview["X-Frame-Options"] == "DENY"
 
     client.post(issue_url(issue, "test"))
     [test] = mail.outbox
