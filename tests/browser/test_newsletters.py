@@ -119,7 +119,7 @@ def test_the_email_fits_a_phone_and_a_webmail_column(
 
 
 def test_the_desk_pages_fit_a_phone(signed_in_page, live_server, editor, issue):
-    page = watch(signed_in_page(editor, viewport={"width": 390, "height": 844}))
+    page = watch(signed_in_page(editor, viewport={"width": 390, "height": 844}, locale="ko-KR"))
     for path in (
         "/desk/newsletters/",
         "/desk/newsletters/morning/",
@@ -145,7 +145,7 @@ def test_the_desk_shows_an_issue_sending_then_sent(
     SubscriptionFactory(newsletter=issue.newsletter, status="pending", confirmed_at=None)
     NewsletterFactory(name="산업 데일리", slug="industry-daily", kind="briefing")
 
-    page = watch(signed_in_page(editor))
+    page = watch(signed_in_page(editor, locale="ko-KR"))
     page.goto(f"{live_server.url}/desk/newsletters/")
     assert page.problems == []
     shoot(page, "list")
