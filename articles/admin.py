@@ -20,7 +20,10 @@ from articles.models import (
     Assignment,
     Beat,
     DeskSection,
+    IssueEvent,
+    IssueStory,
     Newsletter,
+    NewsletterIssue,
     Partner,
     PartnerEvent,
     PlanningEvent,
@@ -64,6 +67,29 @@ class NewsletterAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["section", "reporter"]
+
+
+class IssueStoryInline(ReadOnlyInline):
+    model = IssueStory
+    fields = ["position", "article"]
+
+
+class IssueEventInline(ReadOnlyInline):
+    model = IssueEvent
+    fields = ["created_at", "action", "from_status", "to_status", "actor_name", "note"]
+
+
+@admin.register(NewsletterIssue)
+class NewsletterIssueAdmin(ReadOnlyAdmin):
+    """Newsletter issues, read here for audits; the newsletters desk
+    (articles.newsletters.issues) makes every change."""
+
+    list_display = ["subject", "newsletter", "status", "send_at", "started_at", "recipient_count"]
+    list_filter = ["status", "newsletter"]
+    search_fields = ["subject"]
+    date_hierarchy = "created_at"
+    list_select_related = ["newsletter"]
+    inlines = [IssueStoryInline, IssueEventInline]
 
 
 @admin.register(Series)

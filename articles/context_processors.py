@@ -3,7 +3,7 @@ from functools import partial
 from django.utils.functional import SimpleLazyObject
 
 from articles import fragments, notifications
-from articles.permissions import can_create, can_read_planning, is_editor
+from articles.permissions import can_create, can_read_planning, can_send_newsletters, is_editor
 
 
 def navigation(request):
@@ -20,4 +20,5 @@ def desk(request):
         # The header's unread count: one query, on the desk pages only.
         "unread_notifications": partial(notifications.unread_count, request.user),
         "can_read_planning": partial(can_read_planning, request.user),
+        "can_send_newsletters": partial(can_send_newsletters, request.user),
     }

@@ -4,6 +4,7 @@ from articles.views.desk import (
     claims,
     front,
     history,
+    newsletters,
     notes,
     notifications,
     planning,
@@ -104,4 +105,49 @@ urlpatterns = [
     path("claims/<int:claim_id>/close/", claims.claim_close, name="claim-close"),
     path("claims/<int:claim_id>/notice/", claims.claim_notice, name="claim-notice"),
     path("articles/<int:article_id>/claims/new/", claims.claim_new, name="claim-new"),
+    # Newsletters (뉴스레터): composing and sending issues. The issues' addresses come before
+    # a newsletter's own (a slug is one path segment).
+    path("newsletters/", newsletters.newsletter_list, name="newsletters"),
+    path(
+        "newsletters/issues/<int:issue_id>/",
+        newsletters.issue_page,
+        name="newsletter-issue",
+    ),
+    path(
+        "newsletters/issues/<int:issue_id>/preview/",
+        newsletters.issue_preview,
+        name="newsletter-preview",
+    ),
+    path(
+        "newsletters/issues/<int:issue_id>/test/",
+        newsletters.issue_test,
+        name="newsletter-test",
+    ),
+    path(
+        "newsletters/issues/<int:issue_id>/send/",
+        newsletters.issue_send,
+        name="newsletter-send",
+    ),
+    path(
+        "newsletters/issues/<int:issue_id>/schedule/",
+        newsletters.issue_schedule,
+        name="newsletter-schedule",
+    ),
+    path(
+        "newsletters/issues/<int:issue_id>/unschedule/",
+        newsletters.issue_unschedule,
+        name="newsletter-unschedule",
+    ),
+    path(
+        "newsletters/issues/<int:issue_id>/cancel/",
+        newsletters.issue_cancel,
+        name="newsletter-cancel",
+    ),
+    path(
+        "newsletters/issues/<int:issue_id>/progress/",
+        newsletters.issue_progress,
+        name="newsletter-progress",
+    ),
+    path("newsletters/<str:slug>/", newsletters.newsletter_page, name="newsletter"),
+    path("newsletters/<str:slug>/new/", newsletters.issue_new, name="newsletter-new"),
 ]

@@ -256,3 +256,30 @@ class ClaimNotInState(ClaimRefused):
         super().__init__(
             _("This cannot be done to a claim that is %(status)s.") % {"status": status}
         )
+
+
+class IssueRefused(StoryRefused):
+    """A step on a newsletter issue (articles.newsletters.issues) was refused."""
+
+
+class IssueNotInState(IssueRefused):
+    def __init__(self, status: str):
+        self.status = status
+        super().__init__(
+            _("This cannot be done to an issue that is %(status)s.") % {"status": status}
+        )
+
+
+class StaleIssue(IssueRefused):
+    """Someone changed the issue after the version the form was drawn from. Carries what
+    was submitted, so the form can give it back."""
+
+    def __init__(self, *, saved_by: str, saved_at, submitted: dict):
+        self.saved_by, self.saved_at, self.submitted = saved_by, saved_at, submitted
+        super().__init__(
+            _(
+                "%(who)s changed this issue at %(when)s, after you opened it. Your version "
+                "is kept below: compare it with the preview of theirs and save again."
+            )
+            % {"who": saved_by, "when": _when(saved_at)}
+        )

@@ -124,3 +124,8 @@ def can_see_assignment(user, assignment) -> bool:
     """An assignment's pages exist for its writer and for editors; to other reporters
     they are missing, like their stories."""
     return is_editor(user) or (user.is_authenticated and assignment.reporter_id == user.pk)
+
+
+def can_send_newsletters(user) -> bool:
+    """Compose, test and send newsletter issues (editors)."""
+    return role_can(user, "articles.send_newsletter")

@@ -2,6 +2,7 @@ from django.db import transaction
 
 from articles import claims, notifications, partners, planning, popularity, webhooks, workflow
 from articles.models import Article, ArticleEvent
+from articles.newsletters import issues as newsletter_issues
 from articles.newsletters import sending
 from articles.sharing import fanout
 from newsroom.tasks import task
@@ -105,3 +106,9 @@ def send_newsletter_batch(issue_id: int) -> int:
 def resume_newsletter_sending() -> int:
     """Issues whose sending stopped get their next batch (periodic)."""
     return sending.resume_stalled()
+
+
+@task("articles.start_due_newsletters", autoretry_for=())
+def start_due_newsletters() -> int:
+    """Start sending the newsletter issues whose scheduled time has come (periodic)."""
+    return newsletter_issues.start_due_issues()

@@ -41,6 +41,8 @@ PERIODIC_JOBS: dict[str, int] = {
     "articles.resume_newsletter_sending": 5 * 60,
     # The content API's per-minute request counts older than two days.
     "articles.forget_partner_usage": 24 * 60 * 60,
+    # Scheduled newsletter issues start sending within a minute of their time.
+    "articles.start_due_newsletters": 60,
 }
 
 app.conf.beat_schedule = {

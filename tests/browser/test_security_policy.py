@@ -9,10 +9,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from articles import claims, planning
+from articles.newsletters import issues as newsletter_issues
 from comments import moderation
 from tests.browser.conftest import watch
 from tests.comments.conftest import with_nickname
-from tests.factories import UserFactory
+from tests.factories import NewsletterFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -40,6 +41,11 @@ NOT_PAGES = {
     "story_desk:claim-publish": "a POST from the claim's page",
     "story_desk:claim-close": "a POST from the claim's page",
     "story_desk:claim-notice": "a POST from the claim's page",
+    "story_desk:newsletter-test": "a POST from the issue's page",
+    "story_desk:newsletter-schedule": "a POST from the issue's page",
+    "story_desk:newsletter-unschedule": "a POST from the issue's page",
+    "story_desk:newsletter-cancel": "a POST from the issue's page",
+    "story_desk:newsletter-progress": "JSON for the issue page's script (test_newsletters.py)",
     "story_desk:notification-read": "a POST from the inbox",
     "story_desk:notifications-read-all": "a POST from the inbox",
     "media:upload": "a POST from the photo list",
@@ -80,9 +86,17 @@ def site(desk, library_photo, editor):
         learned_on=timezone.localdate() - timedelta(days=120),
         notice_shown=True,
     )
+    issue = newsletter_issues.create_issue(
+        NewsletterFactory(name="아침 브리핑", slug="morning"),
+        actor=editor,
+        subject="조선 수주 소식",
+        intro="안녕하세요.",
+        article_ids=[story.pk],
+    )
     return {
         "story": story,
         "claim": claim,
+        "issue": issue,
         "comment": comment,
         "photo": library_photo(caption="거제 조선소", alt_text="도크의 LNG 운반선"),
         "draft": desk.story("휴지통에 버릴 초고", state="draft"),
@@ -91,7 +105,7 @@ def site(desk, library_photo, editor):
 
 
 def desk_pages(site) -> dict[str, str]:
-    story, comment = site["story"], site["comment"]
+    story, comment, issue = site["story"], site["comment"], site["issue"]
     return {
         "story_desk:dashboard": reverse("story_desk:dashboard"),
         "story_desk:new": reverse("story_desk:new"),
@@ -108,6 +122,12 @@ def desk_pages(site) -> dict[str, str]:
         "story_desk:claims": reverse("story_desk:claims"),
         "story_desk:claim": reverse("story_desk:claim", args=[site["claim"].pk]),
         "story_desk:claim-new": reverse("story_desk:claim-new", args=[story.pk]),
+        "story_desk:newsletters": reverse("story_desk:newsletters"),
+        "story_desk:newsletter": reverse("story_desk:newsletter", args=["morning"]),
+        "story_desk:newsletter-new": reverse("story_desk:newsletter-new", args=["morning"]),
+        "story_desk:newsletter-issue": reverse("story_desk:newsletter-issue", args=[issue.pk]),
+        "story_desk:newsletter-preview": reverse("story_desk:newsletter-preview", args=[issue.pk]),
+        "story_desk:newsletter-send": reverse("story_desk:newsletter-send", args=[issue.pk]),
         "story_desk:spike": reverse("story_desk:spike", args=[site["draft"].pk]),
         "story_desk:trash": reverse("story_desk:trash"),
         "story_desk:notifications": reverse("story_desk:notifications"),

@@ -36,6 +36,9 @@ from articles.models import (
     Article,
     ArticleEvent,
     Delivery,
+    IssueDelivery,
+    IssueEvent,
+    NewsletterIssue,
     Notification,
     NotificationDigest,
     NotificationKind,
@@ -45,6 +48,7 @@ from articles.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from articles.newsletters import issues as newsletter_issues
 from articles.sharing import fanout
 from comments import moderation
 from comments.models import Blind, Comment, ModerationAction, RefusedComment
@@ -54,7 +58,14 @@ from newsroom import outbox
 from newsroom.celery import app as celery_app
 from newsroom.models import OutboxMessage
 from tests.conftest import skip_or_fail, staff
-from tests.factories import ArticleFactory, CommentFactory, SectionFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    CommentFactory,
+    NewsletterFactory,
+    SectionFactory,
+    SubscriptionFactory,
+    UserFactory,
+)
 from tests.integration.conftest import start_worker, stop_worker
 from tests.media.conftest import as_upload, encode, picture
 from tests.processes import Broker
@@ -373,6 +384,32 @@ def forget_partner_usage(world: World):
     return check
 
 
+def start_due_newsletters(world: World):
+    newsletter = NewsletterFactory(name="아침 브리핑", slug="killed-morning")
+    SubscriptionFactory(newsletter=newsletter, subscriber__email="briefed@example.com")
+    issue = newsletter_issues.create_issue(
+        newsletter,
+        actor=world.editor,
+        subject="한 번만 시작되는 호",
+        intro="",
+        article_ids=[ArticleFactory(section=world.section, status="published").pk],
+    )
+    newsletter_issues.schedule(issue, actor=world.editor, at=timezone.now() + timedelta(hours=1))
+    NewsletterIssue.objects.filter(pk=issue.pk).update(
+        send_at=timezone.now() - timedelta(minutes=1)
+    )
+    outbox.enqueue("articles.start_due_newsletters")
+
+    def check():
+        issue.refresh_from_db()
+        assert issue.status in (NewsletterIssue.Status.SENDING, NewsletterIssue.Status.SENT)
+        # Started once: one history row, one delivery for the one subscriber.
+        assert IssueEvent.objects.filter(issue=issue, action="sending").count() == 1
+        assert IssueDelivery.objects.filter(issue=issue).count() == 1
+
+    return check
+
+
 def forget_refused(world: World):
     story = ArticleFactory(section=world.section, status="published")
     old, recent = (
@@ -468,6 +505,7 @@ KINDS = {
     "articles.deliver_share": deliver_share,
     "articles.deliver_webhook": deliver_webhook,
     "articles.forget_partner_usage": forget_partner_usage,
+    "articles.start_due_newsletters": start_due_newsletters,
     "comments.end_blinds": end_blinds,
     "comments.forget_refused": forget_refused,
     "comments.notify_rejected": notify_rejected,

@@ -45,6 +45,7 @@ from articles.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from articles.newsletters import issues as newsletter_issues
 from comments.models import ModeratorScope, ReaderStanding
 from media import library
 from tests.factories import (
@@ -363,6 +364,23 @@ DESK = [
     named("story_desk:claim-publish", desk(editor=NO_METHOD), lambda w: {"claim_id": w.claim.pk}),
     named("story_desk:claim-close", desk(editor=NO_METHOD), lambda w: {"claim_id": w.claim.pk}),
     named("story_desk:claim-notice", desk(editor=NO_METHOD), lambda w: {"claim_id": w.claim.pk}),
+    # Newsletters (뉴스레터): editors compose and send them (articles.send_newsletter). Every
+    # change is a POST; the send page's GET is its confirmation.
+    named("story_desk:newsletters", desk(editor=OK)),
+    named("story_desk:newsletter", desk(editor=OK), lambda w: {"slug": w.newsletter.slug}),
+    named("story_desk:newsletter-new", desk(editor=OK), lambda w: {"slug": w.newsletter.slug}),
+    named("story_desk:newsletter-issue", desk(editor=OK), lambda w: {"issue_id": w.issue.pk}),
+    named("story_desk:newsletter-preview", desk(editor=OK), lambda w: {"issue_id": w.issue.pk}),
+    named("story_desk:newsletter-send", desk(editor=OK), lambda w: {"issue_id": w.issue.pk}),
+    named("story_desk:newsletter-progress", desk(editor=OK), lambda w: {"issue_id": w.issue.pk}),
+    *(
+        named(
+            f"story_desk:newsletter-{step}",
+            desk(editor=NO_METHOD),
+            lambda w: {"issue_id": w.issue.pk},
+        )
+        for step in ("test", "schedule", "unschedule", "cancel")
+    ),
     # The photo library is the newsroom's: every writer browses it; moderators have no use.
     named("media:list", desk(writers=OK)),
     named("media:upload", desk(writers=NO_METHOD)),
@@ -446,6 +464,8 @@ ADMIN_MODELS = {
     "articles_desksection": ModelRights(),
     # Claims are read here for audits only; the desk's claims pages make every change.
     "articles_pressclaim": ModelRights(),
+    # Newsletter issues too: the newsletters desk makes every change.
+    "articles_newsletterissue": ModelRights(),
     # The planning board is read here for audits only; the desk's board makes every change.
     "articles_planningevent": ModelRights(),
     "articles_planningitem": ModelRights(),
@@ -653,6 +673,15 @@ def _build_world() -> SimpleNamespace:
         notice_shown=True,
     )
 
+    newsletter = NewsletterFactory(name="아침 브리핑", slug="morning")
+    issue = newsletter_issues.create_issue(
+        newsletter,
+        actor=users["editor"],
+        subject="오늘의 브리핑",
+        intro="",
+        article_ids=[published.pk],
+    )
+
     outsider = UserFactory(email="outsider@example.com")
     comment_in = CommentFactory(story=published, author=users["reader"])
     comment_out = CommentFactory(story=elsewhere, author=outsider)
@@ -707,13 +736,14 @@ def _build_world() -> SimpleNamespace:
         notification=notification,
         planned=planned,
         claim=claim,
+        newsletter=newsletter,
+        issue=issue,
         assignment_kwargs={"assignment_id": assignment.pk},
         preview_token=preview_links.token_for(link),
         comment_in=comment_in,
         comment_out=comment_out,
         photo=photo,
         partner=partner,
-        newsletter=NewsletterFactory(name="아침 브리핑", slug="morning"),
         reporter_slug=users["reporter"].staff_profile.slug,
         sitemap_month={"year": f"{published_at.year:04d}", "month": f"{published_at.month:02d}"},
     )
