@@ -2,6 +2,7 @@ from django.db import transaction
 
 from articles import notifications, partners, planning, popularity, webhooks, workflow
 from articles.models import Article, ArticleEvent
+from articles.newsletters import subscriptions
 from articles.sharing import fanout
 from newsroom.tasks import task
 
@@ -87,3 +88,10 @@ def deliver_webhook(self, delivery_id: int) -> str:
 def forget_partner_usage() -> int:
     """Delete the content API's per-minute counts no rate limit reads any more."""
     return partners.forget_usage()
+
+
+@task("articles.send_subscription_confirmation")
+def send_subscription_confirmation(subscriber_id: int, event_id: int, language: str) -> int:
+    """A newsletter ask's confirmation mail (double opt-in), sent once: the link is made
+    here, so no token sits in the outbox."""
+    return subscriptions.send_confirmation(subscriber_id, event_id, language)

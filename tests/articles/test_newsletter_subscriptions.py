@@ -1,0 +1,530 @@
+"""Readers' newsletter subscriptions (articles.newsletters.subscriptions and the reader
+pages): double opt-in from the article page's box, confirmation links, one-click
+unsubscribe (RFC 8058), the limits, linking to accounts, and each page's queries."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_confirmed
+from django.core import mail
+from django.utils import timezone
+
+from accounts import membership
+from accounts.errors import NotAllowed
+from accounts.models import Attempt
+from articles.errors import LinkExpired, LinkInvalid, SubscriptionRefused
+from articles.newsletters import subscriptions
+from articles.newsletters.models import Subscriber, Subscription, SubscriptionEvent
+from newsroom.models import OutboxMessage
+from tests.factories import (
+    PASSWORD,
+    NewsletterFactory,
+    SubscriberFactory,
+    SubscriptionFactory,
+    UserFactory,
+)
+from tests.pages import parse
+
+pytestmark = pytest.mark.django_db
+
+Status = Subscription.Status
+Action = SubscriptionEvent.Action
+LINK = re.compile(r"http://testserver(/newsletters/confirm/[^/\s]+/)")
+
+
+@pytest.fixture
+def briefing(db):
+    return NewsletterFactory(name="아침 브리핑", slug="briefing", position=0)
+
+
+@pytest.fixture
+def daily(section):
+    return NewsletterFactory(
+        name="산업 데일리", slug="industry-daily", kind="section", section=section, position=1
+    )
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = "http://testserver"
+
+
+def confirm_link(message) -> str:
+    [path] = LINK.findall(message.body)
+    return path
+
+
+def subscribe_form(page):
+    [form] = [
+        form
+        for form in page.select("form")
+        if form.attrs.get("action") == "/newsletters/subscribe/"
+    ]
+    return form
+
+
+def events(subscriber, action=None):
+    rows = SubscriptionEvent.objects.filter(subscriber=subscriber)
+    return list(rows.filter(action=action) if action else rows)
+
+
+# --- end to end ---------------------------------------------------------------------------
+
+
+def test_an_anonymous_reader_subscribes_from_the_article_page_and_confirms_by_mail(
+    client, desk, briefing, daily, django_capture_on_commit_callbacks
+):
+    story = desk.story()
+    page = parse(client.get(story.get_absolute_url()))
+    form = subscribe_form(page)
+    boxes = {box.attrs["value"] for box in form.select("input", name="newsletters")}
+    assert boxes == {str(briefing.pk), str(daily.pk)}
+    assert "개인정보" in form.text or "privacy" in form.text.lower()
+    assert not form.select("input", name="csrfmiddlewaretoken")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/newsletters/subscribe/",
+            {"email": " Reader.New@Example.com ", "newsletters": [daily.pk], "consent": "on"},
+        )
+    assert response.status_code == 200
+    assert "reader.new@example.com" in response.content.decode()
+    subscriber = Subscriber.objects.get()
+    assert subscriber.email == "reader.new@example.com"
+    [subscription] = subscriber.subscriptions.all()
+    assert (subscription.newsletter, subscription.status) == (daily, Status.PENDING)
+    assert subscription.consent_version == subscriptions.NEWSLETTER_CONSENT_VERSION
+    assert len(mail.outbox) == 1
+    [message] = mail.outbox
+    assert message.to == ["reader.new@example.com"]
+    assert "뉴스레터" in message.subject
+    assert "산업 데일리" in message.body
+
+    link = confirm_link(message)
+    shown = client.get(link)
+    assert shown.status_code == 200
+    assert Subscription.objects.get().status == Status.PENDING  # a GET changes nothing
+    confirmed = client.post(link)
+    assert confirmed.status_code == 200
+    assert "산업 데일리" in confirmed.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.status == Status.CONFIRMED
+    assert subscription.confirmed_at is not None
+    assert [event.action for event in reversed(events(subscriber))] == [
+        Action.REQUESTED,
+        Action.CONFIRMED,
+    ]
+    assert len(mail.outbox) == 1
+
+
+def test_one_click_unsubscribe_posts_without_logging_in_and_a_get_changes_nothing(client):
+    subscription = SubscriptionFactory()
+    headers = subscriptions.list_unsubscribe_headers(subscription)
+    assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = subscriptions.unsubscribe_url(subscription)
+    assert headers["List-Unsubscribe"] == f"<{url}>"
+    path = url.removeprefix("http://testserver")
+    assert path.startswith("/newsletters/unsubscribe/")
+
+    page = client.get(path)
+    assert page.status_code == 200
+    assert parse(page).select("button", type="submit")
+    subscription.refresh_from_db()
+    assert subscription.status == Status.CONFIRMED
+
+    response = client.post(path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.status == Status.UNSUBSCRIBED
+    [event] = events(subscription.subscriber, Action.UNSUBSCRIBED)
+    assert event.data == {"how": "one_click"}
+    # A mail client's retry: the same answer, no second history row.
+    assert client.post(path, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert len(events(subscription.subscriber, Action.UNSUBSCRIBED)) == 1
+
+
+def test_the_unsubscribe_page_s_button_unsubscribes_as_a_link(client):
+    subscription = SubscriptionFactory()
+    path = subscriptions.unsubscribe_url(subscription).removeprefix("http://testserver")
+    client.post(path)
+    [event] = events(subscription.subscriber, Action.UNSUBSCRIBED)
+    assert event.data == {"how": "link"}
+
+
+def test_a_forged_unsubscribe_link_is_refused_clearly(client):
+    subscription = SubscriptionFactory()
+    token = subscriptions.unsubscribe_token(subscription)
+    response = client.post(f"/newsletters/unsubscribe/{token[:-2]}xx/")
+    assert response.status_code == 400
+    assert "링크" in response.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.status == Status.CONFIRMED
+
+
+def test_the_eleventh_request_from_one_address_is_refused_with_a_clear_message(
+    client, briefing, settings
+):
+    assert settings.ACCOUNTS_SUBSCRIBES_PER_IP_PER_HOUR == 10
+    for number in range(10):
+        response = client.post(
+            "/newsletters/subscribe/",
+            {"email": f"r{number}@example.com", "newsletters": [briefing.pk], "consent": "on"},
+        )
+        assert response.status_code == 200
+    response = client.post(
+        "/newsletters/subscribe/",
+        {"email": "r10@example.com", "newsletters": [briefing.pk], "consent": "on"},
+    )
+    assert response.status_code == 429
+    alert = parse(response).one("p", role="alert").text
+    assert "너무 많" in alert
+    assert not Subscriber.objects.filter(email="r10@example.com").exists()
+    # Another address is not held back by this one.
+    other = client.post(
+        "/newsletters/subscribe/",
+        {"email": "r10@example.com", "newsletters": [briefing.pk], "consent": "on"},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert other.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '<script>alert("x")</script>@example.com',
+        "reader@example.com<img src=x onerror=alert(1)>",
+        "not an address",
+        "a@b@example.com",
+    ],
+)
+def test_html_or_script_in_the_e_mail_field_is_refused_with_a_clear_error(client, briefing, typed):
+    response = client.post(
+        "/newsletters/subscribe/",
+        {"email": typed, "newsletters": [briefing.pk], "consent": "on"},
+    )
+    assert response.status_code == 400
+    page = parse(response)
+    error = page.one("div", id="page-email-error").text
+    assert "이메일 주소" in error
+    assert "<script>" not in response.content.decode()
+    assert not Subscriber.objects.exists()
+    assert not mail.outbox
+
+
+def test_subscribing_needs_a_newsletter_and_the_consent(client, briefing):
+    response = client.post("/newsletters/subscribe/", {"email": "a@example.com"})
+    assert response.status_code == 400
+    page = parse(response)
+    assert page.one("div", id="page-newsletters-error")
+    assert page.one("div", id="page-consent-error")
+    assert not Subscriber.objects.exists()
+
+
+def test_a_double_submit_makes_no_second_subscription_and_no_second_mail(
+    client, briefing, django_capture_on_commit_callbacks
+):
+    data = {"email": "twice@example.com", "newsletters": [briefing.pk], "consent": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post("/newsletters/subscribe/", data)
+        second = client.post("/newsletters/subscribe/", data)
+    assert first.content == second.content
+    assert Subscription.objects.count() == 1
+    assert len(mail.outbox) == 1
+    assert len(events(Subscriber.objects.get(), Action.REQUESTED)) == 1
+
+
+def test_confirmation_mails_to_one_address_stop_at_the_day_s_limit_without_saying_so(
+    client, briefing, settings, django_capture_on_commit_callbacks
+):
+    settings.ACCOUNTS_VERIFICATION_MAILS_PER_DAY = 1
+    data = {"email": "limit@example.com", "newsletters": [briefing.pk], "consent": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post("/newsletters/subscribe/", data)
+    later = timezone.now() + subscriptions.SAME_ASK + timedelta(minutes=1)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        second = client.post("/newsletters/subscribe/", data)
+    assert first.status_code == second.status_code == 200
+    assert first.content == second.content  # the answer tells nothing
+    assert len(mail.outbox) == 1
+    asks = events(Subscriber.objects.get(), Action.REQUESTED)
+    assert sorted(event.data["mail"] for event in asks) == ["over the day's limit", "sent"]
+
+
+def test_the_answer_does_not_tell_whether_the_address_was_subscribed(
+    client, briefing, django_capture_on_commit_callbacks
+):
+    SubscriptionFactory(subscriber__email="known@example.com", newsletter=briefing)
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(
+            "/newsletters/subscribe/",
+            {"email": "known@example.com", "newsletters": [briefing.pk], "consent": "on"},
+        )
+        new = client.post(
+            "/newsletters/subscribe/",
+            {"email": "new@example.com", "newsletters": [briefing.pk], "consent": "on"},
+        )
+    assert known.content.decode().replace("known@", "X@") == new.content.decode().replace(
+        "new@", "X@"
+    )
+    # Asking never downgrades a confirmed subscription: anyone can type an address.
+    known_subscription = Subscription.objects.get(subscriber__email="known@example.com")
+    assert known_subscription.status == Status.CONFIRMED
+    assert [message.to for message in mail.outbox] == [["new@example.com"]]
+
+
+def test_no_token_reaches_the_outbox_or_the_history(
+    client, briefing, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/newsletters/subscribe/",
+            {"email": "quiet@example.com", "newsletters": [briefing.pk], "consent": "on"},
+        )
+    link = confirm_link(mail.outbox[0])
+    token = link.split("/")[-2]
+    client.post(link)
+    [message] = OutboxMessage.objects.filter(task_name="articles.send_subscription_confirmation")
+    assert token not in repr(message.args) + repr(message.kwargs)
+    for event in SubscriptionEvent.objects.all():
+        assert token not in repr(event.data) + event.note
+    assert token not in caplog.text
+
+
+# --- confirming ------------------------------------------------------------------------
+
+
+def test_an_expired_link_says_so_and_offers_to_ask_again(
+    client, briefing, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        subscriptions.subscribe("late@example.com", [briefing])
+    link = confirm_link(mail.outbox[0])
+    later = timezone.now() + subscriptions.CONFIRM_MAX_AGE + timedelta(minutes=1)
+    with time_machine.travel(later):
+        response = client.get(link)
+        assert client.post(link).status_code == 410
+        with pytest.raises(LinkExpired):
+            subscriptions.confirm(link.split("/")[-2])
+    assert response.status_code == 410
+    page = parse(response)
+    assert "7일" in page.one("p", role="alert").text
+    form = subscribe_form(page)
+    assert form.one("input", name="email").attrs["value"] == "late@example.com"
+    ticked = [
+        box.attrs["value"]
+        for box in form.select("input", name="newsletters")
+        if "checked" in box.attrs
+    ]
+    assert ticked == [str(briefing.pk)]
+    assert Subscription.objects.get().status == Status.PENDING
+
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/newsletters/subscribe/",
+            {"email": "late@example.com", "newsletters": [briefing.pk], "consent": "on"},
+        )
+    assert len(mail.outbox) == 2
+    with time_machine.travel(later):
+        client.post(confirm_link(mail.outbox[1]))
+    assert Subscription.objects.get().status == Status.CONFIRMED
+
+
+def test_a_link_confirms_only_what_was_asked_before_it_was_made(
+    briefing, daily, django_capture_on_commit_callbacks
+):
+    subscriber = SubscriberFactory(email="two@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        subscriptions.subscribe(subscriber.email, [briefing])
+    token = confirm_link(mail.outbox[0]).split("/")[-2]
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        subscriptions.subscribe(subscriber.email, [daily])
+        done = subscriptions.confirm(token)
+    assert [subscription.newsletter for subscription in done.confirmed] == [briefing]
+    assert Subscription.objects.get(newsletter=daily).status == Status.PENDING
+
+
+def test_opening_a_confirmation_link_twice_changes_nothing_the_second_time(
+    client, briefing, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        subscriptions.subscribe("again@example.com", [briefing])
+    link = confirm_link(mail.outbox[0])
+    client.post(link)
+    again = client.post(link)
+    assert again.status_code == 200
+    assert len(events(Subscriber.objects.get(), Action.CONFIRMED)) == 1
+
+
+def test_a_forged_confirmation_token_is_refused(client, briefing):
+    subscriber = SubscriberFactory()
+    token = subscriptions.confirm_token(subscriber)
+    with pytest.raises(LinkInvalid):
+        subscriptions.confirm(token + "x")
+    with pytest.raises(LinkInvalid):
+        # An unsubscribe token is no confirmation token: the salts differ.
+        subscriptions.confirm(subscriptions.unsubscribe_token(SubscriptionFactory()))
+    assert client.get(f"/newsletters/confirm/{token}x/").status_code == 400
+
+
+def test_subscribing_again_after_unsubscribing_needs_a_new_confirmation(
+    client, briefing, django_capture_on_commit_callbacks
+):
+    subscription = SubscriptionFactory(subscriber__email="back@example.com", newsletter=briefing)
+    subscriptions.unsubscribe(subscription, how="link")
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = subscriptions.subscribe("back@example.com", [briefing])
+    assert [item.status for item in asked.pending] == [Status.PENDING]
+    subscription.refresh_from_db()
+    assert (subscription.status, subscription.unsubscribed_at) == (Status.PENDING, None)
+    client.post(confirm_link(mail.outbox[0]))
+    subscription.refresh_from_db()
+    assert subscription.status == Status.CONFIRMED
+
+
+def test_a_suspended_subscriber_who_asks_again_and_confirms_is_unsuspended(
+    client, briefing, django_capture_on_commit_callbacks
+):
+    subscription = SubscriptionFactory(subscriber__email="bounced@example.com", newsletter=briefing)
+    subscriber = subscription.subscriber
+    subscriber.suspended_at = timezone.now()
+    subscriber.suspended_reason = "hard bounce"
+    subscriber.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = subscriptions.subscribe("bounced@example.com", [briefing])
+    assert asked.mailed
+    assert len(mail.outbox) == 1
+    subscriber.refresh_from_db()
+    assert subscriber.suspended_at is not None  # until the mail arrives and is opened
+    client.post(confirm_link(mail.outbox[0]))
+    subscriber.refresh_from_db()
+    assert (subscriber.suspended_at, subscriber.suspended_reason) == (None, "")
+    assert events(subscriber, Action.CONFIRMED)[0].note == "unsuspended"
+
+
+def test_an_inactive_newsletter_takes_no_subscription(briefing):
+    briefing.is_active = False
+    briefing.save()
+    with pytest.raises(SubscriptionRefused):
+        subscriptions.subscribe("a@example.com", [briefing])
+    assert not Subscriber.objects.exists()
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+def test_a_subscriber_who_signs_up_later_is_linked_not_duplicated(
+    client, briefing, django_capture_on_commit_callbacks
+):
+    SubscriptionFactory(subscriber__email="later@example.com", newsletter=briefing)
+    user = UserFactory(email="Later@example.com", verified=False)
+    address = EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    email_confirmed.send(sender=None, request=None, email_address=address)
+    subscriber = Subscriber.objects.get()
+    assert subscriber.user == user
+    [event] = events(subscriber, Action.LINKED)
+    assert event.data == {"how": "signed up"}
+    # Signing up links; subscribing from the my page then uses the same subscriber.
+    client.force_login(user)
+    client.post("/newsletters/mine/", {"newsletter": briefing.pk, "action": "subscribe"})
+    assert Subscriber.objects.count() == 1
+
+
+def test_deleting_the_account_deletes_its_subscriber_and_keeps_the_history_without_it(
+    briefing,
+):
+    user = UserFactory(email="leaving@example.com")
+    subscriptions.subscribe(user.email, [briefing], user=user)
+    subscriber = Subscriber.objects.get()
+    membership.delete_account(user, password=PASSWORD)
+    assert not Subscriber.objects.exists()
+    assert not Subscription.objects.exists()
+    assert SubscriptionEvent.objects.filter(subscriber=None).count() == len(
+        [Action.LINKED, Action.REQUESTED, Action.CONFIRMED]
+    )
+    assert subscriber.pk is not None
+
+
+def test_a_signed_in_reader_with_a_verified_address_is_confirmed_at_once_from_the_my_page(
+    client, reader, briefing, daily, django_capture_on_commit_callbacks
+):
+    client.force_login(reader)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/newsletters/mine/", {"newsletter": daily.pk, "action": "subscribe"}
+        )
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/me/#newsletters"
+    subscription = Subscription.objects.get()
+    assert subscription.status == Status.CONFIRMED
+    assert subscription.subscriber.user == reader
+    assert not mail.outbox
+    page = parse(client.get("/accounts/me/"))
+    section = page.one("section", id="newsletters")
+    assert "구독 중" in section.text
+    assert section.select("input", name="csrfmiddlewaretoken")
+
+    client.post("/newsletters/mine/", {"newsletter": daily.pk, "action": "unsubscribe"})
+    subscription.refresh_from_db()
+    assert subscription.status == Status.UNSUBSCRIBED
+    [event] = events(subscription.subscriber, Action.UNSUBSCRIBED)
+    assert (event.data, event.actor) == ({"how": "my_page"}, reader)
+
+
+def test_an_unverified_account_address_still_confirms_by_mail(
+    client, briefing, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="unverified@example.com", verified=False)
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/newsletters/mine/", {"newsletter": briefing.pk, "action": "subscribe"})
+    assert Subscription.objects.get().status == Status.PENDING
+    assert len(mail.outbox) == 1
+
+
+def test_the_my_page_buttons_need_the_csrf_token(reader, briefing):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(reader)
+    response = strict.post("/newsletters/mine/", {"newsletter": briefing.pk, "action": "subscribe"})
+    assert response.status_code == 403
+    assert not Subscription.objects.exists()
+
+
+def test_a_reader_cannot_unsubscribe_someone_else_from_the_my_page(reader, briefing):
+    subscription = SubscriptionFactory(newsletter=briefing)
+    with pytest.raises(NotAllowed):
+        subscriptions.unsubscribe(subscription, how="my_page", actor=reader)
+    subscription.refresh_from_db()
+    assert subscription.status == Status.CONFIRMED
+
+
+def test_the_public_form_never_subscribes_in_the_session_s_name(
+    client, reader, briefing, django_capture_on_commit_callbacks
+):
+    client.force_login(reader)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/newsletters/subscribe/",
+            {"email": reader.email, "newsletters": [briefing.pk], "consent": "on"},
+        )
+    assert Subscription.objects.get().status == Status.PENDING
+    assert len(mail.outbox) == 1
+    # Confirming by mail proves the mailbox: the verified account is linked then.
+    client.post(confirm_link(mail.outbox[0]))
+    assert Subscriber.objects.get().user == reader
+
+
+# --- limits bookkeeping ---------------------------------------------------------------------
+
+
+def test_a_request_is_counted_as_a_subscribe_not_as_a_sign_up(client, briefing):
+    client.post(
+        "/newsletters/subscribe/",
+        {"email": "count@example.com", "newsletters": [briefing.pk], "consent": "on"},
+    )
+    kinds = sorted(Attempt.objects.values_list("kind", flat=True))
+    assert kinds == [Attempt.Kind.SUBSCRIBE, Attempt.Kind.VERIFICATION_MAIL]
