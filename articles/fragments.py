@@ -25,6 +25,7 @@ from django.utils import translation
 
 from articles import dependencies, selectors
 from articles.models import Article
+from articles.newsletters import selectors as newsletter_selectors
 from articles.newsletters import subscriptions
 from newsroom import pagecache
 
@@ -105,7 +106,7 @@ def newsletter_box() -> str:
     box to tick, and the consent sentence; nothing when none is offered."""
 
     def build() -> str:
-        newsletters = subscriptions.offered()
+        newsletters = newsletter_selectors.offered()
         if not newsletters:
             return ""
         return render_to_string(

@@ -475,17 +475,3 @@ def link_account(user: User, email: str) -> Subscriber | None:
 def on_email_confirmed(sender, request=None, email_address=None, **kwargs) -> None:
     if email_address is not None and email_address.user_id is not None:
         link_account(email_address.user, email_address.email)
-
-
-def of_reader(user: User) -> tuple[Subscriber | None, dict[int, Subscription]]:
-    """The reader's subscriber and its subscriptions by newsletter (one query)."""
-    subscriptions = list(
-        Subscription.objects.filter(subscriber__user=user).select_related("subscriber")
-    )
-    subscriber = subscriptions[0].subscriber if subscriptions else None
-    return subscriber, {subscription.newsletter_id: subscription for subscription in subscriptions}
-
-
-def offered() -> list[Newsletter]:
-    """The newsletters readers may subscribe to, in the forms' order."""
-    return list(Newsletter.objects.filter(is_active=True))

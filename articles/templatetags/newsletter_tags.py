@@ -1,12 +1,12 @@
 """The newsletters' part of the reader's my page (settings.MEMBER_PAGE_SECTIONS).
 
 - `{% my_newsletters %}`: every newsletter offered with the reader's state in it and a
-  button to subscribe or unsubscribe (two queries: the newsletters, the subscriptions).
+  button to subscribe or unsubscribe (one query: articles.newsletters.selectors).
 """
 
 from django import template
 
-from articles.newsletters import subscriptions
+from articles.newsletters import selectors, subscriptions
 
 register = template.Library()
 
@@ -14,12 +14,11 @@ register = template.Library()
 @register.inclusion_tag("articles/newsletters/my_newsletters.html", takes_context=True)
 def my_newsletters(context):
     request = context["request"]
-    subscriber, mine = subscriptions.of_reader(request.user)
-    rows = [(newsletter, mine.get(newsletter.pk)) for newsletter in subscriptions.offered()]
+    newsletters = selectors.for_reader(request.user)
     return {
         "request": request,
-        "rows": rows,
-        "subscriber": subscriber,
+        "newsletters": newsletters,
+        "suspended": any(newsletter.my_suspended_at for newsletter in newsletters),
         "consent_text": subscriptions.CONSENT_TEXT,
         "csrf_token": context.get("csrf_token"),
     }

@@ -31,7 +31,7 @@ from accounts import limits
 from accounts.errors import LimitReached
 from articles import dependencies
 from articles.errors import LinkExpired, LinkInvalid, SubscriptionRefused
-from articles.newsletters import subscriptions
+from articles.newsletters import selectors, subscriptions
 from articles.newsletters.forms import SubscribeForm
 from articles.newsletters.models import Newsletter, Subscription
 from newsroom import inputs
@@ -41,7 +41,7 @@ ONE_CLICK = "List-Unsubscribe=One-Click"
 
 
 def _form_page(request, form: SubscribeForm | None, *, status: int = 200, message: str = ""):
-    newsletters = subscriptions.offered()
+    newsletters = selectors.offered()
     chosen = set()
     if form is not None and form.is_bound:
         chosen = {value for value in form.data.getlist("newsletters") if value.isdigit()}
@@ -142,7 +142,7 @@ def _expired(request, expired: LinkExpired):
         request,
         "articles/newsletters/index.html",
         {
-            "newsletters": subscriptions.offered(),
+            "newsletters": selectors.offered(),
             "form": SubscribeForm(initial={"email": expired.subscriber.email}),
             "chosen": waiting,
             "consent_text": subscriptions.CONSENT_TEXT,

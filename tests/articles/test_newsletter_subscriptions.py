@@ -26,7 +26,7 @@ from tests.factories import (
     SubscriptionFactory,
     UserFactory,
 )
-from tests.pages import parse
+from tests.pages import caches_on, cold, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -528,3 +528,108 @@ def test_a_request_is_counted_as_a_subscribe_not_as_a_sign_up(client, briefing):
     )
     kinds = sorted(Attempt.objects.values_list("kind", flat=True))
     assert kinds == [Attempt.Kind.SUBSCRIBE, Attempt.Kind.VERIFICATION_MAIL]
+
+
+# --- the pages' queries ---------------------------------------------------------------------
+
+# The list: the section tree (the menu), the newsletters.
+INDEX_QUERIES = 2
+# A subscribe: the form's newsletters; the limit's count and its row; the transaction's
+# savepoint and its release; the subscriber made (get, insert, in two savepoints) and
+# locked; the subscriptions locked; per newsletter its row and its history row; the mail's
+# count and its row; the first history row's note of the mail; the outbox row; the answer
+# page's menu (the section tree).
+SUBSCRIBE_QUERIES = {1: 20, 3: 24}
+# The confirmation link's page: the subscriber, the subscriptions waiting, the menu.
+CONFIRM_PAGE_QUERIES = 3
+# The unsubscribe link's page: the subscription with its newsletter and subscriber, the
+# menu.
+UNSUBSCRIBE_PAGE_QUERIES = 2
+
+
+@pytest.fixture
+def offered(db):
+    return [NewsletterFactory(name=f"뉴스레터 {number}") for number in range(3)]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_newsletter_list_reads_the_same_queries_however_many_are_offered(
+    client, count, django_assert_num_queries
+):
+    NewsletterFactory.create_batch(count)
+    with django_assert_num_queries(INDEX_QUERIES):
+        page = parse(client.get("/newsletters/"))
+    assert len(subscribe_form(page).select("input", name="newsletters")) == count
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_a_subscribe_reads_a_fixed_number_of_queries_per_newsletter(
+    client, offered, count, django_assert_num_queries
+):
+    chosen = [newsletter.pk for newsletter in offered[:count]]
+    data = {"email": "q@example.com", "newsletters": chosen, "consent": "on"}
+    with django_assert_num_queries(SUBSCRIBE_QUERIES[count]):
+        response = client.post("/newsletters/subscribe/", data)
+    assert response.status_code == 200
+
+
+def test_the_link_pages_read_a_fixed_number_of_queries(
+    client, offered, django_assert_num_queries
+):
+    subscriber = SubscriberFactory()
+    for newsletter in offered:
+        SubscriptionFactory(subscriber=subscriber, newsletter=newsletter, status="pending")
+    with django_assert_num_queries(CONFIRM_PAGE_QUERIES):
+        page = client.get(f"/newsletters/confirm/{subscriptions.confirm_token(subscriber)}/")
+    assert len(parse(page).one("ul", cls="newsletter-list").select("li")) == 3
+    subscription = subscriber.subscriptions.first()
+    with django_assert_num_queries(UNSUBSCRIBE_PAGE_QUERIES):
+        client.get(subscriptions.unsubscribe_url(subscription).removeprefix("http://testserver"))
+
+
+def test_the_article_and_home_pages_keep_the_box_and_a_hit_reads_nothing(
+    client, desk, offered, settings, django_assert_num_queries
+):
+    caches_on(settings)
+    story = desk.story()
+    for path in ("/", story.get_absolute_url()):
+        first = cold(client, path)
+        assert len(subscribe_form(parse(first)).select("input", name="newsletters")) == 3
+        with django_assert_num_queries(0):
+            again = client.get(path)
+        assert again.content == first.content
+
+
+def test_a_newsletter_saved_in_the_admin_retires_the_kept_box(client, offered, page_cache):
+    from articles import fragments
+
+    assert "뉴스레터 0" in fragments.newsletter_box()
+    offered[0].name = "새 이름"
+    offered[0].save()
+    assert "새 이름" in fragments.newsletter_box()
+
+
+def test_english_readers_get_the_page_and_the_mail_in_english(
+    client, offered, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/en/newsletters/subscribe/",
+            {"email": "en@example.com", "newsletters": [offered[0].pk], "consent": "on"},
+        )
+    assert "Check your inbox" in response.content.decode()
+    [message] = mail.outbox
+    assert "Confirm your newsletter subscription" in message.subject
+    assert "The link works for 7 days." in message.body
+
+
+def test_a_reader_subscribes_from_the_home_page_box(client, desk, offered):
+    desk.story()
+    form = subscribe_form(parse(client.get("/")))
+    assert form.one("input", name="consent")
+    response = client.post(
+        form.attrs["action"],
+        {"email": "home@example.com", "newsletters": [offered[1].pk], "consent": "on"},
+    )
+    assert response.status_code == 200
+    assert Subscription.objects.get().newsletter == offered[1]
