@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import StaffProfile, User
 from articles import popularity, workflow
 from articles.demo import content as demo_content
+from articles.demo import newsletters as demo_newsletters
 from articles.demo import planning as demo_planning
 from articles.models import Article, Beat, Correction, SearchEntry, Section, Series
 from media import library
@@ -54,6 +55,7 @@ def load(stdout) -> None:
         "stories (많이 본 기사)."
     )
     demo_planning.load(stdout, now)
+    demo_newsletters.load(stdout)
 
 
 def _sections() -> dict[str, Section]:

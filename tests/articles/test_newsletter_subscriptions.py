@@ -633,3 +633,15 @@ def test_a_reader_subscribes_from_the_home_page_box(client, desk, offered):
     )
     assert response.status_code == 200
     assert Subscription.objects.get().newsletter == offered[1]
+
+
+@pytest.mark.parametrize("tracking", [False, True])
+def test_the_privacy_text_says_what_newsletters_keep_and_whether_opens_are_tracked(
+    client, settings, tracking
+):
+    settings.NEWSLETTER_OPEN_TRACKING = tracking
+    section = parse(client.get("/privacy/")).one("h2", id="newsletters")
+    assert "뉴스레터" in section.text
+    text = client.get("/privacy/").content.decode()
+    assert ("기록하지 않습니다" in text) is not tracking
+    assert ("보이지 않는 작은 이미지" in text) is tracking
