@@ -45,6 +45,8 @@ from articles.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from articles.newsletters import subscriptions
+from articles.newsletters.models import SubscriptionEvent
 from articles.sharing import fanout
 from comments import moderation
 from comments.models import Blind, Comment, ModerationAction, RefusedComment
@@ -54,7 +56,13 @@ from newsroom import outbox
 from newsroom.celery import app as celery_app
 from newsroom.models import OutboxMessage
 from tests.conftest import skip_or_fail, staff
-from tests.factories import ArticleFactory, CommentFactory, SectionFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    CommentFactory,
+    NewsletterFactory,
+    SectionFactory,
+    UserFactory,
+)
 from tests.integration.conftest import start_worker, stop_worker
 from tests.media.conftest import as_upload, encode, picture
 from tests.processes import Broker
@@ -400,6 +408,20 @@ def notify_rejected(world: World):
     return check
 
 
+def send_subscription_confirmation(world: World):
+    newsletter = NewsletterFactory(name="아침 브리핑", slug="briefing")
+    subscriptions.subscribe("confirm-me@example.com", [newsletter])  # enqueues the mail
+
+    def check():
+        [asked] = SubscriptionEvent.objects.filter(
+            subscriber__email="confirm-me@example.com", action="requested"
+        )
+        assert asked.data["mailed"] is True
+        assert world.mails_to("confirm-me@example.com") == 1
+
+    return check
+
+
 def make_renditions(world: World):
     data = encode(picture(480, 360), "JPEG", quality=70)
     photo = library.upload(as_upload(data), actor=world.reporter).photo
@@ -468,6 +490,7 @@ KINDS = {
     "articles.deliver_share": deliver_share,
     "articles.deliver_webhook": deliver_webhook,
     "articles.forget_partner_usage": forget_partner_usage,
+    "articles.send_subscription_confirmation": send_subscription_confirmation,
     "comments.end_blinds": end_blinds,
     "comments.forget_refused": forget_refused,
     "comments.notify_rejected": notify_rejected,
