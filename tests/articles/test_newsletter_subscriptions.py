@@ -286,11 +286,17 @@ def test_no_token_reaches_the_outbox_or_the_history(
     link = confirm_link(mail.outbox[0])
     token = link.split("/")[-2]
     client.post(link)
+    # Refused links are logged as warnings, by their route.
+    assert client.get(link.replace(token, token[:-3] + "xyz")).status_code == 400
+    later = timezone.now() + subscriptions.CONFIRM_MAX_AGE + timedelta(days=1)
+    with time_machine.travel(later):
+        assert client.get(link).status_code == 410
+    assert "route=/newsletters/confirm/<str:token>/ status=410" in caplog.text
     [message] = OutboxMessage.objects.filter(task_name="articles.send_subscription_confirmation")
     assert token not in repr(message.args) + repr(message.kwargs)
     for event in SubscriptionEvent.objects.all():
         assert token not in repr(event.data) + event.note
-    assert token not in caplog.text
+    assert token[:-3] not in caplog.text
 
 
 # --- confirming ------------------------------------------------------------------------
@@ -573,9 +579,7 @@ def test_a_subscribe_reads_a_fixed_number_of_queries_per_newsletter(
     assert response.status_code == 200
 
 
-def test_the_link_pages_read_a_fixed_number_of_queries(
-    client, offered, django_assert_num_queries
-):
+def test_the_link_pages_read_a_fixed_number_of_queries(client, offered, django_assert_num_queries):
     subscriber = SubscriberFactory()
     for newsletter in offered:
         SubscriptionFactory(subscriber=subscriber, newsletter=newsletter, status="pending")
@@ -645,3 +649,18 @@ def test_the_privacy_text_says_what_newsletters_keep_and_whether_opens_are_track
     text = client.get("/privacy/").content.decode()
     assert ("기록하지 않습니다" in text) is not tracking
     assert ("보이지 않는 작은 이미지" in text) is tracking
+
+
+def test_signing_up_through_allauth_with_a_subscribed_address_links_its_subscriber(
+    client, briefing, settings
+):
+    from tests.accounts.test_auth_flows import link_in, sign_up
+
+    SubscriptionFactory(subscriber__email="joiner@example.com", newsletter=briefing)
+    sign_up(client, email="Joiner@example.com")
+    assert Subscriber.objects.get().user is None  # not before the address is verified
+    client.post(link_in(mail.outbox[-1], "/accounts/confirm-email/"))
+    subscriber = Subscriber.objects.get()
+    assert subscriber.user is not None
+    assert subscriber.user.email.lower() == "joiner@example.com"
+    assert Subscription.objects.get().status == Status.CONFIRMED
