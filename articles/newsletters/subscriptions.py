@@ -269,8 +269,9 @@ def confirm_token(subscriber: Subscriber, *, at: datetime | None = None) -> str:
     return signing.dumps({"s": subscriber.pk, "t": moment}, salt=CONFIRM_SALT)
 
 
-def confirm_url(subscriber: Subscriber) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
+def confirm_url(subscriber: Subscriber, *, language: str | None = None) -> str:
+    """The link of the confirmation mail, to the page in the mail's language."""
+    with translation.override(language or settings.LANGUAGE_CODE):
         path = reverse("newsletters:confirm", args=[confirm_token(subscriber)])
     return settings.SITE_URL + path
 
@@ -445,7 +446,7 @@ def send_confirmation(subscriber_id: int, event_id: int, language: str) -> int:
     with translation.override(language):
         context = {
             "newsletters": newsletters,
-            "confirm_url": confirm_url(subscriber),
+            "confirm_url": confirm_url(subscriber, language=language),
             "days": CONFIRM_MAX_AGE.days,
             "site_name": settings.SITE_NAME,
             "suspended": subscriber.suspended_at is not None,

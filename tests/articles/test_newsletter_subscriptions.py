@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 Status = Subscription.Status
 Action = SubscriptionEvent.Action
-LINK = re.compile(r"http://testserver(/newsletters/confirm/[^/\s]+/)")
+LINK = re.compile(r"http://testserver((?:/en)?/newsletters/confirm/[^/\s]+/)")
 
 
 @pytest.fixture
@@ -625,6 +625,9 @@ def test_english_readers_get_the_page_and_the_mail_in_english(
     [message] = mail.outbox
     assert "Confirm your newsletter subscription" in message.subject
     assert "The link works for 7 days." in message.body
+    link = confirm_link(message)
+    assert link.startswith("/en/newsletters/confirm/")
+    assert "Confirm your subscription" in client.get(link).content.decode()
 
 
 def test_a_reader_subscribes_from_the_home_page_box(client, desk, offered):
