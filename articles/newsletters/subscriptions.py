@@ -29,7 +29,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -136,12 +136,9 @@ def _verified_owner(address: str) -> User | None:
 
 def _locked_subscriber(address: str) -> Subscriber:
     """The address's subscriber, made if new, locked for the rest of the transaction."""
-    try:
-        with transaction.atomic():
-            Subscriber.objects.get_or_create(email=address)
-    except IntegrityError:
-        # Two first asks for one address at the same instant: the other one made it.
-        pass
+    # Two first asks for one address at the same instant: get_or_create's insert fails on
+    # the unique address in its savepoint and it reads the other's row instead.
+    Subscriber.objects.get_or_create(email=address)
     return Subscriber.objects.select_for_update().get(email=address)
 
 

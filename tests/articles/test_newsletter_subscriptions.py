@@ -10,6 +10,7 @@ import time_machine
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 
 from accounts import membership
@@ -541,11 +542,11 @@ def test_a_request_is_counted_as_a_subscribe_not_as_a_sign_up(client, briefing):
 # The list: the section tree (the menu), the newsletters.
 INDEX_QUERIES = 2
 # A subscribe: the form's newsletters; the limit's count and its row; the transaction's
-# savepoint and its release; the subscriber made (get, insert, in two savepoints) and
+# savepoint and its release; the subscriber made (get, then the insert in a savepoint) and
 # locked; the subscriptions locked; per newsletter its row and its history row; the mail's
 # count and its row; the first history row's note of the mail; the outbox row; the answer
 # page's menu (the section tree).
-SUBSCRIBE_QUERIES = {1: 20, 3: 24}
+SUBSCRIBE_QUERIES = {1: 18, 3: 22}
 # The confirmation link's page: the subscriber, the subscriptions waiting, the menu.
 CONFIRM_PAGE_QUERIES = 3
 # The unsubscribe link's page: the subscription with its newsletter and subscriber, the
@@ -667,3 +668,38 @@ def test_signing_up_through_allauth_with_a_subscribed_address_links_its_subscrib
     assert subscriber.user is not None
     assert subscriber.user.email.lower() == "joiner@example.com"
     assert Subscription.objects.get().status == Status.CONFIRMED
+
+
+def test_the_confirmation_mail_is_enqueued_and_sent_only_after_commit(
+    briefing, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        subscriptions.subscribe("after@example.com", [briefing])
+    assert not mail.outbox
+    assert (
+        OutboxMessage.objects.filter(task_name="articles.send_subscription_confirmation").count()
+        == 1
+    )
+    for callback in callbacks:
+        callback()
+    assert [message.to for message in mail.outbox] == [["after@example.com"]]
+
+
+def test_a_rolled_back_ask_leaves_nothing_behind(briefing):
+    def ask_then_fail():
+        with transaction.atomic():
+            subscriptions.subscribe("undone@example.com", [briefing])
+            raise RuntimeError("the caller failed")
+
+    with pytest.raises(RuntimeError):
+        ask_then_fail()
+    assert not Subscriber.objects.exists()
+    assert not OutboxMessage.objects.exists()
+    assert not SubscriptionEvent.objects.exists()
+
+
+def test_asks_for_one_address_in_any_case_make_one_subscriber(briefing, daily):
+    subscriptions.subscribe("same@example.com", [briefing])
+    subscriptions.subscribe("SAME@example.com", [daily])
+    assert Subscriber.objects.count() == 1
+    assert Subscription.objects.count() == 2
