@@ -133,6 +133,9 @@ def test_one_click_unsubscribe_posts_without_logging_in_and_a_get_changes_nothin
     page = client.get(path)
     assert page.status_code == 200
     assert parse(page).select("button", type="submit")
+    # A link's page is nobody else's: kept by no cache, indexed by no search engine.
+    assert "no-store" in page["Cache-Control"]
+    assert parse(page).meta("robots") == "noindex, nofollow"
     subscription.refresh_from_db()
     assert subscription.status == Status.CONFIRMED
 
