@@ -98,6 +98,10 @@ def search_page() -> set[str]:
     return {STORIES, SECTIONS}
 
 
+def newsletters_page() -> set[str]:
+    return {NEWSLETTERS, SECTIONS}
+
+
 def syndication() -> set[str]:
     return {FEEDS}
 

@@ -64,7 +64,7 @@ def _form_page(request, form: SubscribeForm | None, *, status: int = 200, messag
 @require_safe
 def index(request):
     """뉴스레터: the newsletters offered, each described, with the subscribe form."""
-    return depends_on(_form_page(request, None), {dependencies.NEWSLETTERS})
+    return depends_on(_form_page(request, None), dependencies.newsletters_page())
 
 
 @never_cache

@@ -706,3 +706,13 @@ def test_asks_for_one_address_in_any_case_make_one_subscriber(briefing, daily):
     subscriptions.subscribe("SAME@example.com", [daily])
     assert Subscriber.objects.count() == 1
     assert Subscription.objects.count() == 2
+
+
+def test_the_newsletter_list_is_kept_until_a_newsletter_is_saved(client, offered, page_cache):
+    assert client.get("/newsletters/")["X-Page-Cache"] == "miss"
+    assert client.get("/newsletters/")["X-Page-Cache"] == "hit"
+    offered[0].name = "이름을 바꾼 뉴스레터"
+    offered[0].save()
+    again = client.get("/newsletters/")
+    assert again["X-Page-Cache"] == "miss"
+    assert "이름을 바꾼 뉴스레터" in again.content.decode()
