@@ -239,10 +239,15 @@ def subscribe(
         else:
             mail_needed = True
             asked.pending.append(subscription)
-    if mail_needed and (asked.pending or subscriber.suspended_at is not None):
-        if first_event is None:
-            # A suspended subscriber asking again for what it has: the mail is the point.
+    if first_event is None and mail_needed:
+        # A suspended subscriber asking again for what it has: the mail is the point, but
+        # once per SAME_ASK, as for a double submit.
+        recent = subscriber.events.filter(action=Action.REQUESTED, created_at__gt=now - SAME_ASK)
+        if recent.exists():
+            mail_needed = False
+        else:
             first_event = _record(subscriber, Action.REQUESTED, actor=actor, note="suspended")
+    if mail_needed:
         asked.mailed = limits.may_mail(address, ip=ip, now=now)
         first_event.data["mail"] = "sent" if asked.mailed else "over the day's limit"
         first_event.save(update_fields=["data"])

@@ -716,3 +716,15 @@ def test_the_newsletter_list_is_kept_until_a_newsletter_is_saved(client, offered
     again = client.get("/newsletters/")
     assert again["X-Page-Cache"] == "miss"
     assert "이름을 바꾼 뉴스레터" in again.content.decode()
+
+
+def test_a_suspended_subscriber_asking_twice_in_a_row_gets_one_mail(
+    briefing, django_capture_on_commit_callbacks
+):
+    subscription = SubscriptionFactory(subscriber__email="twice-bounced@example.com")
+    Subscriber.objects.filter(pk=subscription.subscriber_id).update(suspended_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        first = subscriptions.subscribe("twice-bounced@example.com", [subscription.newsletter])
+        second = subscriptions.subscribe("twice-bounced@example.com", [subscription.newsletter])
+    assert (first.mailed, second.mailed) == (True, False)
+    assert len(mail.outbox) == 1
