@@ -217,7 +217,10 @@ PAGE_CACHE_BYPASS_COOKIE = "newsroom_desk"
 PAGE_CACHE_MEMBER_COOKIE = "newsroom_member"
 # The personal request's parts beside the header and messages: {name: view function}, each
 # giving the HTML that replaces the page's element marked data-personal="name".
-PERSONAL_PARTS = {"comments": "comments.personal.comment_block"}
+PERSONAL_PARTS = {
+    "comments": "comments.personal.comment_block",
+    "newsletters": "articles.newsletters.personal.newsletter_box",
+}
 # The edge caches in front of the app servers (newsroom.edge, deploy/varnish/): each
 # address is sent a PURGE naming the keys of every change. Empty: no edge, nothing is sent.
 EDGE_PURGE_URLS = env.string_list("EDGE_PURGE_URLS", [])

@@ -22,6 +22,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -181,8 +182,9 @@ def unsubscribe(request, token: str):
 @login_required
 @require_POST
 def mine(request):
-    """The my page's buttons (CSRF-protected): subscribe the account's address to one
-    newsletter (confirmed at once when the address is verified), or unsubscribe it."""
+    """The my page's buttons, and those of a signed-in reader's subscribe box
+    (CSRF-protected): subscribe the account's address to one newsletter (confirmed at once
+    when the address is verified), or unsubscribe it. Back to the page it came from."""
     newsletter = get_object_or_404(
         Newsletter, pk=inputs.number(request.POST.get("newsletter", ""), 0), is_active=True
     )
@@ -221,4 +223,15 @@ def mine(request):
         )
     else:
         raise Http404
-    return redirect(reverse("accounts:me") + "#newsletters")
+    return redirect(_back(request))
+
+
+def _back(request) -> str:
+    """Where the button was pressed: the page whose subscribe box drew it (the Referer, of
+    this site only), or the my page."""
+    referer = request.headers.get("Referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return reverse("accounts:me") + "#newsletters"

@@ -728,3 +728,55 @@ def test_a_suspended_subscriber_asking_twice_in_a_row_gets_one_mail(
         second = subscriptions.subscribe("twice-bounced@example.com", [subscription.newsletter])
     assert (first.mailed, second.mailed) == (True, False)
     assert len(mail.outbox) == 1
+
+
+# --- a signed-in reader's box on a cached page ---------------------------------------------
+
+# The session, the user, the comments part's look-up of the story (none named here), the
+# newsletters with the reader's state in each.
+PERSONAL_BOX_QUERIES = 4
+
+
+def test_a_signed_in_reader_s_personal_request_draws_their_own_box(
+    client, reader, offered, django_assert_num_queries
+):
+    SubscriptionFactory(
+        subscriber__email=reader.email, subscriber__user=reader, newsletter=offered[1]
+    )
+    client.force_login(reader)
+    with django_assert_num_queries(PERSONAL_BOX_QUERIES):
+        personal = client.get("/accounts/personal/", {"newsletters": "1"}).json()
+    box = parse(personal["parts"]["newsletters"]).one("section", cls="newsletter-box")
+    states = [state.text for state in box.select("span", cls="newsletter-state")]
+    assert states == ["구독 안 함", "구독 중", "구독 안 함"]
+    assert box.select("input", name="csrfmiddlewaretoken")
+    assert reader.email in box.text
+    # Pages without the box do not ask for it: no query, no part.
+    assert "newsletters" not in client.get("/accounts/personal/").json()["parts"]
+
+
+def test_the_box_s_buttons_lead_back_to_the_page_and_only_to_this_site(
+    client, reader, offered, desk
+):
+    story = desk.story()
+    client.force_login(reader)
+    here = "http://testserver" + story.get_absolute_url()
+    response = client.post(
+        "/newsletters/mine/",
+        {"newsletter": offered[0].pk, "action": "subscribe"},
+        HTTP_REFERER=here,
+    )
+    assert response["Location"] == here
+    elsewhere = client.post(
+        "/newsletters/mine/",
+        {"newsletter": offered[0].pk, "action": "unsubscribe"},
+        HTTP_REFERER="https://evil.example/",
+    )
+    assert elsewhere["Location"] == "/accounts/me/#newsletters"
+
+
+def test_the_kept_box_asks_the_personal_request_for_the_reader_s_own(client, desk, offered):
+    story = desk.story()
+    box = parse(client.get(story.get_absolute_url())).one("section", cls="newsletter-box")
+    assert box.attrs["data-personal"] == "newsletters"
+    assert box.attrs["data-personal-query"] == "newsletters=1"

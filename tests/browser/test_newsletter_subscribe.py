@@ -87,6 +87,25 @@ def test_the_my_page_lists_each_newsletter_with_its_state_and_a_button(
     assert page.problems == []
 
 
+def test_a_signed_in_reader_s_box_on_the_cached_article_page_is_their_own(
+    signed_in_page, live_server, desk, reader, offered
+):
+    story = desk.story()
+    page = watch(signed_in_page(reader))
+    page.goto(live_server.url + story.get_absolute_url())
+    box = page.locator("section.newsletter-box.is-personal")
+    box.wait_for()
+    assert reader.email in box.inner_text()
+    box.locator("li.my-newsletter").first.get_by_role("button", name="구독하기").click()
+    page.wait_for_load_state()
+    assert page.url == live_server.url + story.get_absolute_url()
+    box = page.locator("section.newsletter-box.is-personal")
+    box.wait_for()
+    assert "구독 중" in box.locator("li.my-newsletter").first.inner_text()
+    assert Subscription.objects.get().status == "confirmed"
+    assert page.problems == []
+
+
 @pytest.mark.skipif(
     not os.environ.get("NEWSROOM_SCREENSHOTS"), reason="retakes screenshots when asked"
 )
@@ -131,4 +150,8 @@ def test_screenshots_of_the_subscribe_box_and_the_my_page(
         mine.wait_for_load_state("networkidle")
         mine.locator("section#newsletters").scroll_into_view_if_needed()
         mine.screenshot(path=SCREENSHOTS / f"newsletter-subscribe-mypage-{width}.png")
+        mine.goto(live_server.url + story.get_absolute_url())
+        own = mine.locator("section.newsletter-box.is-personal")
+        own.wait_for()
+        own.screenshot(path=SCREENSHOTS / f"newsletter-subscribe-box-signed-in-{width}.png")
         assert mine.problems == []
