@@ -1,6 +1,6 @@
 """Readers' subscriptions to newsletters: the only code that changes Subscriber and
-Subscription rows (the sending's bounces suspend subscribers through `suspend`'s sibling in
-articles.newsletters.sending, which writes the same history).
+Subscription rows, but for a bounce's suspension, which articles.newsletters.sending
+writes (history: "suspended"); asking again and confirming lifts it here.
 
 Double opt-in: asking to subscribe puts each chosen newsletter's subscription PENDING with
 the consent version agreed to, and one mail carries a signed link to confirm them all;
