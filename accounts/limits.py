@@ -180,6 +180,31 @@ def signed_up(*, ip: str | None) -> None:
     _record(Kind.SIGN_UP, ip=ip)
 
 
+def check_subscribe(*, ip: str | None, now: datetime | None = None) -> None:
+    """Before a request to subscribe to a mailing (a higher app's newsletters) is taken:
+    requests from the address in the last hour, counted apart from sign-ups so that one
+    does not spend the other's allowance. The mails it sends are may_mail's to limit."""
+    now = now or timezone.now()
+    hour = timedelta(hours=1)
+    requests = Attempt.objects.filter(
+        kind=Kind.SUBSCRIBE, ip_hash=ip_hash(ip), created_at__gt=now - hour
+    )
+    retry = _full_until(requests, settings.ACCOUNTS_SUBSCRIBES_PER_IP_PER_HOUR, hour)
+    if retry is not None:
+        raise LimitReached(
+            _(
+                "Too many requests to subscribe have come from your network in the last "
+                "hour. You can try again at %(time)s."
+            )
+            % {"time": _when(retry)},
+            retry,
+        )
+
+
+def subscribe_requested(*, ip: str | None) -> None:
+    _record(Kind.SUBSCRIBE, ip=ip)
+
+
 def _mails_full_until(email: str, now: datetime) -> datetime | None:
     mails = Attempt.objects.filter(
         kind=Kind.VERIFICATION_MAIL, email_hash=email_hash(email), created_at__gt=now - KEEP

@@ -210,17 +210,19 @@ class AccountEvent(HistoryEntry):
 
 class Attempt(models.Model):
     """One counted try at something accounts.limits caps: a failed log-in, a sign-up, a
-    verification mail sent. Only keyed hashes of the address and the e-mail are kept, so
-    equal ones count together and neither can be read back. Deleted once older than the
+    request to subscribe (to a higher app's mailings), a verification mail sent. Only keyed
+    hashes of the address and the e-mail are kept, so equal ones count together and
+    neither can be read back. Deleted once older than the
     longest window (the periodic job accounts.forget_attempts)."""
 
     class Kind(models.TextChoices):
         LOG_IN_FAILED = "log_in_failed", _("Failed log-in")
         SIGN_UP = "sign_up", _("Sign-up")
+        SUBSCRIBE = "subscribe", _("Request to subscribe")
         VERIFICATION_MAIL = "verification_mail", _("Verification e-mail")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    # The e-mail typed at log-in, or a mail's recipient; "" for a sign-up.
+    # The e-mail typed at log-in, or a mail's recipient; "" for a sign-up or a subscribe.
     email_hash = models.CharField(_("e-mail hash"), max_length=64, blank=True)
     ip_hash = models.CharField(_("IP hash"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)

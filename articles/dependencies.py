@@ -13,7 +13,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from accounts.models import RoleChange, StaffProfile
-from articles.models import Article, Beat, Section, Series, Tag
+from articles.models import Article, Beat, Newsletter, Section, Series, Tag
 from media.models import StaffPortrait
 from newsroom import pagecache
 
@@ -23,6 +23,7 @@ FEEDS = "feeds"  # the feeds and the sitemaps
 SECTIONS = "sections"  # the section menu on every page
 CORRECTIONS = "corrections"
 REPORTERS = "reporters"  # who is a reporter, and what the index shows of each
+NEWSLETTERS = "newsletters"  # the newsletters offered: the subscribe boxes
 
 
 def story(story_id: int) -> str:
@@ -97,6 +98,10 @@ def search_page() -> set[str]:
     return {STORIES, SECTIONS}
 
 
+def newsletters_page() -> set[str]:
+    return {NEWSLETTERS, SECTIONS}
+
+
 def syndication() -> set[str]:
     return {FEEDS}
 
@@ -141,6 +146,13 @@ def front_changed(front: Section | None) -> None:
 @receiver([post_save, post_delete], sender=Section)
 def _section_saved(sender, instance, **kwargs):
     pagecache.touch({SECTIONS, section(instance.pk), HOME})
+
+
+# Newsletters are made and renamed in the admin: the subscribe boxes follow at once (the
+# pages holding a box keep theirs for their own lifetime, a minute or two).
+@receiver([post_save, post_delete], sender=Newsletter)
+def _newsletter_saved(sender, instance, **kwargs):
+    pagecache.touch({NEWSLETTERS})
 
 
 @receiver([post_save, post_delete], sender=Series)

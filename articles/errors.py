@@ -283,3 +283,31 @@ class StaleIssue(IssueRefused):
             )
             % {"who": saved_by, "when": _when(saved_at)}
         )
+
+
+class SubscriptionRefused(StoryRefused):
+    """A request about a reader's newsletters (articles.newsletters.subscriptions) was
+    refused; nothing was changed."""
+
+
+class LinkInvalid(SubscriptionRefused):
+    """A confirmation or unsubscribe link that this site did not make (or one cut short)."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "This link is not one of ours, or it was cut short: copy the whole link "
+                "from the mail."
+            )
+        )
+
+
+class LinkExpired(SubscriptionRefused):
+    """A confirmation link older than its lifetime. Carries the subscriber it was for, so
+    the page can offer to send a new one."""
+
+    def __init__(self, subscriber):
+        self.subscriber = subscriber
+        super().__init__(
+            _("This confirmation link has expired: links work for 7 days. Ask for a new one below.")
+        )

@@ -8,6 +8,8 @@ after a page-cache miss, a page is built from them instead of asking the databas
   at most (reads are counted without any change);
 - a story's related boxes, rendered (more by its reporter, its series' parts): until the
   story, the reporter's stories or the series change;
+- the newsletters' subscribe box of the article page and home, rendered: until a
+  newsletter is saved (NEWSLETTERS), ten minutes at most;
 - a story as its page shows it (selectors.story_for_reader), and the parts of its page
   drawn from it alone (the head's share metadata, the story itself from the breadcrumb to
   the copyright line), rendered: until the story (its share card being stored included),
@@ -23,6 +25,8 @@ from django.utils import translation
 
 from articles import dependencies, selectors
 from articles.models import Article
+from articles.newsletters import selectors as newsletter_selectors
+from articles.newsletters import subscriptions
 from newsroom import pagecache
 
 SECTIONS_LIFETIME = 300
@@ -30,6 +34,7 @@ SIDEBAR_LIFETIME = 60
 RELATED_LIFETIME = 300
 SIDEBAR_COUNT = 10
 STORY_LIFETIME = 120
+NEWSLETTER_BOX_LIFETIME = 600
 # Where a request keeps the tree it read: the menu and the page itself share it.
 _ON_REQUEST = "articles_section_tree"
 
@@ -93,6 +98,27 @@ def most_read() -> list[str]:
         {dependencies.STORIES},
         SIDEBAR_LIFETIME,
         lambda: headlines(selectors.most_read(SIDEBAR_COUNT)),
+    )
+
+
+def newsletter_box() -> str:
+    """The subscribe box (articles.newsletters): the newsletters offered, each with its
+    box to tick, and the consent sentence; nothing when none is offered."""
+
+    def build() -> str:
+        newsletters = newsletter_selectors.offered()
+        if not newsletters:
+            return ""
+        return render_to_string(
+            "articles/newsletters/box.html",
+            {"newsletters": newsletters, "consent_text": subscriptions.CONSENT_TEXT},
+        )
+
+    return pagecache.fragment(
+        f"newsletter-box:{_language()}",
+        {dependencies.NEWSLETTERS},
+        NEWSLETTER_BOX_LIFETIME,
+        build,
     )
 
 

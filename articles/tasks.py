@@ -3,7 +3,7 @@ from django.db import transaction
 from articles import claims, notifications, partners, planning, popularity, webhooks, workflow
 from articles.models import Article, ArticleEvent
 from articles.newsletters import issues as newsletter_issues
-from articles.newsletters import sending
+from articles.newsletters import sending, subscriptions
 from articles.sharing import fanout
 from newsroom.tasks import task
 
@@ -112,3 +112,10 @@ def resume_newsletter_sending() -> int:
 def start_due_newsletters() -> int:
     """Start sending the newsletter issues whose scheduled time has come (periodic)."""
     return newsletter_issues.start_due_issues()
+
+
+@task("articles.send_subscription_confirmation")
+def send_subscription_confirmation(subscriber_id: int, event_id: int, language: str) -> int:
+    """A newsletter ask's confirmation mail (double opt-in), sent once: the link is made
+    here, so no token sits in the outbox."""
+    return subscriptions.send_confirmation(subscriber_id, event_id, language)

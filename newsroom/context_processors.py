@@ -9,6 +9,8 @@ def site(request):
         "SITE_CONTACT_EMAIL": settings.SITE_CONTACT_EMAIL,
         "SITE_LEGAL": settings.SITE_LEGAL,
         "SITE_DESCRIPTION": settings.SITE_DESCRIPTION,
+        # The privacy text (an accounts template) says whether newsletter opens are tracked.
+        "NEWSLETTER_OPEN_TRACKING": settings.NEWSLETTER_OPEN_TRACKING,
         # The front page, for the apps below articles that link to it (accounts' pages).
         # Lazy: reversed only by a page that shows it, in that page's language.
         "home_url": reverse_lazy("articles:home"),

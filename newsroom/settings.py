@@ -233,7 +233,10 @@ PAGE_CACHE_BYPASS_COOKIE = "newsroom_desk"
 PAGE_CACHE_MEMBER_COOKIE = "newsroom_member"
 # The personal request's parts beside the header and messages: {name: view function}, each
 # giving the HTML that replaces the page's element marked data-personal="name".
-PERSONAL_PARTS = {"comments": "comments.personal.comment_block"}
+PERSONAL_PARTS = {
+    "comments": "comments.personal.comment_block",
+    "newsletters": "articles.newsletters.personal.newsletter_box",
+}
 # The edge caches in front of the app servers (newsroom.edge, deploy/varnish/): each
 # address is sent a PURGE naming the keys of every change. Empty: no edge, nothing is sent.
 EDGE_PURGE_URLS = env.string_list("EDGE_PURGE_URLS", [])
@@ -348,7 +351,10 @@ LOGIN_REDIRECT_BY_ROLE = {
 STAFF_PROFILE_URL = "desk-profile"
 # Sections that higher apps add to the reader's own page (accounts/me.html), in order:
 # templates included there, so accounts names none of them.
-MEMBER_PAGE_SECTIONS = ["comments/member_section.html"]
+MEMBER_PAGE_SECTIONS = [
+    "articles/newsletters/member_section.html",
+    "comments/member_section.html",
+]
 # Checks a nickname must pass beyond accounts' own rules, at sign-up and at every change:
 # dotted paths to callables `(nickname) -> error message or None`, run in order. The
 # comment word list refuses in a name what it refuses in a comment. [] is valid.
@@ -392,6 +398,11 @@ ACCOUNTS_LOG_IN_FLOOD = env.integer("ACCOUNTS_LOG_IN_FLOOD", 20, minimum=0)
 ACCOUNTS_SIGN_UPS_PER_IP_PER_HOUR = env.integer("ACCOUNTS_SIGN_UPS_PER_IP_PER_HOUR", 10, minimum=0)
 ACCOUNTS_VERIFICATION_MAILS_PER_DAY = env.integer(
     "ACCOUNTS_VERIFICATION_MAILS_PER_DAY", 5, minimum=0
+)
+# Requests to subscribe to newsletters taken from one address in an hour (their
+# confirmation mails count with the verification mails above).
+ACCOUNTS_SUBSCRIBES_PER_IP_PER_HOUR = env.integer(
+    "ACCOUNTS_SUBSCRIBES_PER_IP_PER_HOUR", 10, minimum=0
 )
 
 # Kakao, Naver and Google log-in switch on when their keys are set; a provider without keys

@@ -36,6 +36,7 @@ urlpatterns = [
         path("desk/comments/", include("comments.desk_urls")),
         path("desk/", include("articles.desk_urls")),
         path("", include("accounts.urls")),
+        path("newsletters/", include("articles.newsletters.urls")),
         # Before articles: its /articles/<id>/<slug>/ would take "comments" for a slug.
         path("", include("comments.urls")),
         path("", include("articles.urls")),

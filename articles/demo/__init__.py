@@ -14,6 +14,7 @@ from accounts.models import StaffProfile, User
 from articles import popularity, workflow
 from articles.demo import claims as demo_claims
 from articles.demo import content as demo_content
+from articles.demo import newsletters as demo_newsletters
 from articles.demo import planning as demo_planning
 from articles.models import Article, Beat, Correction, SearchEntry, Section, Series
 from media import library
@@ -56,6 +57,7 @@ def load(stdout) -> None:
     )
     demo_planning.load(stdout, now)
     demo_claims.load(stdout, now)
+    demo_newsletters.load(stdout)
 
 
 def _sections() -> dict[str, Section]:

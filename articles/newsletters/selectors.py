@@ -1,8 +1,10 @@
-"""Read paths of the newsletters desk, each one query whatever the number of rows."""
+"""The newsletters' read paths: the desk's, and the reader pages' (what is offered, and a
+reader's own), each one query whatever the number of rows."""
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
 from articles import selectors
 from articles.models import (
     Article,
@@ -11,6 +13,7 @@ from articles.models import (
     IssueStory,
     Newsletter,
     NewsletterIssue,
+    Subscriber,
     Subscription,
 )
 
@@ -115,3 +118,22 @@ def _count(rows) -> Coalesce:
     """How many `rows` of the outer issue, as a subquery (0 for none)."""
     counted = rows.order_by().values("issue").annotate(n=Count("pk")).values("n")[:1]
     return Coalesce(Subquery(counted), 0)
+
+
+def offered() -> list[Newsletter]:
+    """The newsletters readers may subscribe to, in the forms' order."""
+    return list(Newsletter.objects.filter(is_active=True))
+
+
+def for_reader(user: User) -> list[Newsletter]:
+    """The newsletters offered, each with the reader's state in it (`my_status`: pending,
+    confirmed, unsubscribed or None) and whether their subscriber is suspended
+    (`my_suspended_at`): one query."""
+    mine = Subscription.objects.filter(newsletter=OuterRef("pk"), subscriber__user=user)
+    subscriber = Subscriber.objects.filter(user=user)
+    return list(
+        Newsletter.objects.filter(is_active=True).annotate(
+            my_status=Subquery(mine.values("status")[:1]),
+            my_suspended_at=Subquery(subscriber.values("suspended_at")[:1]),
+        )
+    )

@@ -29,7 +29,7 @@ from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from articles.models import IssueDelivery, IssueEvent, NewsletterIssue, Subscription
-from articles.newsletters import links, rendering
+from articles.newsletters import rendering, subscriptions
 from newsroom import outbox
 
 logger = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ def _send_one(issue, rendered, row: IssueDelivery, connection) -> str:
     subscription = row.subscription
     message_id = make_msgid(domain=DNS_NAME)
     headers = {
-        **links.list_unsubscribe_headers(subscription.pk),
+        **subscriptions.list_unsubscribe_headers(subscription),
         "List-Id": f"<{issue.newsletter.slug}.newsletters.{DNS_NAME}>",
         "Message-ID": message_id,
         "Precedence": "bulk",
@@ -151,7 +151,7 @@ def _send_one(issue, rendered, row: IssueDelivery, connection) -> str:
     mail = rendering.message(
         rendered,
         to=subscription.subscriber.email,
-        unsubscribe_url=links.unsubscribe_url(subscription.pk),
+        unsubscribe_url=subscriptions.unsubscribe_url(subscription),
         headers=headers,
         connection=connection,
     )

@@ -88,6 +88,7 @@ def story_page(
             "latest": SimpleLazyObject(lambda: fragments.latest(exclude=article.pk)),
             "most_read": SimpleLazyObject(fragments.most_read),
             "related_boxes": SimpleLazyObject(lambda: fragments.related_boxes(article, primary)),
+            "newsletter_box": SimpleLazyObject(fragments.newsletter_box),
             "kakao_js_key": settings.KAKAO_JS_KEY,
             "kakao_sdk_url": settings.KAKAO_SDK_URL,
             "youtube_url": settings.SITE_YOUTUBE_URL,
@@ -148,6 +149,7 @@ def home(request):
         )
         if content
     ]
+    front["newsletter_box"] = SimpleLazyObject(fragments.newsletter_box)
     return depends_on(render(request, "articles/home.html", front), dependencies.home_page())
 
 

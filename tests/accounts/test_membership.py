@@ -313,9 +313,10 @@ def test_my_page_reads_a_fixed_number_of_queries(client, member, django_assert_n
     client.get(ME)
 
     # Session, user, roles (the desk link and the delete link), sections (the menu), consents,
-    # and my comments (comments_tags.my_comments: one page of them, and the notice of the
-    # ones moderators removed lately).
-    with django_assert_num_queries(7):
+    # the newsletters with the reader's state in each (newsletter_tags.my_newsletters), and
+    # my comments (comments_tags.my_comments: one page of them, and the notice of the ones
+    # moderators removed lately).
+    with django_assert_num_queries(8):
         client.get(ME)
 
 

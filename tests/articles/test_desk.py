@@ -40,8 +40,8 @@ PROFILE = "/desk/profile/"
 # notifications.
 DASHBOARD_QUERIES = 12
 # The preview of a draft: the desk's checks plus the reader's page (its stored share card
-# included), in a fixed number.
-PREVIEW_QUERIES = 11
+# and the subscribe box's newsletters included), in a fixed number.
+PREVIEW_QUERIES = 12
 
 
 def edit_url(story: Article) -> str:

@@ -47,8 +47,8 @@ def test_another_storys_page_reads_the_section_tree_and_sidebars_kept_by_the_fir
     page(client, first.get_absolute_url())
 
     # Its own story, photos, share card, related boxes and comments; not the section tree,
-    # 최신기사 or 많이 본 기사.
-    with django_assert_num_queries(ARTICLE_PAGE_QUERIES - 3):
+    # 최신기사, 많이 본 기사 or the newsletters' subscribe box.
+    with django_assert_num_queries(ARTICLE_PAGE_QUERIES - 4):
         second_page = page(client, second.get_absolute_url())
     assert box(second_page, "latest-heading") == ["첫째 기사"]
 

@@ -23,8 +23,9 @@ Status = Article.Status
 FRONT = "/desk/front/"
 # The home page once editors curated it, with every cache empty: the section tree, the
 # newest stories, the curated slots with their stories, the photos (with renditions) of
-# the lead and top stories, most read. The same as before any curation.
-HOME_CURATED_QUERIES = 5
+# the lead and top stories, most read, the newsletters of the subscribe box. The same as
+# before any curation.
+HOME_CURATED_QUERIES = 6
 # A top section's page once curated: the section tree, the page count, the section's
 # stories, the curated slots with their stories, and the photos of all of them; the newest
 # stories that fill the empty places are the first page's.

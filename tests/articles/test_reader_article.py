@@ -676,13 +676,13 @@ def test_an_anonymous_reader_gets_no_csrf_token_and_no_cookie(client, scene):
 # tags, corrections and bylines folded into its row (newsroom.jsonrows); its photo uses with
 # their photos and renditions; the card the last share fan-out stored
 # (articles.selectors.stored_share); the section tree (the menu, the breadcrumb); the
-# reporter's and the series' other stories (one query); 최신기사; 많이 본 기사; the comment
-# block's page of comments with their replies and the story's counts
-# (comments.selectors.block).
-ARTICLE_PAGE_QUERIES = 8
+# reporter's and the series' other stories (one query); 최신기사; 많이 본 기사; the
+# newsletters of the subscribe box; the comment block's page of comments with their replies
+# and the story's counts (comments.selectors.block).
+ARTICLE_PAGE_QUERIES = 9
 # The same page built again after a page-cache miss, its fragments kept (the story and
-# the parts drawn from it alone, the section menu and tree, the sidebars, the related
-# boxes, the comment block): nothing to read.
+# the parts drawn from it alone, the section menu and tree, the sidebars and the subscribe
+# box, the related boxes, the comment block): nothing to read.
 ARTICLE_PAGE_WARM_QUERIES = 0
 
 

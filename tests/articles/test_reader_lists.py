@@ -494,8 +494,8 @@ def test_the_read_beacon_takes_only_posts(client, desk):
 # sections at once: the menu, a section page's own section, breadcrumb, subsections and the
 # sections below it), and each lead photo use comes with its photo and its renditions.
 # the section tree, the newest stories, the curated slots with their stories, the lead and
-# top stories' photos, most read
-FRONT_PAGE_QUERIES = 5
+# top stories' photos, most read, the newsletters of the subscribe box
+FRONT_PAGE_QUERIES = 6
 # the section tree, the page count, the stories, their photos; a top section's first page
 # also reads what editors placed on it (slots and stories in one)
 SECTION_QUERIES = 4

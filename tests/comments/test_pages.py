@@ -482,8 +482,9 @@ def test_the_fragment_is_the_block_alone_for_sorting_and_paging(client, reader, 
 
 # This plain story's page (no series, no photos) with every cache empty, of which the
 # block's one: the page of comments with their replies, the viewer's votes and the story's
-# counts (the article page's others: tests/articles/test_reader_article.py).
-ANONYMOUS_PAGE_QUERIES = 8
+# counts (the article page's others, the subscribe box's newsletters among them:
+# tests/articles/test_reader_article.py).
+ANONYMOUS_PAGE_QUERIES = 9
 # A signed-in reader gets the same page; their personal request draws the block for them:
 # the session, the user and the block's one. The story, whether the reader may take part
 # and whether anything on the story is theirs are kept (comments.fragments): the first
@@ -565,7 +566,7 @@ def test_my_comments_take_the_same_queries_whatever_their_number(
 
     # As tests/accounts pins my page, two of them for my comments (the page of them, and
     # the notice of recent removals); the section menu is one query (the section tree).
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = parse(client.get(reverse("accounts:me")))
     assert len(page.select("li", cls="my-comment")) == min(count, 20)
     assert bool(page.select("a", rel="next")) == (count > 20)

@@ -18,11 +18,15 @@ from articles.models import (
     ArticleEvent,
     Assignment,
     Beat,
+    Newsletter,
     PlanningEvent,
     PlanningItem,
     PressClaim,
     Revision,
     Section,
+    Subscriber,
+    Subscription,
+    SubscriptionEvent,
     ViewCount,
 )
 from comments.demo import content as comments_demo
@@ -84,6 +88,10 @@ def counts() -> dict[str, int]:
             CommentVote,
             CommentReport,
             ModerationAction,
+            Newsletter,
+            Subscriber,
+            Subscription,
+            SubscriptionEvent,
         )
     }
 
@@ -144,6 +152,7 @@ def test_the_loader_prints_each_step_with_its_counts_and_seconds_then_the_total(
         "Reads",
         "Planning",
         "Press claims",
+        "Newsletters",
         "Comments",
         "Renditions",
     ]
@@ -331,3 +340,26 @@ def test_demo_comments_follow_their_story_when_the_dates_move(capsys):
         call_command("load_demo")
         for comment in Comment.objects.select_related("story"):
             assert comment.story.published_at < comment.created_at < timezone.now()
+
+
+def test_the_demo_offers_three_newsletters_with_confirmed_subscribers_the_reader_among_them(
+    client, capsys
+):
+    call_command("load_demo")
+    kinds = sorted(Newsletter.objects.values_list("kind", flat=True))
+    assert kinds == ["briefing", "reporter", "section"]
+    assert Newsletter.objects.get(kind="briefing").name == "아침 브리핑"
+    biggest = Newsletter.objects.get(kind="section").section
+    published = Article.objects.filter(status="published")
+    assert all(
+        published.filter(section=section).count() <= published.filter(section=biggest).count()
+        for section in Section.objects.all()
+    )
+    mine = Subscription.objects.filter(subscriber__user__email="reader@example.com")
+    assert mine.count() == 2
+    assert set(mine.values_list("status", flat=True)) == {"confirmed"}
+    assert Subscription.objects.filter(status="confirmed").count() >= 5
+    assert not Subscription.objects.exclude(status="confirmed").exists()
+    assert Subscriber.objects.filter(user=None).count() == 3
+    page = parse(client.get("/"))
+    assert "아침 브리핑" in page.one("section", cls="newsletter-box").text

@@ -46,6 +46,7 @@ from articles.models import (
     WebhookEndpoint,
 )
 from articles.newsletters import issues as newsletter_issues
+from articles.newsletters import subscriptions
 from comments.models import ModeratorScope, ReaderStanding
 from media import library
 from tests.factories import (
@@ -53,6 +54,7 @@ from tests.factories import (
     NewsletterFactory,
     SectionFactory,
     SeriesFactory,
+    SubscriptionFactory,
     UserFactory,
 )
 from tests.media.conftest import as_upload, encode, picture
@@ -60,7 +62,7 @@ from tests.stories import Desk
 
 # --- the answers ------------------------------------------------------------------------------
 
-OK, MOVED, REDIRECT, UNAUTHORIZED, FORBIDDEN = 200, 301, 302, 401, 403
+OK, MOVED, REDIRECT, BAD, UNAUTHORIZED, FORBIDDEN = 200, 301, 302, 400, 401, 403
 MISSING, NO_METHOD, GONE = 404, 405, 410
 LOGIN = "302 to log-in"
 
@@ -177,6 +179,21 @@ PUBLIC = [
         lambda w: {"token": "forged"},
         case="forged token",
     ),
+    # Newsletters: the list and its form for anyone; subscribing is a POST (its CSRF
+    # exemption is below); the mailed links answer whoever holds them, and a forged one
+    # is refused. The my page's buttons are POSTs for signed-in readers.
+    named("newsletters:index", everyone(OK)),
+    named("newsletters:subscribe", everyone(NO_METHOD)),
+    named("newsletters:confirm", everyone(OK), lambda w: {"token": w.confirm_token}),
+    named("newsletters:confirm", everyone(BAD), lambda w: {"token": "forged"}, case="forged token"),
+    named("newsletters:unsubscribe", everyone(OK), lambda w: {"token": w.unsubscribe_token}),
+    named(
+        "newsletters:unsubscribe",
+        everyone(BAD),
+        lambda w: {"token": "forged"},
+        case="forged token",
+    ),
+    named("newsletters:mine", signed_in(NO_METHOD)),
     named("comments:block", everyone(OK), lambda w: {"article_id": w.published.pk}),
     named(
         "comments:block",
@@ -454,7 +471,8 @@ ADMIN_MODELS = {
         hidden_from=("other_reporter", *MODERATORS),
     ),
     "articles_beat": ModelRights(),
-    # What readers may subscribe to is the editors'; its issues are sent from the desk.
+    # Editors offer the newsletters (accounts.roles) and send their issues from the desk;
+    # subscribers are never edited here.
     "articles_newsletter": ModelRights(
         view=EDITOR, add=EDITOR, change=EDITOR, instance=lambda w: w.newsletter
     ),
@@ -591,6 +609,12 @@ UNREACHABLE = {
 CSRF_EXEMPT = {
     "articles:read": "none needed: the read beacon only adds to a story's read count, with no "
     "session and nothing of the reader's changed; it answers 204 to anyone",
+    "newsletters:subscribe": "the double opt-in and the limits: the form sits in cached pages "
+    "without a token, a forged post only asks for a mail to an address (nothing changes "
+    "until its owner opens the link), and the session is never read",
+    "newsletters:confirm": "the signed token in the address, its only authority",
+    "newsletters:unsubscribe": "the signed token in the address; RFC 8058's one-click POST "
+    "comes from mail clients without any cookie",
 }
 
 # Rows a GET may change, with why. {table: None} leaves out the whole table,
@@ -710,6 +734,12 @@ def _build_world() -> SimpleNamespace:
     SocialToken.objects.create(app=app, account=account, token="doors")
     storages["photos_public"].save("doors/rendition.txt", ContentFile(b"a public rendition"))
     partner, _key = partners.create_partner("제휴 포털", actor=None)
+    subscription = SubscriptionFactory(
+        newsletter=newsletter,
+        subscriber__email="subscriber@example.com",
+        status="pending",
+        confirmed_at=None,
+    )
 
     sessions = {}
     for persona, user in users.items():
@@ -744,6 +774,8 @@ def _build_world() -> SimpleNamespace:
         comment_out=comment_out,
         photo=photo,
         partner=partner,
+        confirm_token=subscriptions.confirm_token(subscription.subscriber),
+        unsubscribe_token=subscriptions.unsubscribe_token(subscription),
         reporter_slug=users["reporter"].staff_profile.slug,
         sitemap_month={"year": f"{published_at.year:04d}", "month": f"{published_at.month:02d}"},
     )

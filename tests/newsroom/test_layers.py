@@ -65,6 +65,7 @@ FRAME = {"base.html", "desk_base.html", "newsroom/pagination.html"}
 URL_OWNERS = {
     "story_desk": "articles",
     "articles": "articles",
+    "newsletters": "articles",
     "syndication": "articles",
     "comments": "comments",
     "comment_desk": "comments",
