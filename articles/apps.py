@@ -8,3 +8,4 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import dependencies  # noqa: F401  (connects its receivers)
+        from articles.newsletters import bounces  # noqa: F401  (receives the providers' reports)

@@ -29,7 +29,7 @@ from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from articles.models import IssueDelivery, IssueEvent, NewsletterIssue, Subscription
-from articles.newsletters import links, rendering
+from articles.newsletters import links, rendering, tracking
 from newsroom import outbox
 
 logger = logging.getLogger(__name__)
@@ -152,6 +152,7 @@ def _send_one(issue, rendered, row: IssueDelivery, connection) -> str:
         rendered,
         to=subscription.subscriber.email,
         unsubscribe_url=links.unsubscribe_url(subscription.pk),
+        open_url=tracking.open_url(row.pk) if settings.NEWSLETTER_OPEN_TRACKING else "",
         headers=headers,
         connection=connection,
     )

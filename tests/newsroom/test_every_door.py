@@ -40,11 +40,14 @@ from articles.models import (
     Article,
     Beat,
     DeskSection,
+    IssueDelivery,
+    NewsletterIssue,
     NotificationKind,
     Tag,
     WebhookDelivery,
     WebhookEndpoint,
 )
+from articles.newsletters.tracking_urls import PROVIDERS
 from comments.models import ModeratorScope, ReaderStanding
 from media import library
 from tests.factories import (
@@ -52,6 +55,7 @@ from tests.factories import (
     NewsletterFactory,
     SectionFactory,
     SeriesFactory,
+    SubscriptionFactory,
     UserFactory,
 )
 from tests.media.conftest import as_upload, encode, picture
@@ -202,6 +206,15 @@ PUBLIC = [
     named("api:openapi-json", everyone(OK)),
     # The API's root only anchors its addresses (django-ninja reverses it): nothing there.
     named("api:api-root", everyone(MISSING)),
+    # A newsletter's open-tracking image: a 404 image with open tracking off (as here) or a
+    # token naming no delivery (tests/articles/test_newsletter_opens.py opens a real one).
+    named("newsletter-tracking:opened", everyone(MISSING), lambda w: {"token": "forged"}),
+    # The mail providers' reports: refused while ANYMAIL_WEBHOOK_SECRET is unset (as
+    # here), POST only and checked by the secret once set (test_newsletter_bounces.py).
+    *(
+        named(f"newsletter-tracking:{provider}-tracking", everyone(FORBIDDEN))
+        for provider in PROVIDERS
+    ),
     named("theme-css", everyone(OK)),
     named("healthz", everyone(OK)),
     named("healthz-ready", everyone(OK)),
@@ -438,6 +451,8 @@ ADMIN_MODELS = {
     "articles_newsletter": ModelRights(
         view=EDITOR, add=EDITOR, change=EDITOR, instance=lambda w: w.newsletter
     ),
+    # Each recipient of each issue: their addresses are the superuser's (the desk counts).
+    "articles_issuedelivery": ModelRights(instance=lambda w: w.delivery),
     # Content API partners and their keys are the superuser's (no role carries them).
     "articles_partner": ModelRights(instance=lambda w: w.partner),
     # Editors choose their own desk sections on the desk; the admin's list is the superuser's.
@@ -569,6 +584,11 @@ UNREACHABLE = {
 CSRF_EXEMPT = {
     "articles:read": "none needed: the read beacon only adds to a story's read count, with no "
     "session and nothing of the reader's changed; it answers 204 to anyone",
+    **{
+        f"newsletter-tracking:{provider}-tracking": "the mail provider's HTTP basic auth "
+        "(ANYMAIL_WEBHOOK_SECRET), checked by django-anymail; refused while it is unset"
+        for provider in PROVIDERS
+    },
 }
 
 # Rows a GET may change, with why. {table: None} leaves out the whole table,
@@ -581,6 +601,9 @@ CHANGED_BY_A_GET = {
     "articles_previewlink": ("opened_count", "last_opened_at"),
     # A partner's API request counts towards its rate (none here: no door sends a key).
     "articles_partnerusage": None,
+    # A newsletter's open-tracking image marks its delivery opened (the first fetch only):
+    # a mail app fetches images by GET, there is no other way to learn of an opening.
+    "articles_issuedelivery": ("opened_at",),
 }
 
 
@@ -679,6 +702,7 @@ def _build_world() -> SimpleNamespace:
     SocialToken.objects.create(app=app, account=account, token="doors")
     storages["photos_public"].save("doors/rendition.txt", ContentFile(b"a public rendition"))
     partner, _key = partners.create_partner("제휴 포털", actor=None)
+    newsletter = NewsletterFactory(name="아침 브리핑", slug="morning")
 
     sessions = {}
     for persona, user in users.items():
@@ -711,7 +735,11 @@ def _build_world() -> SimpleNamespace:
         comment_out=comment_out,
         photo=photo,
         partner=partner,
-        newsletter=NewsletterFactory(name="아침 브리핑", slug="morning"),
+        newsletter=newsletter,
+        delivery=IssueDelivery.objects.create(
+            issue=NewsletterIssue.objects.create(newsletter=newsletter, subject="오늘의 경제"),
+            subscription=SubscriptionFactory(newsletter=newsletter),
+        ),
         reporter_slug=users["reporter"].staff_profile.slug,
         sitemap_month={"year": f"{published_at.year:04d}", "month": f"{published_at.month:02d}"},
     )
