@@ -73,10 +73,13 @@ def send_batch(issue_id: int, *, now=None) -> int:
         return 0
     rows = _claim(issue, now=now or timezone.now())
     sent = _send(issue, rows) if rows else 0
-    if _left(issue):
-        outbox.enqueue(BATCH_TASK, issue.pk)
-    else:
+    if not _left(issue):
         finish(issue)
+    elif rows:
+        outbox.enqueue(BATCH_TASK, issue.pk)
+    # A batch that found every row left claimed by a live batch (a second message for the
+    # issue: resume_stalled, a redelivery) ends there: the live one carries the chain on,
+    # or resume_stalled once its claim is stale. Enqueueing again would spin until then.
     return sent
 
 
