@@ -15,6 +15,11 @@ from tests.factories import NewsletterFactory, SubscriberFactory, SubscriptionFa
 
 pytestmark = pytest.mark.django_db
 Status = IssueDelivery.Status
+# A last batch's queries besides one per message: the issue; the claim (its savepoint, the
+# ids, the in-flight check, the update) and its rows; the stories (picks, stories, photos);
+# what is left; the end (its savepoint, the lock, what is left, the counts, the update and
+# the history row).
+BATCH_QUERIES = 18
 
 
 @pytest.fixture
@@ -248,3 +253,17 @@ def test_only_stalled_issues_are_resumed(newsletter, story, django_capture_on_co
 
     assert NewsletterIssue.objects.get(pk=stalled.pk).status == NewsletterIssue.Status.SENT
     assert NewsletterIssue.objects.get(pk=busy.pk).status == NewsletterIssue.Status.SENDING
+
+
+@pytest.mark.parametrize("recipients", [2, 5])
+def test_a_batch_runs_a_fixed_number_of_queries_and_one_per_message(
+    newsletter, story, recipients, django_assert_num_queries
+):
+    """One UPDATE per message (its mark, right after the relay took it: what keeps a killed
+    worker's duplicates to one) and the rest per batch, not per row: the issue, the claim,
+    the rendering's stories, the end."""
+    subscribers(newsletter, recipients)
+    issue = sending_issue(newsletter, story)
+
+    with django_assert_num_queries(BATCH_QUERIES + recipients):
+        assert sending.send_batch(issue.pk) == recipients
