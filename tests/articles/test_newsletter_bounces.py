@@ -197,3 +197,56 @@ def test_without_a_secret_configured_every_report_is_refused(client, sent, setti
 
     assert response.status_code == 403
     assert issue.deliveries.get(subscription=first).status == Status.SENT
+
+
+def test_a_rejection_by_the_provider_fails_the_delivery_without_suspending(client, sent):
+    issue, first, _second = sent
+
+    post(client, POSTMARK, bounce("<m0@newsroom.test>", first.subscriber.email, "BadEmailAddress"))
+
+    delivery = issue.deliveries.get(subscription=first)
+    assert delivery.status == Status.FAILED
+    assert "Postmark" in delivery.error
+    first.subscriber.refresh_from_db()
+    assert first.subscriber.suspended_at is None
+
+
+def ses_bounce(email: str, bounce_type: str) -> dict:
+    """An Amazon SES bounce as SNS posts it (the SES event is the JSON in "Message")."""
+    event = {
+        "notificationType": "Bounce",
+        "mail": {"messageId": "0100019aee-ses-id", "destination": [email], "headers": []},
+        "bounce": {
+            "bounceType": bounce_type,
+            "bounceSubType": "General",
+            "bouncedRecipients": [{"emailAddress": email, "diagnosticCode": "smtp; 550 5.1.1"}],
+        },
+    }
+    return {
+        "Type": "Notification",
+        "MessageId": f"sns-{bounce_type}",
+        "TopicArn": "arn:aws:sns:ap-northeast-2:123456789012:newsroom-bounces",
+        "Message": json.dumps(event),
+        "Timestamp": "2026-12-08T04:00:00.000Z",
+    }
+
+
+@pytest.mark.parametrize(("bounce_type", "suspended"), [("Transient", False), ("Permanent", True)])
+def test_amazon_ses_bounces_suspend_only_when_permanent(client, sent, bounce_type, suspended):
+    issue, first, _second = sent
+    payload = ses_bounce(first.subscriber.email, bounce_type)
+
+    response = client.post(
+        "/newsletters/provider/amazon_ses/tracking/",
+        json.dumps(payload),
+        content_type="text/plain",  # as SNS sends it
+        HTTP_X_AMZ_SNS_MESSAGE_TYPE="Notification",
+        HTTP_X_AMZ_SNS_MESSAGE_ID=payload["MessageId"],
+        **auth(),
+    )
+
+    assert response.status_code == 200
+    first.subscriber.refresh_from_db()
+    assert (first.subscriber.suspended_at is not None) is suspended
+    expected = Status.BOUNCED if suspended else Status.SENT
+    assert issue.deliveries.get(subscription=first).status == expected
