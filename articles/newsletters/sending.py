@@ -1,4 +1,5 @@
-"""Sending an issue: the only code that changes deliveries and ends an issue's sending.
+"""Sending an issue: the only code that claims and sends deliveries and ends an issue's
+sending (what comes back afterwards is articles.newsletters.bounces' and .tracking's).
 
 When sending starts (articles.newsletters.issues.start_sending) every recipient gets a
 delivery row in the same transaction, so nobody is skipped whatever happens to the workers

@@ -66,6 +66,7 @@ URL_OWNERS = {
     "story_desk": "articles",
     "articles": "articles",
     "syndication": "articles",
+    "newsletter-tracking": "articles",
     "comments": "comments",
     "comment_desk": "comments",
     "media": "media",
