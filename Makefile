@@ -17,7 +17,7 @@ SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 DEBUG ?= false
 RUN_ENV := $(if $(SERVED_ON_GIVEN),SITE_URL=$(SITE_URL) )DEBUG=$(DEBUG)
 
-.PHONY: run serve test test-services reliability bench bench-scale install install-runtime lint format lock messages
+.PHONY: run serve test test-services reliability bench bench-scale bench-newsletter install install-runtime lint format lock messages
 
 # The site's own packages (requirements.lock), and the development tools on top of them
 # (requirements-dev.lock: tests, browser, lint, profiling). `make run` needs only the first.
@@ -127,6 +127,14 @@ bench-scale: install
 	@BENCH_SCALE_URL=$(BENCH_SCALE_URL) $(BIN)/python benchmarks/scale.py $(BENCH_ARGS)
 	@echo "==> Query plans at scale: tests/scale"
 	@DATABASE_URL=$(BENCH_SCALE_URL) NEWSROOM_SCALE_ARCHIVE=1 $(BIN)/pytest -q -m scale tests/scale
+
+# One newsletter issue to 50,000 recipients by a real Celery worker into a local SMTP sink,
+# against plain smtplib (benchmarks/newsletter.py, docs/benchmarks.md "Newsletter"), on the
+# PostgreSQL database BENCH_POSTGRES_URL (made and dropped by the run); about 5 minutes.
+# Options through BENCH_ARGS: make bench-newsletter BENCH_ARGS="--rate 12000".
+bench-newsletter: install
+	@echo "==> A newsletter to 50,000: benchmarks/newsletter.py $(BENCH_ARGS)"
+	@$(BIN)/python benchmarks/newsletter.py $(BENCH_ARGS)
 
 format: install
 	@$(BIN)/ruff check --fix .

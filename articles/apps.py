@@ -16,3 +16,4 @@ class ArticlesConfig(AppConfig):
         email_confirmed.connect(
             subscriptions.on_email_confirmed, dispatch_uid="articles.newsletters.link_account"
         )
+        from articles.newsletters import bounces  # noqa: F401  (receives the providers' reports)

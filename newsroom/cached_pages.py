@@ -42,8 +42,9 @@ STALE_WHILE_REVALIDATE = 30
 # Surrogate-Key, without which an edge would keep a page no purge can reach).
 KEY_PREFIX = "page3:"
 # Never looked up nor kept, whatever their views say: the partner API answers each key
-# holder with their own response (articles/api.py).
-NEVER_CACHED = ("/api/",)
+# holder with their own response (articles/api.py); a newsletter's open-tracking image
+# marks a delivery at each fetch and the providers' webhooks are POSTs with a secret.
+NEVER_CACHED = ("/api/", "/newsletters/opened/", "/newsletters/provider/")
 
 
 @dataclass(frozen=True)

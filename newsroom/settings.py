@@ -451,6 +451,14 @@ NEWSLETTER_BATCH_SIZE = env.integer("NEWSLETTER_BATCH_SIZE", 500, minimum=1)
 # A 1x1 image per recipient telling when an issue was opened: off unless switched on (the
 # privacy text says which it is).
 NEWSLETTER_OPEN_TRACKING = env.boolean("NEWSLETTER_OPEN_TRACKING", False)
+# The mail provider's bounce and complaint reports (django-anymail's tracking webhooks at
+# /newsletters/provider/<provider>/tracking/) carry this "user:password" as HTTP basic
+# auth, given to the provider with the webhook's address. Without it every report is
+# refused (articles/views/newsletter_tracking.py).
+_webhook_secret = env.string("ANYMAIL_WEBHOOK_SECRET", "")
+if _webhook_secret and ":" not in _webhook_secret:
+    raise ImproperlyConfigured("ANYMAIL_WEBHOOK_SECRET must be user:password (HTTP basic auth).")
+ANYMAIL = {"WEBHOOK_SECRET": _webhook_secret} if _webhook_secret else {}
 
 # --- Language and time ------------------------------------------------------------------
 LANGUAGE_CODE = "ko"

@@ -28,6 +28,9 @@ urlpatterns = [
     path("", include("articles.syndication_urls")),
     # The partner content API: one address for every language, answered for a key only.
     path("api/v1/", api.urls()),
+    # What comes back from sent newsletters: the open-tracking image and the mail
+    # providers' webhooks (their addresses are given to the provider once, in no language).
+    path("newsletters/", include("articles.newsletters.tracking_urls")),
     *i18n_patterns(
         path("accounts/", include("allauth.urls")),
         path("desk/photos/", include("media.urls")),

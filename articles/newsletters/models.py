@@ -1,6 +1,8 @@
 """The newsletters' rows. Changed only through articles.newsletters.subscriptions (readers'
-subscriptions), articles.newsletters.issues (the desk's issues) and
-articles.newsletters.sending (deliveries, bounces)."""
+subscriptions), articles.newsletters.issues (the desk's issues),
+articles.newsletters.sending (deliveries as they are sent), articles.newsletters.bounces
+(what the mail provider reports back, suspensions) and articles.newsletters.tracking
+(openings)."""
 
 from django.conf import settings
 from django.db import models

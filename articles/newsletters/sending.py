@@ -1,4 +1,5 @@
-"""Sending an issue: the only code that changes deliveries and ends an issue's sending.
+"""Sending an issue: the only code that claims and sends deliveries and ends an issue's
+sending (what comes back afterwards is articles.newsletters.bounces' and .tracking's).
 
 When sending starts (articles.newsletters.issues.start_sending) every recipient gets a
 delivery row in the same transaction, so nobody is skipped whatever happens to the workers
@@ -29,7 +30,7 @@ from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from articles.models import IssueDelivery, IssueEvent, NewsletterIssue, Subscription
-from articles.newsletters import rendering, subscriptions
+from articles.newsletters import rendering, subscriptions, tracking
 from newsroom import outbox
 
 logger = logging.getLogger(__name__)
@@ -73,10 +74,13 @@ def send_batch(issue_id: int, *, now=None) -> int:
         return 0
     rows = _claim(issue, now=now or timezone.now())
     sent = _send(issue, rows) if rows else 0
-    if _left(issue):
-        outbox.enqueue(BATCH_TASK, issue.pk)
-    else:
+    if not _left(issue):
         finish(issue)
+    elif rows:
+        outbox.enqueue(BATCH_TASK, issue.pk)
+    # A batch that found every row left claimed by a live batch (a second message for the
+    # issue: resume_stalled, a redelivery) ends there: the live one carries the chain on,
+    # or resume_stalled once its claim is stale. Enqueueing again would spin until then.
     return sent
 
 
@@ -152,6 +156,7 @@ def _send_one(issue, rendered, row: IssueDelivery, connection) -> str:
         rendered,
         to=subscription.subscriber.email,
         unsubscribe_url=subscriptions.unsubscribe_url(subscription),
+        open_url=tracking.open_url(row.pk) if settings.NEWSLETTER_OPEN_TRACKING else "",
         headers=headers,
         connection=connection,
     )

@@ -12,7 +12,6 @@ kill inside a task's body is the share delivery's case (test_share_fanout.py).
 
 import contextlib
 import os
-import re
 import shutil
 import signal
 import threading
@@ -38,6 +37,7 @@ from articles.models import (
     Delivery,
     IssueDelivery,
     IssueEvent,
+    IssueStory,
     NewsletterIssue,
     Notification,
     NotificationDigest,
@@ -49,7 +49,7 @@ from articles.models import (
     WebhookEndpoint,
 )
 from articles.newsletters import issues as newsletter_issues
-from articles.newsletters import subscriptions
+from articles.newsletters import sending, subscriptions
 from articles.newsletters.models import SubscriptionEvent
 from articles.sharing import fanout
 from comments import moderation
@@ -71,6 +71,7 @@ from tests.factories import (
 from tests.integration.conftest import start_worker, stop_worker
 from tests.media.conftest import as_upload, encode, picture
 from tests.processes import Broker
+from tests.smtp_sink import SmtpSink
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -141,13 +142,22 @@ def kill_broker(django_db_setup, tmp_path_factory):
     broker.stop()
 
 
-class World:
-    """The people and places the tasks act on, and what the workers wrote."""
+@pytest.fixture(scope="module")
+def relay():
+    """The workers' mail relay: a real SMTP server in this process, keeping every message."""
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
 
-    def __init__(self, moment: str, logs: list[Path], edge: Edge):
+
+class World:
+    """The people and places the tasks act on, and what the workers wrote and sent."""
+
+    def __init__(self, moment: str, logs: list[Path], edge: Edge, relay: SmtpSink):
         self.moment = moment
         self.logs = logs
         self.edge = edge
+        self.relay = relay
         self.section = SectionFactory(name="사회", slug="society")
         self.editor = staff("editor@example.com", roles.Role.EDITOR, "오세훈")
         self.reporter = staff("returned@example.com", roles.Role.REPORTER, "김기자")
@@ -160,9 +170,7 @@ class World:
         )
 
     def mails_to(self, address: str) -> int:
-        # The workers' console mail backend prints each message into their log.
-        pattern = re.compile(rf"^To: .*{re.escape(address)}", re.MULTILINE)
-        return sum(len(pattern.findall(log.read_text())) for log in self.logs if log.exists())
+        return len(self.relay.to(address))
 
 
 # Each task kind: set up the rows it acts on, enqueue it as the app does, and return the
@@ -357,6 +365,60 @@ def deliver_webhook(world: World):
     return check
 
 
+def newsletter_issue(world: World, subject: str, recipients: int) -> NewsletterIssue:
+    """An issue whose sending the desk has just started (what
+    articles.newsletters.issues.start_sending does in one transaction), its first batch
+    not yet enqueued."""
+    newsletter = NewsletterFactory()
+    for _ in range(recipients):
+        SubscriptionFactory(newsletter=newsletter)
+    issue = NewsletterIssue.objects.create(newsletter=newsletter, subject=subject)
+    story = ArticleFactory(section=world.section, status="published")
+    IssueStory.objects.create(issue=issue, article=story)
+    issue.recipient_count = sending.queue_recipients(issue)
+    issue.status = NewsletterIssue.Status.SENDING
+    issue.started_at = timezone.now()
+    issue.save()
+    return issue
+
+
+def sent_to_each_once(world: World, issue: NewsletterIssue):
+    """Every recipient has one SENT delivery, and the relay received each message once,
+    or twice for a recipient flagged as possibly sent twice (a killed batch's message in
+    flight), never more."""
+
+    def check():
+        issue.refresh_from_db()
+        assert issue.status == NewsletterIssue.Status.SENT
+        deliveries = list(issue.deliveries.select_related("subscription__subscriber"))
+        assert len(deliveries) == issue.recipient_count
+        assert {delivery.status for delivery in deliveries} == {IssueDelivery.Status.SENT}
+        for delivery in deliveries:
+            received = world.mails_to(delivery.subscription.subscriber.email)
+            assert 1 <= received <= 1 + delivery.possible_duplicate, (delivery.pk, received)
+        received = sum(world.mails_to(d.subscription.subscriber.email) for d in deliveries)
+        flagged = sum(delivery.possible_duplicate for delivery in deliveries)
+        assert len(deliveries) <= received <= len(deliveries) + flagged
+
+    return check
+
+
+def send_newsletter_batch(world: World):
+    issue = newsletter_issue(world, "한 번씩만 받을 뉴스레터", recipients=4)
+    outbox.enqueue(sending.BATCH_TASK, issue.pk)
+    return sent_to_each_once(world, issue)
+
+
+def resume_newsletter_sending(world: World):
+    # Its batches stopped half an hour ago (the last gave up while the relay was down).
+    issue = newsletter_issue(world, "멈췄다 다시 나갈 뉴스레터", recipients=3)
+    NewsletterIssue.objects.filter(pk=issue.pk).update(
+        started_at=timezone.now() - timedelta(minutes=30)
+    )
+    outbox.enqueue("articles.resume_newsletter_sending")
+    return sent_to_each_once(world, issue)
+
+
 def end_blinds(world: World):
     comment = CommentFactory(story__section=world.section)
     moderation.blind(comment, actor=world.moderator, claimant="홍길동", claim="명예훼손", days=1)
@@ -525,6 +587,8 @@ KINDS = {
     "articles.forget_partner_usage": forget_partner_usage,
     "articles.start_due_newsletters": start_due_newsletters,
     "articles.send_subscription_confirmation": send_subscription_confirmation,
+    "articles.send_newsletter_batch": send_newsletter_batch,
+    "articles.resume_newsletter_sending": resume_newsletter_sending,
     "comments.end_blinds": end_blinds,
     "comments.forget_refused": forget_refused,
     "comments.notify_rejected": notify_rejected,
@@ -579,21 +643,23 @@ def parent_of(process: Path) -> int | None:
 
 @pytest.mark.parametrize("moment", ["before", "after"])
 def test_a_whole_worker_killed_with_every_task_in_hand_gives_each_effect_once(
-    moment, settings, kill_broker, edge, tmp_path
+    moment, settings, kill_broker, edge, relay, tmp_path
 ):
     settings.CELERY_BROKER_URL = kill_broker.url
     settings.WEBHOOKS_ALLOW_HTTP = True
     settings.WEBHOOKS_TEST_ALLOWED_ADDRESSES = ["127.0.0.1"]
     edge.purged.clear()
     edge.hooks.clear()
+    relay.clear()
     logs = [tmp_path / "killed.log", tmp_path / "new.log"]
-    world = World(moment, logs, edge)
+    world = World(moment, logs, edge, relay)
     checks = {name: set_up(world) for name, set_up in KINDS.items()}
     in_broker = OutboxMessage.objects.filter(status=Status.SENT).count()
 
     common = {
         "CELERY_BROKER_URL": kill_broker.url,
         "EDGE_PURGE_URLS": edge.url,
+        "EMAIL_URL": relay.url,
         "WEBHOOKS_ALLOW_HTTP": "true",
         "NEWSROOM_TEST_WEBHOOK_ADDRESSES": "127.0.0.1",
         "SHARE_RETRY_BASE_SECONDS": "1",

@@ -40,6 +40,8 @@ from articles.models import (
     Article,
     Beat,
     DeskSection,
+    IssueDelivery,
+    NewsletterIssue,
     NotificationKind,
     Tag,
     WebhookDelivery,
@@ -47,6 +49,7 @@ from articles.models import (
 )
 from articles.newsletters import issues as newsletter_issues
 from articles.newsletters import subscriptions
+from articles.newsletters.tracking_urls import PROVIDERS
 from comments.models import ModeratorScope, ReaderStanding
 from media import library
 from tests.factories import (
@@ -222,6 +225,15 @@ PUBLIC = [
     named("api:openapi-json", everyone(OK)),
     # The API's root only anchors its addresses (django-ninja reverses it): nothing there.
     named("api:api-root", everyone(MISSING)),
+    # A newsletter's open-tracking image: a 404 image with open tracking off (as here) or a
+    # token naming no delivery (tests/articles/test_newsletter_opens.py opens a real one).
+    named("newsletter-tracking:opened", everyone(MISSING), lambda w: {"token": "forged"}),
+    # The mail providers' reports: refused while ANYMAIL_WEBHOOK_SECRET is unset (as
+    # here), POST only and checked by the secret once set (test_newsletter_bounces.py).
+    *(
+        named(f"newsletter-tracking:{provider}-tracking", everyone(FORBIDDEN))
+        for provider in PROVIDERS
+    ),
     named("theme-css", everyone(OK)),
     named("healthz", everyone(OK)),
     named("healthz-ready", everyone(OK)),
@@ -476,6 +488,8 @@ ADMIN_MODELS = {
     "articles_newsletter": ModelRights(
         view=EDITOR, add=EDITOR, change=EDITOR, instance=lambda w: w.newsletter
     ),
+    # Each recipient of each issue: their addresses are the superuser's (the desk counts).
+    "articles_issuedelivery": ModelRights(instance=lambda w: w.delivery),
     # Content API partners and their keys are the superuser's (no role carries them).
     "articles_partner": ModelRights(instance=lambda w: w.partner),
     # Editors choose their own desk sections on the desk; the admin's list is the superuser's.
@@ -615,6 +629,11 @@ CSRF_EXEMPT = {
     "newsletters:confirm": "the signed token in the address, its only authority",
     "newsletters:unsubscribe": "the signed token in the address; RFC 8058's one-click POST "
     "comes from mail clients without any cookie",
+    **{
+        f"newsletter-tracking:{provider}-tracking": "the mail provider's HTTP basic auth "
+        "(ANYMAIL_WEBHOOK_SECRET), checked by django-anymail; refused while it is unset"
+        for provider in PROVIDERS
+    },
 }
 
 # Rows a GET may change, with why. {table: None} leaves out the whole table,
@@ -627,6 +646,9 @@ CHANGED_BY_A_GET = {
     "articles_previewlink": ("opened_count", "last_opened_at"),
     # A partner's API request counts towards its rate (none here: no door sends a key).
     "articles_partnerusage": None,
+    # A newsletter's open-tracking image marks its delivery opened (the first fetch only):
+    # a mail app fetches images by GET, there is no other way to learn of an opening.
+    "articles_issuedelivery": ("opened_at",),
 }
 
 
@@ -776,6 +798,10 @@ def _build_world() -> SimpleNamespace:
         partner=partner,
         confirm_token=subscriptions.confirm_token(subscription.subscriber),
         unsubscribe_token=subscriptions.unsubscribe_token(subscription),
+        delivery=IssueDelivery.objects.create(
+            issue=NewsletterIssue.objects.create(newsletter=newsletter, subject="오늘의 경제"),
+            subscription=SubscriptionFactory(newsletter=newsletter),
+        ),
         reporter_slug=users["reporter"].staff_profile.slug,
         sitemap_month={"year": f"{published_at.year:04d}", "month": f"{published_at.month:02d}"},
     )

@@ -67,6 +67,7 @@ URL_OWNERS = {
     "articles": "articles",
     "newsletters": "articles",
     "syndication": "articles",
+    "newsletter-tracking": "articles",
     "comments": "comments",
     "comment_desk": "comments",
     "media": "media",

@@ -1,0 +1,155 @@
+"""What the mail provider reports back about an issue's messages: the only code that changes
+deliveries from those reports and suspends addresses.
+
+django-anymail's tracking webhooks (articles/newsletters/tracking_urls.py) turn each
+provider's payload into an AnymailTrackingEvent and send anymail.signals.tracking, which
+`record` receives:
+
+- delivered: the delivery's delivered_at; opened: its opened_at (the first time only);
+- bounced (hard): the delivery BOUNCED and its address suspended; complained (marked as
+  spam): COMPLAINED and suspended. A suspended address gets no further issue
+  (sending.queue_recipients leaves it out) until it subscribes and confirms again;
+- rejected or failed (the provider refused to send it): the delivery FAILED with the reason;
+- deferred, a soft bounce and anything else: a log line, nothing changed.
+
+Providers retry a webhook until it is answered 2xx, so every report may come twice: each
+change applies once (a bounced delivery stays as it is, a suspended address is not
+suspended again, the first delivery and opening times stay). A report naming a message of
+no issue (a sign-up e-mail, another site's) is logged and answered 200 like the rest.
+"""
+
+import logging
+
+from anymail.signals import AnymailTrackingEvent, EventType, tracking
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import receiver
+from django.utils import timezone
+
+from articles.models import IssueDelivery, Subscriber, SubscriptionEvent
+
+logger = logging.getLogger(__name__)
+
+Status = IssueDelivery.Status
+# Reports that end a delivery, to the status they give it.
+ENDING = {
+    EventType.BOUNCED: Status.BOUNCED,
+    EventType.COMPLAINED: Status.COMPLAINED,
+    EventType.REJECTED: Status.FAILED,
+    EventType.FAILED: Status.FAILED,
+}
+SUSPENDING = (EventType.BOUNCED, EventType.COMPLAINED)
+# A delivery a report may still end: a complaint may follow a bounce's report or a
+# delivery's, never the other way round (nobody complains of a message that bounced).
+ENDABLE = {
+    Status.BOUNCED: (Status.SENDING, Status.SENT, Status.FAILED),
+    Status.COMPLAINED: (Status.SENDING, Status.SENT, Status.FAILED, Status.BOUNCED),
+    Status.FAILED: (Status.SENDING, Status.SENT),
+}
+
+
+@receiver(tracking, dispatch_uid="articles.newsletters.bounces.record")
+def record(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs) -> None:
+    """anymail.signals.tracking's receiver: one provider report applied (see the module's
+    docstring). Never raises for a report it cannot place: the provider would retry it for
+    days."""
+    kind = event.event_type
+    if kind == EventType.BOUNCED and is_soft_bounce(event, esp_name):
+        kind = EventType.DEFERRED
+    if kind not in (EventType.DELIVERED, EventType.OPENED, *ENDING):
+        logger.info(
+            "newsletter report from %s: %s for %s, nothing to change",
+            esp_name,
+            event.event_type,
+            event.message_id,
+        )
+        return
+    with transaction.atomic():
+        delivery = find_delivery(event)
+        if delivery is None:
+            logger.info(
+                "newsletter report from %s: %s for an unknown message %s (%s)",
+                esp_name,
+                kind,
+                event.message_id,
+                event.recipient,
+            )
+            return
+        apply(delivery, kind, event, esp_name=esp_name)
+
+
+def is_soft_bounce(event: AnymailTrackingEvent, esp_name: str) -> bool:
+    """Anymail reports some temporary failures as "bounced": the providers' own payloads
+    say which (Postmark's Type, Amazon SES's bounceType)."""
+    raw = event.esp_event if isinstance(event.esp_event, dict) else {}
+    if esp_name == "Postmark":
+        return raw.get("Type") in ("SoftBounce", "Transient", "DnsError")
+    if esp_name == "Amazon SES":
+        return (raw.get("bounce") or {}).get("bounceType") in ("Transient", "Undetermined")
+    return False
+
+
+def find_delivery(event: AnymailTrackingEvent) -> IssueDelivery | None:
+    """The delivery the report names, locked: by the message's id (the provider's, or our
+    Message-ID header with or without its angle brackets), else the latest issue sent to
+    the recipient's address (a relay that reports under its own ids only)."""
+    deliveries = IssueDelivery.objects.select_for_update(of=("self",)).select_related(
+        "issue", "subscription__subscriber"
+    )
+    message_id = (event.message_id or "").strip()
+    if message_id:
+        bare = message_id.strip("<>")
+        found = deliveries.filter(message_id__in={message_id, bare, f"<{bare}>"}).first()
+        if found is not None:
+            return found
+    if not event.recipient:
+        return None
+    return (
+        deliveries.filter(
+            subscription__subscriber__email__iexact=event.recipient, sent_at__isnull=False
+        )
+        .order_by("-sent_at", "-pk")
+        .first()
+    )
+
+
+def apply(delivery: IssueDelivery, kind: str, event: AnymailTrackingEvent, *, esp_name: str):
+    at = event.timestamp or timezone.now()
+    if kind == EventType.DELIVERED:
+        IssueDelivery.objects.filter(pk=delivery.pk, delivered_at__isnull=True).update(
+            delivered_at=at
+        )
+        return
+    if kind == EventType.OPENED:
+        IssueDelivery.objects.filter(pk=delivery.pk, opened_at__isnull=True).update(opened_at=at)
+        return
+    status = ENDING[kind]
+    reason = event.description or event.mta_response or event.reject_reason or kind
+    IssueDelivery.objects.filter(pk=delivery.pk, status__in=ENDABLE[status]).update(
+        status=status, error=f"{esp_name}: {reason}"[:2000]
+    )
+    if kind in SUSPENDING:
+        suspend(delivery.subscription.subscriber, reason=kind, delivery=delivery, detail=reason)
+
+
+def suspend(subscriber: Subscriber, *, reason: str, delivery: IssueDelivery, detail: str) -> bool:
+    """Stop every newsletter to the address. History: suspended (once: an address already
+    suspended is left as it is). Returns whether this call suspended it."""
+    now = timezone.now()
+    changed = Subscriber.objects.filter(Q(pk=subscriber.pk), Q(suspended_at__isnull=True)).update(
+        suspended_at=now, suspended_reason=f"{reason}: {detail}"[:200]
+    )
+    if not changed:
+        return False
+    SubscriptionEvent.objects.create(
+        subscriber=subscriber,
+        newsletter_id=delivery.issue.newsletter_id,
+        action=SubscriptionEvent.Action.SUSPENDED,
+        actor=None,
+        actor_name="system",
+        note=detail[:2000],
+        data={"reason": reason, "issue": delivery.issue_id, "delivery": delivery.pk},
+        created_at=now,
+    )
+    logger.info("newsletter subscriber %s suspended: %s", subscriber.pk, reason)
+    return True
