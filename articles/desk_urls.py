@@ -144,6 +144,11 @@ urlpatterns = [
         name="newsletter-cancel",
     ),
     path(
+        "newsletters/issues/<int:issue_id>/stop/",
+        newsletters.issue_stop,
+        name="newsletter-stop",
+    ),
+    path(
         "newsletters/issues/<int:issue_id>/progress/",
         newsletters.issue_progress,
         name="newsletter-progress",

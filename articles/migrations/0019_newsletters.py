@@ -360,6 +360,7 @@ class Migration(migrations.Migration):
                             ("failed", "Failed"),
                             ("bounced", "Bounced"),
                             ("complained", "Marked as spam"),
+                            ("skipped", "Not sent"),
                         ],
                         default="queued",
                         max_length=10,

@@ -15,7 +15,9 @@ provider's payload into an AnymailTrackingEvent and send anymail.signals.trackin
 Providers retry a webhook until it is answered 2xx, so every report may come twice: each
 change applies once (a bounced delivery stays as it is, a suspended address is not
 suspended again, the first delivery and opening times stay). A report naming a message of
-no issue (a sign-up e-mail, another site's) is logged and answered 200 like the rest.
+no issue (a sign-up e-mail, another site's, or an issue's under a relay's own id) changes
+no delivery: a hard bounce or a complaint of it still suspends the address, since it says
+the mailbox is dead or unwilling; anything else is logged and answered 200 like the rest.
 """
 
 import logging
@@ -66,6 +68,12 @@ def record(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs) -> None
         return
     with transaction.atomic():
         delivery = find_delivery(event)
+        if (
+            delivery is None
+            and kind in SUSPENDING
+            and suspend_address(event, kind, esp_name=esp_name)
+        ):
+            return
         if delivery is None:
             logger.info(
                 "newsletter report from %s: %s for an unknown message %s (%s)",
@@ -90,27 +98,35 @@ def is_soft_bounce(event: AnymailTrackingEvent, esp_name: str) -> bool:
 
 
 def find_delivery(event: AnymailTrackingEvent) -> IssueDelivery | None:
-    """The delivery the report names, locked: by the message's id (the provider's, or our
-    Message-ID header with or without its angle brackets), else the latest issue sent to
-    the recipient's address (a relay that reports under its own ids only)."""
-    deliveries = IssueDelivery.objects.select_for_update(of=("self",)).select_related(
-        "issue", "subscription__subscriber"
-    )
+    """The delivery the report names, locked: by the message's id (the provider's, given
+    when sending through anymail's backend for it, or our Message-ID header, with or
+    without its angle brackets). None for any other: a relay reporting under its own ids,
+    or a mail that was no issue (a sign-up's, a notification's)."""
     message_id = (event.message_id or "").strip()
-    if message_id:
-        bare = message_id.strip("<>")
-        found = deliveries.filter(message_id__in={message_id, bare, f"<{bare}>"}).first()
-        if found is not None:
-            return found
-    if not event.recipient:
+    if not message_id:
         return None
+    bare = message_id.strip("<>")
     return (
-        deliveries.filter(
-            subscription__subscriber__email__iexact=event.recipient, sent_at__isnull=False
-        )
-        .order_by("-sent_at", "-pk")
+        IssueDelivery.objects.select_for_update(of=("self",))
+        .select_related("issue", "subscription__subscriber")
+        .filter(message_id__in={message_id, bare, f"<{bare}>"})
         .first()
     )
+
+
+def suspend_address(event: AnymailTrackingEvent, kind: str, *, esp_name: str) -> bool:
+    """A hard bounce or a complaint about a mail that names no delivery still says the
+    address is dead or unwilling: its subscriber is suspended, no delivery is touched (the
+    report may be of another mail than an issue)."""
+    subscriber = (
+        Subscriber.objects.filter(email__iexact=event.recipient).first()
+        if event.recipient
+        else None
+    )
+    if subscriber is None:
+        return False
+    reason = event.description or event.mta_response or kind
+    return suspend(subscriber, reason=kind, delivery=None, detail=f"{esp_name}: {reason}")
 
 
 def apply(delivery: IssueDelivery, kind: str, event: AnymailTrackingEvent, *, esp_name: str):
@@ -132,7 +148,9 @@ def apply(delivery: IssueDelivery, kind: str, event: AnymailTrackingEvent, *, es
         suspend(delivery.subscription.subscriber, reason=kind, delivery=delivery, detail=reason)
 
 
-def suspend(subscriber: Subscriber, *, reason: str, delivery: IssueDelivery, detail: str) -> bool:
+def suspend(
+    subscriber: Subscriber, *, reason: str, delivery: IssueDelivery | None, detail: str
+) -> bool:
     """Stop every newsletter to the address. History: suspended (once: an address already
     suspended is left as it is). Returns whether this call suspended it."""
     now = timezone.now()
@@ -143,12 +161,15 @@ def suspend(subscriber: Subscriber, *, reason: str, delivery: IssueDelivery, det
         return False
     SubscriptionEvent.objects.create(
         subscriber=subscriber,
-        newsletter_id=delivery.issue.newsletter_id,
+        newsletter_id=delivery.issue.newsletter_id if delivery else None,
         action=SubscriptionEvent.Action.SUSPENDED,
         actor=None,
         actor_name="system",
         note=detail[:2000],
-        data={"reason": reason, "issue": delivery.issue_id, "delivery": delivery.pk},
+        data={
+            "reason": reason,
+            **({"issue": delivery.issue_id, "delivery": delivery.pk} if delivery else {}),
+        },
         created_at=now,
     )
     logger.info("newsletter subscriber %s suspended: %s", subscriber.pk, reason)

@@ -60,6 +60,8 @@ TRANSITIONS: dict[str, Transition] = {
     "unschedule": Transition(frozenset({Status.SCHEDULED}), Status.DRAFT),
     "send": Transition(EDITABLE, Status.SENDING),
     "cancel": Transition(EDITABLE, Status.CANCELLED),
+    # Sending stopped: what went stays gone, the rest is never sent.
+    "stop": Transition(frozenset({Status.SENDING}), Status.CANCELLED),
 }
 
 
@@ -333,6 +335,23 @@ def cancel(issue: NewsletterIssue, *, actor: User, note: str = "") -> Newsletter
     issue.status, issue.send_at = Status.CANCELLED, None
     issue.save(update_fields=["status", "send_at"])
     _record(issue, Action.CANCELLED, actor, old_status, issue.status, note.strip())
+    return issue
+
+
+@transaction.atomic
+def stop_sending(issue: NewsletterIssue, *, actor: User, note: str = "") -> NewsletterIssue:
+    """Sending -> cancelled, for an issue sent by mistake: every recipient not yet sent to
+    is left unsent (sending.skip_queued; a batch under way stops at its next look, within
+    sending.STOP_CHECK_EVERY messages). History: "stopped", with how many were left out."""
+    require(can_send_newsletters(actor))
+    issue = _lock(issue)
+    old_status = _require_transition(issue, "stop")
+    left_out = sending.skip_queued(issue, "The sending was stopped on the desk.")
+    issue.status, issue.finished_at = Status.CANCELLED, timezone.now()
+    issue.save(update_fields=["status", "finished_at"])
+    _record(
+        issue, Action.STOPPED, actor, old_status, issue.status, note.strip(), {"left": left_out}
+    )
     return issue
 
 

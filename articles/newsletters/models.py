@@ -242,6 +242,7 @@ class IssueEvent(HistoryEntry):
         SENDING = "sending", _("Sending started")
         SENT = "sent", _("Sent")
         CANCELLED = "cancelled", _("Cancelled")
+        STOPPED = "stopped", _("Sending stopped")
 
     issue = models.ForeignKey(
         NewsletterIssue, on_delete=models.SET_NULL, null=True, related_name="events"
@@ -270,6 +271,9 @@ class IssueDelivery(models.Model):
         FAILED = "failed", _("Failed")
         BOUNCED = "bounced", _("Bounced")
         COMPLAINED = "complained", _("Marked as spam")
+        # Left unsent: unsubscribed or suspended after sending started, or the sending was
+        # stopped (the reason is in `error`).
+        SKIPPED = "skipped", _("Not sent")
 
     issue = models.ForeignKey(NewsletterIssue, on_delete=models.CASCADE, related_name="deliveries")
     subscription = models.ForeignKey(

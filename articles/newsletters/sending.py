@@ -13,6 +13,14 @@ CLAIM_LEASE another batch takes them again. The rows are sent in id order and ea
 right after it went, so of a dead claim's rows only the first one still unmarked can have
 gone out before the kill: that one is flagged as a possible duplicate, the others were never
 sent. At most one recipient per kill can get the issue twice, and the desk shows how many.
+A relay that drops the line mid-message is the same case: that message is flagged. A batch
+is never larger than the relay's rate sends in half the lease (batch_size), and a row is
+marked only while it is still its batch's claim, so a slow relay cannot hand a live batch's
+rows to a second one.
+
+Who unsubscribes or is suspended after the start is skipped (SKIPPED), as is what is left
+when an editor stops the sending (articles.newsletters.issues.stop_sending): each batch
+looks every STOP_CHECK_EVERY messages.
 """
 
 import logging
@@ -42,7 +50,9 @@ IssueStatus = NewsletterIssue.Status
 CLAIM_LEASE = timedelta(minutes=10)
 BATCH_TASK = "articles.send_newsletter_batch"
 _INSERT_CHUNK = 2000
-DONE = (Status.SENT, Status.FAILED, Status.BOUNCED, Status.COMPLAINED)
+DONE = (Status.SENT, Status.FAILED, Status.BOUNCED, Status.COMPLAINED, Status.SKIPPED)
+# How often a batch looks whether its issue was stopped on the desk meanwhile.
+STOP_CHECK_EVERY = 50
 
 
 def queue_recipients(issue: NewsletterIssue) -> int:
@@ -84,8 +94,16 @@ def send_batch(issue_id: int, *, now=None) -> int:
     return sent
 
 
+def batch_size() -> int:
+    """NEWSLETTER_BATCH_SIZE, or fewer when the relay's rate is so low that the batch would
+    not be sent within half of CLAIM_LEASE: a batch still sending when its claim goes stale
+    would be taken again and sent twice."""
+    within = settings.NEWSLETTER_SENDS_PER_MINUTE * CLAIM_LEASE.total_seconds() / 60 / 2
+    return max(1, min(settings.NEWSLETTER_BATCH_SIZE, int(within)))
+
+
 def _claim(issue: NewsletterIssue, *, now) -> list[IssueDelivery]:
-    """Take up to NEWSLETTER_BATCH_SIZE rows: queued ones, and those of a dead claim (whose
+    """Take up to batch_size() rows: queued ones, and those of a dead claim (whose
     first unsent row is flagged as possibly sent already, see the module's docstring)."""
     stale = Q(status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE)
     with transaction.atomic():
@@ -93,7 +111,7 @@ def _claim(issue: NewsletterIssue, *, now) -> list[IssueDelivery]:
         ids = list(
             takeable.order_by("pk")
             .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[: settings.NEWSLETTER_BATCH_SIZE]
+            .values_list("pk", flat=True)[: batch_size()]
         )
         if not ids:
             return []
@@ -121,8 +139,24 @@ def _send(issue: NewsletterIssue, rows: list[IssueDelivery]) -> int:
     gap = 60 / settings.NEWSLETTER_SENDS_PER_MINUTE
     started = time.monotonic()
     sent = 0
-    with get_connection() as connection:
+    connection = get_connection()
+    try:
+        connection.open()
+    except (smtplib.SMTPException, OSError) as error:
+        _release(rows, error)  # nothing went: none can be a duplicate
+        raise
+    try:
         for number, row in enumerate(rows):
+            if number and number % STOP_CHECK_EVERY == 0 and _stopped(issue):
+                _skip(rows[number:], "The sending was stopped on the desk.")
+                break
+            subscription = row.subscription
+            if subscription.status != Subscription.Status.CONFIRMED:
+                _skip([row], "Unsubscribed after the sending started.")
+                continue
+            if subscription.subscriber.suspended_at is not None:
+                _skip([row], "Suspended (a bounce or a complaint) after the sending started.")
+                continue
             # Hold the relay's rate: the n-th message goes no sooner than n gaps in.
             wait = started + number * gap - time.monotonic()
             if wait > 0:
@@ -134,13 +168,26 @@ def _send(issue: NewsletterIssue, rows: list[IssueDelivery]) -> int:
                 continue
             except (smtplib.SMTPException, OSError) as error:
                 # The relay went away: this row and the rest of the batch go back to the
-                # queue, and the task is retried with backoff.
-                _release(rows[number:], error)
+                # queue, and the task is retried with backoff. Unless the relay answered
+                # with a refusal, this row's message may have been taken before the line
+                # dropped: sending it again may make a second copy.
+                in_flight = not isinstance(error, smtplib.SMTPResponseException)
+                _release(rows[number:], error, possibly_sent=row if in_flight else None)
                 raise
-            _mark(row, Status.SENT, message_id=message_id)
+            if not _mark(row, Status.SENT, message_id=message_id):
+                # The claim went stale and another batch took its rows (a relay far slower
+                # than its rate): they are that batch's now.
+                logger.warning("newsletter issue %s: a batch's claim was taken over", issue.pk)
+                break
             sent += 1
+    finally:
+        connection.close()
     logger.info("newsletter issue %s: %s of %s sent in this batch", issue.pk, sent, len(rows))
     return sent
+
+
+def _stopped(issue: NewsletterIssue) -> bool:
+    return not NewsletterIssue.objects.filter(pk=issue.pk, status=IssueStatus.SENDING).exists()
 
 
 def _send_one(issue, rendered, row: IssueDelivery, connection) -> str:
@@ -166,15 +213,40 @@ def _send_one(issue, rendered, row: IssueDelivery, connection) -> str:
     return (status.message_id if status and status.message_id else None) or message_id
 
 
-def _mark(row: IssueDelivery, status: str, *, message_id: str = "", error: str = "") -> None:
-    IssueDelivery.objects.filter(pk=row.pk).update(
-        status=status, sent_at=timezone.now(), message_id=message_id, error=error[:2000]
+def _mark(row: IssueDelivery, status: str, *, message_id: str = "", error: str = "") -> bool:
+    """The row's outcome, if the row is still this batch's claim. Returns whether it was."""
+    return bool(
+        _still_claimed([row]).update(
+            status=status, sent_at=timezone.now(), message_id=message_id, error=error[:2000]
+        )
     )
 
 
-def _release(rows: list[IssueDelivery], error: Exception) -> None:
-    IssueDelivery.objects.filter(pk__in=[row.pk for row in rows], status=Status.SENDING).update(
-        status=Status.QUEUED, claimed_at=None, error=str(error)[:2000]
+def _still_claimed(rows: list[IssueDelivery]):
+    # Every row of one batch carries the claim's moment (see _claim).
+    return IssueDelivery.objects.filter(
+        pk__in=[row.pk for row in rows], status=Status.SENDING, claimed_at=rows[0].claimed_at
+    )
+
+
+def _release(
+    rows: list[IssueDelivery], error: Exception, *, possibly_sent: IssueDelivery | None = None
+) -> None:
+    if possibly_sent is not None:
+        _still_claimed([possibly_sent]).update(possible_duplicate=True)
+    _still_claimed(rows).update(status=Status.QUEUED, claimed_at=None, error=str(error)[:2000])
+
+
+def _skip(rows: list[IssueDelivery], reason: str) -> None:
+    _still_claimed(rows).update(status=Status.SKIPPED, error=reason)
+
+
+def skip_queued(issue: NewsletterIssue, reason: str) -> int:
+    """Every row of the issue not yet claimed, left unsent (a stopped sending), in the
+    caller's transaction; a batch under way skips its own rows at its next look
+    (STOP_CHECK_EVERY). Returns how many."""
+    return IssueDelivery.objects.filter(issue=issue, status=Status.QUEUED).update(
+        status=Status.SKIPPED, error=reason
     )
 
 
@@ -236,6 +308,7 @@ class Progress:
     failed: int
     bounced: int
     complained: int
+    skipped: int
     delivered: int
     opened: int
     possible_duplicates: int
@@ -243,7 +316,7 @@ class Progress:
 
     @property
     def done(self) -> int:
-        return self.sent + self.failed + self.bounced + self.complained
+        return self.sent + self.failed + self.bounced + self.complained + self.skipped
 
     @property
     def percent(self) -> int:
@@ -263,6 +336,7 @@ def progress(issue: NewsletterIssue) -> Progress:
         failed=Count("pk", filter=Q(status=Status.FAILED)),
         bounced=Count("pk", filter=Q(status=Status.BOUNCED)),
         complained=Count("pk", filter=Q(status=Status.COMPLAINED)),
+        skipped=Count("pk", filter=Q(status=Status.SKIPPED)),
         delivered=Count("pk", filter=Q(delivered_at__isnull=False)),
         opened=Count("pk", filter=Q(opened_at__isnull=False)),
         possible_duplicates=Count("pk", filter=Q(possible_duplicate=True)),

@@ -443,3 +443,29 @@ def test_a_sent_issues_page_runs_the_same_queries_however_many_recipients(
     client.force_login(editor)
     with django_assert_num_queries(ISSUE_QUERIES):
         client.get(issue_url(draft))
+
+
+def test_an_editor_stops_an_issue_while_it_sends_and_sees_who_was_left_out(
+    client, editor, draft, subscribers, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks():  # sending started, no batch has run yet
+        issues.send_now(draft, actor=editor)
+    page = parse(client.get(issue_url(draft)))
+    stop = page.one("form", action=issue_url(draft, "stop"))
+    assert "발송 중지" in stop.text
+
+    response = client.post(issue_url(draft, "stop"))
+
+    assert response["Location"] == issue_url(draft)
+    draft.refresh_from_db()
+    assert draft.status == Status.CANCELLED
+    after = parse(client.get(issue_url(draft)))
+    assert not after.select("form", action=issue_url(draft, "stop"))
+    counts = {
+        block.one("dt").text: block.one("dd").text
+        for block in after.one("dl", cls="delivery-counts").select("div")
+    }
+    assert counts["발송 완료"] == "0"
+    assert counts["발송 안 함"] == "2"
+    assert mail.outbox == []

@@ -478,3 +478,42 @@ def test_only_editors_cancel(request, draft, role):
         issues.cancel(draft, actor=request.getfixturevalue(role))
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+
+
+def test_an_issue_sending_by_mistake_is_stopped_and_nobody_else_gets_it(
+    draft, editor, subscribers, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:  # the batches never run
+        issues.send_now(draft, actor=editor)
+    assert callbacks
+
+    with django_capture_on_commit_callbacks() as after_stop:
+        issue = issues.stop_sending(draft, actor=editor, note="잘못 보냄")
+
+    assert after_stop == []
+    assert (issue.status, issue.finished_at is not None) == (Status.CANCELLED, True)
+    assert set(issue.deliveries.values_list("status", flat=True)) == {IssueDelivery.Status.SKIPPED}
+    [stopped] = events(issue, Action.STOPPED)
+    assert (stopped.from_status, stopped.to_status, stopped.note) == (
+        "sending",
+        "cancelled",
+        "잘못 보냄",
+    )
+    assert stopped.data == {"left": issue.recipient_count}
+    with pytest.raises(IssueNotInState):
+        issues.stop_sending(issue, actor=editor)
+
+
+def test_only_a_sending_issue_can_be_stopped(draft, editor):
+    with pytest.raises(IssueNotInState):
+        issues.stop_sending(draft, actor=editor)
+    assert events(draft, Action.STOPPED) == []
+
+
+@pytest.mark.parametrize("role", ["reporter", "moderator", "reader"])
+def test_only_editors_stop_a_sending(request, draft, editor, subscribers, role):
+    issues.send_now(draft, actor=editor)
+    with pytest.raises(NotAllowed):
+        issues.stop_sending(draft, actor=request.getfixturevalue(role))
+    draft.refresh_from_db()
+    assert draft.status == Status.SENDING

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from articles.models import IssueDelivery, IssueEvent, IssueStory, NewsletterIssue
+from articles.models import IssueDelivery, IssueEvent, IssueStory, NewsletterIssue, Subscription
 from articles.newsletters import sending
 from newsroom.models import OutboxMessage
 from tests.factories import NewsletterFactory, SubscriberFactory, SubscriptionFactory
@@ -267,3 +267,110 @@ def test_a_batch_runs_a_fixed_number_of_queries_and_one_per_message(
 
     with django_assert_num_queries(BATCH_QUERIES + recipients):
         assert sending.send_batch(issue.pk) == recipients
+
+
+def test_who_unsubscribes_or_is_suspended_after_the_start_is_skipped(newsletter, story):
+    left, suspended, kept = subscribers(newsletter, 3)
+    issue = sending_issue(newsletter, story)
+    Subscription.objects.filter(pk=left.pk).update(status="unsubscribed")
+    type(suspended.subscriber).objects.filter(pk=suspended.subscriber_id).update(
+        suspended_at=timezone.now()
+    )
+
+    sending.send_batch(issue.pk)
+
+    assert [message.to[0] for message in mail.outbox] == [kept.subscriber.email]
+    assert issue.deliveries.get(subscription=left).status == Status.SKIPPED
+    assert issue.deliveries.get(subscription=suspended).status == Status.SKIPPED
+    counts = sending.progress(issue)
+    assert (counts.sent, counts.skipped, counts.done, counts.percent) == (1, 2, 3, 100)
+    assert NewsletterIssue.objects.get(pk=issue.pk).status == NewsletterIssue.Status.SENT
+
+
+def test_a_batch_stops_at_its_next_look_once_the_sending_is_stopped(newsletter, story, monkeypatch):
+    monkeypatch.setattr(sending, "STOP_CHECK_EVERY", 2)
+    subscribers(newsletter, 5)
+    issue = sending_issue(newsletter, story)
+    real_send = mail.EmailMultiAlternatives.send
+
+    def send(message, *args, **kwargs):
+        # The editor stops the sending while the first message goes.
+        NewsletterIssue.objects.filter(pk=issue.pk).update(status=NewsletterIssue.Status.CANCELLED)
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", send)
+
+    assert sending.send_batch(issue.pk) == 2
+    statuses = list(issue.deliveries.order_by("pk").values_list("status", flat=True))
+    assert statuses == [Status.SENT, Status.SENT, Status.SKIPPED, Status.SKIPPED, Status.SKIPPED]
+
+
+def test_a_batch_is_never_more_than_the_rate_sends_in_half_the_lease(settings):
+    settings.NEWSLETTER_BATCH_SIZE = 500
+    settings.NEWSLETTER_SENDS_PER_MINUTE = 40  # a slow relay: 200 in 5 minutes
+
+    assert sending.batch_size() == 200
+    settings.NEWSLETTER_SENDS_PER_MINUTE = 12000
+    assert sending.batch_size() == 500
+
+
+def test_a_batch_whose_claim_was_taken_over_stops_and_leaves_the_rows_to_the_other(
+    newsletter, story, monkeypatch
+):
+    subscribers(newsletter, 3)
+    issue = sending_issue(newsletter, story)
+    real_send = mail.EmailMultiAlternatives.send
+    other_claim = timezone.now() + timedelta(seconds=1)
+
+    def send(message, *args, **kwargs):
+        # A second batch took the claim (gone stale) while this message was on the wire.
+        issue.deliveries.filter(status=Status.SENDING).update(claimed_at=other_claim)
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", send)
+
+    assert sending.send_batch(issue.pk) == 0
+    assert len(mail.outbox) == 1
+    assert set(issue.deliveries.values_list("status", "claimed_at")) == {
+        (Status.SENDING, other_claim)
+    }
+
+
+@pytest.mark.parametrize(
+    ("error", "flagged"),
+    [
+        (smtplib.SMTPServerDisconnected("Connection unexpectedly closed"), True),
+        (smtplib.SMTPDataError(451, b"try again later"), False),
+    ],
+)
+def test_a_message_the_relay_may_have_taken_before_dropping_the_line_is_flagged(
+    newsletter, story, monkeypatch, error, flagged
+):
+    subscribers(newsletter, 2)
+    issue = sending_issue(newsletter, story)
+
+    def send(message, *args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", send)
+
+    with pytest.raises(type(error)):
+        sending.send_batch(issue.pk)
+
+    first, second = issue.deliveries.order_by("pk")
+    assert (first.status, first.possible_duplicate) == (Status.QUEUED, flagged)
+    assert (second.status, second.possible_duplicate) == (Status.QUEUED, False)
+
+
+def test_a_relay_that_cannot_be_reached_puts_the_batch_back_unflagged(newsletter, story, settings):
+    subscribers(newsletter, 2)
+    issue = sending_issue(newsletter, story)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+
+    with pytest.raises(ConnectionRefusedError):
+        sending.send_batch(issue.pk)
+
+    assert set(issue.deliveries.values_list("status", "possible_duplicate")) == {
+        (Status.QUEUED, False)
+    }

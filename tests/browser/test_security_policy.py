@@ -45,6 +45,7 @@ NOT_PAGES = {
     "story_desk:newsletter-schedule": "a POST from the issue's page",
     "story_desk:newsletter-unschedule": "a POST from the issue's page",
     "story_desk:newsletter-cancel": "a POST from the issue's page",
+    "story_desk:newsletter-stop": "a POST from the issue's page",
     "story_desk:newsletter-progress": "JSON for the issue page's script (test_newsletters.py)",
     "story_desk:notification-read": "a POST from the inbox",
     "story_desk:notifications-read-all": "a POST from the inbox",

@@ -408,7 +408,7 @@ DESK = [
             desk(editor=NO_METHOD),
             lambda w: {"issue_id": w.issue.pk},
         )
-        for step in ("test", "schedule", "unschedule", "cancel")
+        for step in ("test", "schedule", "unschedule", "cancel", "stop")
     ),
     # The photo library is the newsroom's: every writer browses it; moderators have no use.
     named("media:list", desk(writers=OK)),

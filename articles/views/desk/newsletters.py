@@ -171,7 +171,7 @@ def issue_page(request, issue_id: int):
             "newsletter": issue.newsletter,
             "progress": progress,
             # Taken by the relay: bounced and complained rows were sent too.
-            "sent_count": progress.done - progress.failed if progress else 0,
+            "sent_count": progress.done - progress.failed - progress.skipped if progress else 0,
             "events": desk.issue_events(issue),
             "open_tracking": settings.NEWSLETTER_OPEN_TRACKING,
             "sends_per_minute": f"{settings.NEWSLETTER_SENDS_PER_MINUTE:,}",
@@ -280,6 +280,18 @@ def issue_cancel(request, issue_id: int):
     return redirect("story_desk:newsletter", slug=issue.newsletter.slug)
 
 
+@desk_view(SEND)
+@require_POST
+def issue_stop(request, issue_id: int):
+    issue = _issue(issue_id)
+    attempt(
+        request,
+        lambda: issues.stop_sending(issue, actor=request.user),
+        _("The sending was stopped: nobody else will get this issue."),
+    )
+    return redirect("story_desk:newsletter-issue", issue_id=issue.pk)
+
+
 @never_cache
 @desk_view(SEND)
 def issue_progress(request, issue_id: int):
@@ -314,7 +326,7 @@ def _issue(issue_id: int) -> NewsletterIssue:
 
 
 def _progress(issue: NewsletterIssue):
-    if issue.status not in (Status.SENDING, Status.SENT):
+    if issue.started_at is None:
         return None
     return sending.progress(issue)
 
