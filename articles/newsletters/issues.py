@@ -14,6 +14,7 @@ in the same transaction; tasks go through the outbox, so they run only after com
 repeated "send now" (a double click) finds the issue sending already and starts nothing.
 """
 
+import logging
 import re
 import smtplib
 from collections.abc import Iterable
@@ -37,6 +38,8 @@ from articles.newsletters import rendering, sending
 from articles.permissions import can_send_newsletters
 from newsroom.links import absolute_url
 from newsroom.outbox import enqueue
+
+logger = logging.getLogger(__name__)
 
 Status = NewsletterIssue.Status
 Action = IssueEvent.Action
@@ -309,20 +312,29 @@ def start_due_issues(*, now: datetime | None = None) -> int:
     due = NewsletterIssue.objects.filter(status=Status.SCHEDULED, send_at__lte=now)
     started = 0
     for issue_id in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            issue = _lock(NewsletterIssue(pk=issue_id))
-            # Re-read under the lock: an editor may have unscheduled or sent it meanwhile.
-            if issue.status != Status.SCHEDULED or issue.send_at > now:
-                continue
-            try:
-                with transaction.atomic():
-                    start_sending(issue, None)
-            except IssueRefused as refusal:
-                issue.refresh_from_db()
-                _unschedule(issue, None, str(refusal))
-            else:
-                started += 1
+        try:
+            started += _start_when_due(issue_id, now)
+        except Exception:
+            # One issue's unexpected failure must not hold the others back this minute;
+            # it is tried again at the next run.
+            logger.exception("newsletter issue %s could not start on schedule", issue_id)
     return started
+
+
+def _start_when_due(issue_id: int, now: datetime) -> int:
+    with transaction.atomic():
+        issue = _lock(NewsletterIssue(pk=issue_id))
+        # Re-read under the lock: an editor may have unscheduled or sent it meanwhile.
+        if issue.status != Status.SCHEDULED or issue.send_at > now:
+            return 0
+        try:
+            with transaction.atomic():
+                start_sending(issue, None)
+        except IssueRefused as refusal:
+            issue.refresh_from_db()
+            _unschedule(issue, None, str(refusal))
+            return 0
+        return 1
 
 
 @transaction.atomic

@@ -424,6 +424,30 @@ def test_a_due_issue_that_cannot_start_goes_back_to_draft_saying_why(draft, edit
     assert "구독자" in back.note
 
 
+def test_one_issue_failing_to_start_does_not_hold_back_the_others(
+    newsletter, draft, editor, stories, subscribers, clock, monkeypatch, caplog
+):
+    other = issues.create_issue(
+        newsletter, actor=editor, subject="석간", intro="", article_ids=[stories[0].pk]
+    )
+    for issue in (draft, other):
+        issues.schedule(issue, actor=editor, at=timezone.now() + timedelta(minutes=5))
+    clock.shift(timedelta(minutes=6))
+    real_start = issues.start_sending
+
+    def start(issue, actor):
+        if issue.pk == draft.pk:
+            raise RuntimeError("the database went away")
+        return real_start(issue, actor)
+
+    monkeypatch.setattr(issues, "start_sending", start)
+
+    assert issues.start_due_issues() == 1
+    assert NewsletterIssue.objects.get(pk=other.pk).status == Status.SENDING
+    assert NewsletterIssue.objects.get(pk=draft.pk).status == Status.SCHEDULED
+    assert f"newsletter issue {draft.pk} could not start on schedule" in caplog.text
+
+
 def test_composing_scheduling_and_cancelling_enqueue_nothing(
     newsletter, editor, stories, django_capture_on_commit_callbacks
 ):
