@@ -93,6 +93,15 @@ def issue_events(issue: NewsletterIssue) -> list[IssueEvent]:
     return list(IssueEvent.objects.filter(issue=issue).order_by("-created_at", "-pk"))
 
 
+def last_test(issue: NewsletterIssue) -> IssueEvent | None:
+    """The issue's latest test send, for the send page to say whether there was one."""
+    return (
+        IssueEvent.objects.filter(issue=issue, action=IssueEvent.Action.TEST_SENT)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
 def recipients_now(newsletter: Newsletter) -> int:
     """How many would get an issue sent now: confirmed subscriptions of subscribers not
     suspended (what sending.queue_recipients makes deliveries for)."""

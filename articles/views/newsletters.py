@@ -15,6 +15,8 @@ The public subscribe form and the two link pages post without a CSRF token, on p
 The my page's buttons act on the signed-in reader's own subscriptions: CSRF-protected.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -230,8 +232,12 @@ def _back(request) -> str:
     """Where the button was pressed: the page whose subscribe box drew it (the Referer, of
     this site only), or the my page."""
     referer = request.headers.get("Referer", "")
+    my_page = reverse("accounts:me")
     if referer and url_has_allowed_host_and_scheme(
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
+        # Back on the my page, at its newsletters (not at the top, out of sight).
+        if urlsplit(referer).path == my_page and "#" not in referer:
+            return referer + "#newsletters"
         return referer
-    return reverse("accounts:me") + "#newsletters"
+    return my_page + "#newsletters"

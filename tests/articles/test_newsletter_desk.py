@@ -285,7 +285,7 @@ def test_an_editor_composes_previews_tests_and_sends_an_issue(
     assert counts["발송 완료"] == "2"
     assert counts["반송"] == "0"
     assert "열람" not in counts
-    assert "열람 추적이 꺼져 있습니다" in progress.text
+    assert "열람 추적을 쓰지 않으며" in progress.text
     assert "중복 가능" not in counts
 
 
@@ -302,7 +302,7 @@ def test_opens_are_shown_when_open_tracking_is_on(
     progress = parse(client.get(issue_url(draft))).one("section", cls="issue-progress")
     counts = {b.one("dt").text: b.one("dd").text for b in progress.select("div")}
     assert counts["열람"] == "1"
-    assert "열람 추적이 꺼져" not in progress.text
+    assert "열람 추적을 쓰지 않으며" not in progress.text
 
 
 def test_while_sending_the_page_polls_its_progress(client, editor, draft, subscribers):
@@ -469,3 +469,28 @@ def test_an_editor_stops_an_issue_while_it_sends_and_sees_who_was_left_out(
     assert counts["발송 완료"] == "0"
     assert counts["발송 안 함"] == "2"
     assert mail.outbox == []
+
+
+def test_a_new_issue_s_subject_starts_as_the_newsletter_and_the_day(client, editor, newsletter):
+    client.force_login(editor)
+    new = reverse("story_desk:newsletter-new", args=[newsletter.slug])
+    today = timezone.localdate()
+
+    shown = parse(client.get(new)).one("input", name="subject")
+    filled = parse(client.post(new, {"subject": "", "intro": "", "fill": "1"}))
+
+    expected = f"아침 브리핑 {today.month}월 {today.day}일"
+    assert shown.attrs["value"] == expected
+    assert filled.one("input", name="subject").attrs["value"] == expected
+
+
+def test_the_send_page_says_whether_a_test_was_sent(client, editor, draft, subscribers):
+    client.force_login(editor)
+
+    before = parse(client.get(issue_url(draft, "send"))).text
+    issues.send_test(draft, actor=editor)
+    after = parse(client.get(issue_url(draft, "send"))).text
+
+    assert "아직 시험 발송을 하지 않았습니다" in before
+    assert "시험 발송:" in after
+    assert "아직 시험 발송을 하지 않았습니다" not in after

@@ -780,3 +780,15 @@ def test_the_kept_box_asks_the_personal_request_for_the_reader_s_own(client, des
     box = parse(client.get(story.get_absolute_url())).one("section", cls="newsletter-box")
     assert box.attrs["data-personal"] == "newsletters"
     assert box.attrs["data-personal-query"] == "newsletters=1"
+
+
+def test_the_my_page_s_buttons_lead_back_to_its_newsletters_not_its_top(client, reader, offered):
+    client.force_login(reader)
+
+    response = client.post(
+        "/newsletters/mine/",
+        {"newsletter": offered[0].pk, "action": "subscribe"},
+        HTTP_REFERER="http://testserver/accounts/me/",
+    )
+
+    assert response["Location"] == "http://testserver/accounts/me/#newsletters"

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -95,7 +95,10 @@ def issue_new(request, slug: str):
         form = IssueForm(request.POST)
         if "fill" in request.POST:
             picks = _fill(request, newsletter)
-            form = IssueForm(initial=_posted_text(request.POST))
+            form = IssueForm(
+                initial=_posted_text(request.POST)
+                | {"subject": _subject_or_default(request.POST, newsletter)}
+            )
         elif form.is_valid():
             try:
                 issue = issues.create_issue(
@@ -111,8 +114,18 @@ def issue_new(request, slug: str):
                 messages.success(request, _("The issue was saved as a draft."))
                 return redirect("story_desk:newsletter-issue", issue_id=issue.pk)
     else:
-        form = IssueForm()
+        form = IssueForm(initial={"subject": _default_subject(newsletter)})
     return _compose(request, newsletter, None, form, picks)
+
+
+def _default_subject(newsletter: Newsletter) -> str:
+    """A new issue's subject until the editor writes one: the newsletter and the day
+    ("아침 브리핑 12월 8일")."""
+    return f"{newsletter.name} {formats.date_format(timezone.localdate(), 'MONTH_DAY_FORMAT')}"
+
+
+def _subject_or_default(post, newsletter: Newsletter) -> str:
+    return post.get("subject", "").strip() or _default_subject(newsletter)
 
 
 @never_cache
@@ -233,6 +246,7 @@ def issue_send(request, issue_id: int):
             "issue": issue,
             "newsletter": issue.newsletter,
             "recipients": recipients,
+            "last_test": desk.last_test(issue),
             "recipients_text": ngettext(
                 "Send this issue to %(count)s subscriber now?",
                 "Send this issue to %(count)s subscribers now?",
