@@ -1,4 +1,5 @@
-"""Abuse limits on log-in, sign-up and verification mails: read-only checks that raise
+"""Abuse limits on log-in, sign-up, verification mails and mailings' confirmation mails
+(counted apart, so one never spends the other's allowance): read-only checks that raise
 accounts.errors.LimitReached with the moment to try again, and the rows they count.
 
 Log-in limits are by account and address together, so they stop the attacker's address and
@@ -40,6 +41,12 @@ Kind = Attempt.Kind
 IPV6_PREFIX = 64
 # Rows older than this count for no limit any more (accounts.forget_attempts deletes them).
 KEEP = timedelta(days=1)
+# Each kind of mail's allowance per recipient per KEEP, read when counted (tests and
+# deployments change the settings).
+MAILS_PER_DAY = {
+    Kind.VERIFICATION_MAIL: lambda: settings.ACCOUNTS_VERIFICATION_MAILS_PER_DAY,
+    Kind.NEWSLETTER_MAIL: lambda: settings.ACCOUNTS_NEWSLETTER_MAILS_PER_DAY,
+}
 
 
 def client_ip(request) -> str | None:
@@ -183,7 +190,8 @@ def signed_up(*, ip: str | None) -> None:
 def check_subscribe(*, ip: str | None, now: datetime | None = None) -> None:
     """Before a request to subscribe to a mailing (a higher app's newsletters) is taken:
     requests from the address in the last hour, counted apart from sign-ups so that one
-    does not spend the other's allowance. The mails it sends are may_mail's to limit."""
+    does not spend the other's allowance. The mails it sends are may_mail_newsletter's to
+    limit."""
     now = now or timezone.now()
     hour = timedelta(hours=1)
     requests = Attempt.objects.filter(
@@ -205,21 +213,35 @@ def subscribe_requested(*, ip: str | None) -> None:
     _record(Kind.SUBSCRIBE, ip=ip)
 
 
-def _mails_full_until(email: str, now: datetime) -> datetime | None:
+def _mails_full_until(
+    email: str, now: datetime, *, kind: str = Kind.VERIFICATION_MAIL
+) -> datetime | None:
     mails = Attempt.objects.filter(
-        kind=Kind.VERIFICATION_MAIL, email_hash=email_hash(email), created_at__gt=now - KEEP
+        kind=kind, email_hash=email_hash(email), created_at__gt=now - KEEP
     )
-    return _full_until(mails, settings.ACCOUNTS_VERIFICATION_MAILS_PER_DAY, KEEP)
+    return _full_until(mails, MAILS_PER_DAY[kind](), KEEP)
+
+
+def _may_send(kind: str, email: str, *, ip: str | None, now: datetime | None) -> bool:
+    if _mails_full_until(email, now or timezone.now(), kind=kind) is not None:
+        return False
+    _record(kind, email=email, ip=ip)
+    return True
 
 
 def may_mail(email: str, *, ip: str | None, now: datetime | None = None) -> bool:
     """A verification or password-reset mail is about to go to `email`: counts it and
     says whether it may. Mails past the day's limit are not sent: the one who asks cannot
     be the recipient's burden, whatever path (sign-up, log-in, "send again", a reset) asks."""
-    if _mails_full_until(email, now or timezone.now()) is not None:
-        return False
-    _record(Kind.VERIFICATION_MAIL, email=email, ip=ip)
-    return True
+    return _may_send(Kind.VERIFICATION_MAIL, email, ip=ip, now=now)
+
+
+def may_mail_newsletter(email: str, *, ip: str | None, now: datetime | None = None) -> bool:
+    """A mailing's confirmation mail (a higher app's newsletters) is about to go to
+    `email`: as may_mail, but counted apart, with its own daily allowance. Anyone may ask
+    for these from a public form, so they must never spend the recipient's verification
+    and password-reset mails: five strangers' asks would lock the owner out of recovery."""
+    return _may_send(Kind.NEWSLETTER_MAIL, email, ip=ip, now=now)
 
 
 def forget_old(now: datetime | None = None) -> int:

@@ -210,7 +210,8 @@ class AccountEvent(HistoryEntry):
 
 class Attempt(models.Model):
     """One counted try at something accounts.limits caps: a failed log-in, a sign-up, a
-    request to subscribe (to a higher app's mailings), a verification mail sent. Only keyed
+    request to subscribe (to a higher app's mailings), a verification mail sent, a
+    mailing's confirmation mail sent (counted apart from the verification mails). Only keyed
     hashes of the address and the e-mail are kept, so equal ones count together and
     neither can be read back. Deleted once older than the
     longest window (the periodic job accounts.forget_attempts)."""
@@ -220,6 +221,7 @@ class Attempt(models.Model):
         SIGN_UP = "sign_up", _("Sign-up")
         SUBSCRIBE = "subscribe", _("Request to subscribe")
         VERIFICATION_MAIL = "verification_mail", _("Verification e-mail")
+        NEWSLETTER_MAIL = "newsletter_mail", _("Newsletter confirmation e-mail")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # The e-mail typed at log-in, or a mail's recipient; "" for a sign-up or a subscribe.

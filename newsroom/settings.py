@@ -399,11 +399,14 @@ ACCOUNTS_SIGN_UPS_PER_IP_PER_HOUR = env.integer("ACCOUNTS_SIGN_UPS_PER_IP_PER_HO
 ACCOUNTS_VERIFICATION_MAILS_PER_DAY = env.integer(
     "ACCOUNTS_VERIFICATION_MAILS_PER_DAY", 5, minimum=0
 )
-# Requests to subscribe to newsletters taken from one address in an hour (their
-# confirmation mails count with the verification mails above).
+# Requests to subscribe to newsletters taken from one address in an hour, and their
+# confirmation mails sent to one address in 24 hours. Those mails are counted apart from
+# the verification mails above: anyone may ask for them from the public form, and they
+# must not use up the recipient's account-recovery mails.
 ACCOUNTS_SUBSCRIBES_PER_IP_PER_HOUR = env.integer(
     "ACCOUNTS_SUBSCRIBES_PER_IP_PER_HOUR", 10, minimum=0
 )
+ACCOUNTS_NEWSLETTER_MAILS_PER_DAY = env.integer("ACCOUNTS_NEWSLETTER_MAILS_PER_DAY", 3, minimum=0)
 
 # Kakao, Naver and Google log-in switch on when their keys are set; a provider without keys
 # is not installed at all, so no dead button is ever shown.

@@ -16,6 +16,7 @@ class Migration(migrations.Migration):
                     ("sign_up", "Sign-up"),
                     ("subscribe", "Request to subscribe"),
                     ("verification_mail", "Verification e-mail"),
+                    ("newsletter_mail", "Newsletter confirmation e-mail"),
                 ],
                 max_length=20,
                 verbose_name="kind",

@@ -8,7 +8,11 @@ provider's payload into an AnymailTrackingEvent and send anymail.signals.trackin
 - delivered: the delivery's delivered_at; opened: its opened_at (the first time only);
 - bounced (hard): the delivery BOUNCED and its address suspended; complained (marked as
   spam): COMPLAINED and suspended. A suspended address gets no further issue
-  (sending.queue_recipients leaves it out) until it subscribes and confirms again;
+  (sending.queue_recipients leaves it out). A bounce's suspension is lifted when the
+  address subscribes and confirms again by mail; a complaint's only when the account
+  holding the address verified subscribes again from its my page: the public form mails
+  no one who marked us as spam (articles.newsletters.subscriptions, which reads
+  suspended_for_complaint). A complaint after a bounce's suspension becomes its reason;
 - rejected or failed (the provider refused to send it): the delivery FAILED with the reason;
 - deferred, a soft bounce and anything else: a log line, nothing changed.
 
@@ -41,6 +45,8 @@ ENDING = {
     EventType.FAILED: Status.FAILED,
 }
 SUSPENDING = (EventType.BOUNCED, EventType.COMPLAINED)
+# How a complaint's suspension begins its suspended_reason ("complained: <detail>").
+COMPLAINT_REASON = f"{EventType.COMPLAINED}:"
 # A delivery a report may still end: a complaint may follow a bounce's report or a
 # delivery's, never the other way round (nobody complains of a message that bounced).
 ENDABLE = {
@@ -148,15 +154,32 @@ def apply(delivery: IssueDelivery, kind: str, event: AnymailTrackingEvent, *, es
         suspend(delivery.subscription.subscriber, reason=kind, delivery=delivery, detail=reason)
 
 
+def suspended_for_complaint(subscriber: Subscriber) -> bool:
+    """Whether the address is suspended because its owner marked an issue as spam (suspend
+    writes the report's kind first in suspended_reason)."""
+    return subscriber.suspended_at is not None and subscriber.suspended_reason.startswith(
+        COMPLAINT_REASON
+    )
+
+
 def suspend(
     subscriber: Subscriber, *, reason: str, delivery: IssueDelivery | None, detail: str
 ) -> bool:
     """Stop every newsletter to the address. History: suspended (once: an address already
-    suspended is left as it is). Returns whether this call suspended it."""
+    suspended is left as it is, but for a complaint about an address suspended after a
+    bounce, which becomes the reason: a confirmation mail may lift a bounce's suspension,
+    never a complaint's). Returns whether this call suspended it or changed its reason."""
     now = timezone.now()
+    written = f"{reason}: {detail}"[:200]
     changed = Subscriber.objects.filter(Q(pk=subscriber.pk), Q(suspended_at__isnull=True)).update(
-        suspended_at=now, suspended_reason=f"{reason}: {detail}"[:200]
+        suspended_at=now, suspended_reason=written
     )
+    if not changed and reason == EventType.COMPLAINED:
+        changed = (
+            Subscriber.objects.filter(pk=subscriber.pk, suspended_at__isnull=False)
+            .exclude(suspended_reason__startswith=COMPLAINT_REASON)
+            .update(suspended_reason=written)
+        )
     if not changed:
         return False
     SubscriptionEvent.objects.create(

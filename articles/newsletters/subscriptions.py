@@ -1,6 +1,10 @@
 """Readers' subscriptions to newsletters: the only code that changes Subscriber and
-Subscription rows, but for a bounce's suspension, which articles.newsletters.sending
-writes (history: "suspended"); asking again and confirming lifts it here.
+Subscription rows, but for the suspension after a bounce or a complaint, which
+articles.newsletters.bounces writes (history: "suspended"). A bounce's is lifted here by
+asking again and confirming by mail (the mail arrived: the mailbox works). A complaint's
+(the owner marked an issue as spam) only by the account holding the address verified,
+subscribing again from its my page: the public form sends such an address no mail at all,
+with the same answer as always, and a confirmation link does not lift it.
 
 Double opt-in: asking to subscribe puts each chosen newsletter's subscription PENDING with
 the consent version agreed to, and one mail carries a signed link to confirm them all;
@@ -9,6 +13,9 @@ account e-mail who subscribes that address from their my page is confirmed at on
 account's own verification already proved the mailbox, and the my page's form is
 CSRF-protected, so no one else can ask in their name. The public forms never read the
 session (they post without a CSRF token, from cached pages): they always go by mail.
+A subscriber is linked to an account only when the account holds the address verified
+(allauth's EmailAddress): user.email alone proves nothing, since an account made in the
+admin has none and a sign-up may type anyone's address before verifying it.
 
 Links are signed with django.core.signing, each kind with its own salt: a confirmation link
 expires after CONFIRM_MAX_AGE; an unsubscribe link never does (it sits in every issue ever
@@ -40,6 +47,7 @@ from accounts.errors import require
 from accounts.models import User
 from accounts.names import display_name
 from articles.errors import LinkExpired, LinkInvalid, SubscriptionRefused
+from articles.newsletters import bounces
 from articles.newsletters.models import Newsletter, Subscriber, Subscription, SubscriptionEvent
 from newsroom import outbox
 
@@ -125,6 +133,12 @@ def _record(
     )
 
 
+def _holds_verified(user: User, address: str) -> bool:
+    """Whether the account proved it reads `address`: the one proof for linking and for
+    confirming at once."""
+    return EmailAddress.objects.filter(user=user, email__iexact=address, verified=True).exists()
+
+
 def _verified_owner(address: str) -> User | None:
     found = (
         EmailAddress.objects.filter(email__iexact=address, verified=True)
@@ -143,15 +157,27 @@ def _locked_subscriber(address: str) -> Subscriber:
 
 
 def _link(subscriber: Subscriber, user: User, *, how: str) -> bool:
-    """Link the subscriber to the account of the same address, unless either is linked
-    already (an account that changed its e-mail keeps the subscriber of its old one: the
-    link is one to one)."""
+    """Link the subscriber to the account holding its address verified, unless either is
+    linked already (an account that changed its e-mail keeps the subscriber of its old one:
+    the link is one to one). The account's verification is checked here, for every
+    caller: a linked subscriber is the account's to read and to resubscribe after a
+    complaint, so an unverified account that merely names the address gets nothing."""
     if subscriber.user_id is not None or Subscriber.objects.filter(user=user).exists():
+        return False
+    if not _holds_verified(user, subscriber.email):
         return False
     subscriber.user = user
     subscriber.save(update_fields=["user"])
     _record(subscriber, Action.LINKED, actor=user, data={"how": how})
     return True
+
+
+def _unsuspend(subscriber: Subscriber, *, actor: User | None = None) -> None:
+    reason = subscriber.suspended_reason
+    subscriber.suspended_at = None
+    subscriber.suspended_reason = ""
+    subscriber.save(update_fields=["suspended_at", "suspended_reason"])
+    _record(subscriber, Action.CONFIRMED, actor=actor, note="unsuspended", data={"was": reason})
 
 
 @transaction.atomic
@@ -166,12 +192,16 @@ def subscribe(
     """Ask for `newsletters` at `email`. `user`: the signed-in reader, given only from a
     CSRF-protected form (the my page); their own verified address is linked to the account
     and confirmed at once (see the module's note), unless the subscriber is suspended after
-    a bounce, which only a mail that arrives can lift.
+    a bounce, which only a mail that arrives can lift. A subscriber suspended after a
+    complaint is mailed nothing: its verified owner's ask unsuspends it (history:
+    "confirmed", note "unsuspended"); anyone else's is kept as asked, without a mail.
 
     Each chosen newsletter that was not asked for, or was unsubscribed, becomes PENDING
     (history: "requested"); one waiting longer than SAME_ASK is asked again (a new mail);
     one confirmed stays so (an ask never downgrades: anyone may type an address). One
-    confirmation mail goes if anything waits and accounts.limits.may_mail allows it;
+    confirmation mail goes if anything waits and accounts.limits.may_mail_newsletter
+    allows it (its own allowance: strangers' asks never spend the address's
+    verification and password-reset mails);
     the answer is the same either way, so it tells nothing of the address's subscriptions.
     Task: articles.send_subscription_confirmation, after commit."""
     address = check_email(email)
@@ -181,13 +211,13 @@ def subscribe(
     now = timezone.now()
     subscriber = _locked_subscriber(address)
     own = user is not None and user.is_authenticated and normalise(user.email) == address
-    if own:
+    verified = own and _holds_verified(user, address)
+    if verified:
         _link(subscriber, user, how="subscribed")
-    at_once = (
-        own
-        and subscriber.suspended_at is None
-        and EmailAddress.objects.filter(user=user, email__iexact=address, verified=True).exists()
-    )
+    complained = bounces.suspended_for_complaint(subscriber)
+    at_once = verified and (subscriber.suspended_at is None or complained)
+    if at_once and complained:
+        _unsuspend(subscriber, actor=user)
     existing = {
         subscription.newsletter_id: subscription
         for subscription in Subscription.objects.select_for_update().filter(
@@ -195,7 +225,8 @@ def subscribe(
         )
     }
     asked = Asked(subscriber=subscriber)
-    mail_needed = subscriber.suspended_at is not None
+    # No mail ever to an address that marked us as spam: only its owner lifts that, above.
+    mail_needed = subscriber.suspended_at is not None and not complained
     first_event = None
     actor = user if own else None
     for newsletter in chosen:
@@ -237,7 +268,7 @@ def subscribe(
             )
             asked.confirmed.append(subscription)
         else:
-            mail_needed = True
+            mail_needed = not complained
             asked.pending.append(subscription)
     if first_event is None and mail_needed:
         # A suspended subscriber asking again for what it has: the mail is the point, but
@@ -247,8 +278,11 @@ def subscribe(
             mail_needed = False
         else:
             first_event = _record(subscriber, Action.REQUESTED, actor=actor, note="suspended")
+    if first_event is not None and complained and not at_once:
+        first_event.data["mail"] = "not sent: complaint"
+        first_event.save(update_fields=["data"])
     if mail_needed:
-        asked.mailed = limits.may_mail(address, ip=ip, now=now)
+        asked.mailed = limits.may_mail_newsletter(address, ip=ip, now=now)
         first_event.data["mail"] = "sent" if asked.mailed else "over the day's limit"
         first_event.save(update_fields=["data"])
         if asked.mailed:
@@ -311,14 +345,19 @@ def subscriber_of_confirm_token(token: str) -> Subscriber:
 def confirm(token: str) -> Confirmed:
     """The confirmation link opened (and its button pressed): the subscriber's PENDING
     subscriptions asked for until the link was made become CONFIRMED (history: one
-    "confirmed" each), a suspended subscriber is unsuspended (the mail arrived), and an
-    account holding the address verified is linked ("linked"). Opening it again changes
-    nothing. LinkInvalid, or LinkExpired after CONFIRM_MAX_AGE."""
+    "confirmed" each), a subscriber suspended after a bounce is unsuspended (the mail
+    arrived), and an account holding the address verified is linked ("linked"). Opening
+    it again changes nothing. A subscriber suspended after a complaint is left as it is,
+    nothing confirmed (a link mailed before the complaint must not undo it: only the
+    account's owner may, from the my page). LinkInvalid, or LinkExpired after
+    CONFIRM_MAX_AGE."""
     subscriber = subscriber_of_confirm_token(token)
     made_at = datetime.fromtimestamp(
         _read_confirm_token(token, max_age=None)["t"] + 1, tz=timezone.get_current_timezone()
     )
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    if bounces.suspended_for_complaint(subscriber):
+        return Confirmed(subscriber=subscriber, confirmed=[], subscriptions=[])
     now = timezone.now()
     waiting = list(
         Subscription.objects.select_for_update()
@@ -338,11 +377,7 @@ def confirm(token: str) -> Confirmed:
             data={"consent_version": subscription.consent_version},
         )
     if subscriber.suspended_at is not None:
-        reason = subscriber.suspended_reason
-        subscriber.suspended_at = None
-        subscriber.suspended_reason = ""
-        subscriber.save(update_fields=["suspended_at", "suspended_reason"])
-        _record(subscriber, Action.CONFIRMED, note="unsuspended", data={"was": reason})
+        _unsuspend(subscriber)
     if subscriber.user_id is None:
         owner = _verified_owner(subscriber.email)
         if owner is not None:

@@ -34,7 +34,7 @@ from accounts import limits
 from accounts.errors import LimitReached
 from articles import dependencies
 from articles.errors import LinkExpired, LinkInvalid, SubscriptionRefused
-from articles.newsletters import selectors, subscriptions
+from articles.newsletters import bounces, selectors, subscriptions
 from articles.newsletters.forms import SubscribeForm
 from articles.newsletters.models import Newsletter, Subscription
 from newsroom import inputs
@@ -118,13 +118,15 @@ def confirm(request, token: str):
     except LinkExpired as expired:
         return _expired(request, expired)
     if request.method == "GET":
+        # After a complaint the link confirms nothing (subscriptions.confirm): no button.
+        complained = bounces.suspended_for_complaint(subscriber)
         waiting = subscriber.subscriptions.filter(status=Subscription.Status.PENDING)
         return render(
             request,
             "articles/newsletters/confirm.html",
             {
-                "waiting": list(waiting.select_related("newsletter")),
-                "suspended": subscriber.suspended_at,
+                "waiting": [] if complained else list(waiting.select_related("newsletter")),
+                "suspended": None if complained else subscriber.suspended_at,
             },
         )
     done = subscriptions.confirm(token)

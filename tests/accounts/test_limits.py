@@ -56,3 +56,16 @@ def test_the_periodic_job_deletes_only_rows_no_limit_counts():
     assert app.tasks["accounts.forget_attempts"]() == 1
     assert list(Attempt.objects.values_list("kind", flat=True)) == [Attempt.Kind.SIGN_UP]
     assert PERIODIC_JOBS["accounts.forget_attempts"] == 60 * 60
+
+
+def test_mailing_confirmations_have_their_own_allowance_apart_from_verification_mails(
+    settings,
+):
+    assert settings.ACCOUNTS_NEWSLETTER_MAILS_PER_DAY == 3
+    sent = [limits.may_mail_newsletter("owner@example.com", ip=None) for _n in range(5)]
+    assert sent == [True, True, True, False, False]
+    assert [limits.may_mail("owner@example.com", ip=None) for _n in range(6)] == [True] * 5 + [
+        False
+    ]
+    settings.ACCOUNTS_NEWSLETTER_MAILS_PER_DAY = 0
+    assert limits.may_mail_newsletter("owner@example.com", ip=None)

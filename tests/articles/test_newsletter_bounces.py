@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import IssueDelivery, NewsletterIssue, SubscriptionEvent
-from articles.newsletters import sending
+from articles.newsletters import bounces, sending
 from tests.factories import NewsletterFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +251,27 @@ def test_amazon_ses_bounces_suspend_only_when_permanent(client, sent, bounce_typ
     assert (first.subscriber.suspended_at is not None) is suspended
     expected = Status.BOUNCED if suspended else Status.SENT
     assert issue.deliveries.get(subscription=first).status == expected
+
+
+def test_a_complaint_after_a_bounce_s_suspension_becomes_its_reason_once(client, sent):
+    issue, first, _second = sent
+    post(client, POSTMARK, bounce("<m0@newsroom.test>", first.subscriber.email))
+    complaint = {
+        "RecordType": "SpamComplaint",
+        "Type": "SpamComplaint",
+        "MessageID": "<m0@newsroom.test>",
+        "Email": first.subscriber.email,
+        "BouncedAt": "2026-12-08T04:10:00Z",
+    }
+    for _retry in range(2):
+        post(client, POSTMARK, complaint)
+
+    first.subscriber.refresh_from_db()
+    # A confirmation mail may lift a bounce's suspension, never a complaint's.
+    assert first.subscriber.suspended_reason.startswith("complained")
+    assert bounces.suspended_for_complaint(first.subscriber)
+    reasons = SubscriptionEvent.objects.filter(action="suspended").values_list(
+        "data__reason", flat=True
+    )
+    assert sorted(reasons) == ["bounced", "complained"]
+    assert issue.deliveries.get(subscription=first).status == Status.COMPLAINED

@@ -13,7 +13,7 @@ from django.core import mail
 from django.db import transaction
 from django.utils import timezone
 
-from accounts import membership
+from accounts import limits, membership
 from accounts.errors import NotAllowed
 from accounts.models import Attempt
 from articles.errors import LinkExpired, LinkInvalid, SubscriptionRefused
@@ -243,7 +243,7 @@ def test_a_double_submit_makes_no_second_subscription_and_no_second_mail(
 def test_confirmation_mails_to_one_address_stop_at_the_day_s_limit_without_saying_so(
     client, briefing, settings, django_capture_on_commit_callbacks
 ):
-    settings.ACCOUNTS_VERIFICATION_MAILS_PER_DAY = 1
+    settings.ACCOUNTS_NEWSLETTER_MAILS_PER_DAY = 1
     data = {"email": "limit@example.com", "newsletters": [briefing.pk], "consent": "on"}
     with django_capture_on_commit_callbacks(execute=True):
         first = client.post("/newsletters/subscribe/", data)
@@ -528,6 +528,119 @@ def test_the_public_form_never_subscribes_in_the_session_s_name(
     assert Subscriber.objects.get().user == reader
 
 
+def test_an_account_without_the_address_verified_cannot_claim_its_subscriber(
+    client, briefing, daily, django_capture_on_commit_callbacks
+):
+    # Someone else's subscriber, and an account naming the same address that never proved
+    # it: made in the admin (no allauth EmailAddress at all) or signed up, not verified.
+    SubscriptionFactory(subscriber__email="victim@example.com", newsletter=briefing)
+    admin_made = UserFactory(email="Victim@example.com", verified=False)
+    client.force_login(admin_made)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/newsletters/mine/", {"newsletter": daily.pk, "action": "subscribe"})
+    subscriber = Subscriber.objects.get()
+    assert subscriber.user is None
+    assert not events(subscriber, Action.LINKED)
+    assert subscriber.subscriptions.get(newsletter=daily).status == Status.PENDING
+    assert [message.to for message in mail.outbox] == [["victim@example.com"]]  # opt-in
+    section = parse(client.get("/accounts/me/")).one("section", id="newsletters")
+    assert "구독 중" not in section.text
+
+    # allauth's signal for an address the account holds unverified links nothing either.
+    unverified = EmailAddress.objects.create(
+        user=admin_made, email=admin_made.email, primary=True, verified=False
+    )
+    email_confirmed.send(sender=None, request=None, email_address=unverified)
+    assert subscriptions.link_account(admin_made, admin_made.email) is None
+    # Nor does opening the mail's link: only a verified account is linked then.
+    client.post(confirm_link(mail.outbox[0]))
+    subscriber.refresh_from_db()
+    assert subscriber.user is None
+    assert subscriber.subscriptions.get(newsletter=daily).status == Status.CONFIRMED
+
+
+def complained(email: str, newsletter) -> Subscriber:
+    subscriber = SubscriptionFactory(subscriber__email=email, newsletter=newsletter).subscriber
+    subscriber.suspended_at = timezone.now()
+    subscriber.suspended_reason = "complained: marked as spam"  # as bounces.suspend writes it
+    subscriber.save()
+    return subscriber
+
+
+def test_the_public_form_mails_no_one_who_marked_us_as_spam_and_answers_as_always(
+    client, briefing, daily, django_capture_on_commit_callbacks
+):
+    subscriber = complained("spam@example.com", briefing)
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.post(
+            "/newsletters/subscribe/",
+            {"email": "spam@example.com", "newsletters": [briefing.pk, daily.pk], "consent": "on"},
+        )
+        new = client.post(
+            "/newsletters/subscribe/",
+            {"email": "new@example.com", "newsletters": [briefing.pk], "consent": "on"},
+        )
+    assert asked.content.decode().replace("spam@", "X@") == new.content.decode().replace(
+        "new@", "X@"
+    )
+    assert [message.to for message in mail.outbox] == [["new@example.com"]]
+    subscriber.refresh_from_db()
+    assert subscriber.suspended_at is not None
+    [ask] = events(subscriber, Action.REQUESTED)
+    assert ask.data["mail"] == "not sent: complaint"
+    assert not Attempt.objects.filter(
+        kind=Attempt.Kind.NEWSLETTER_MAIL, email_hash=limits.email_hash("spam@example.com")
+    ).exists()
+    # Asking again later, or for what it has already, mails nothing either.
+    later = timezone.now() + subscriptions.SAME_ASK + timedelta(minutes=1)
+    with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+        again = subscriptions.subscribe("spam@example.com", [briefing])
+    assert not again.mailed
+    assert len(mail.outbox) == 1
+
+
+def test_a_confirmation_link_does_not_lift_a_complaint(
+    client, briefing, django_capture_on_commit_callbacks
+):
+    # A link mailed before the complaint, opened after it.
+    subscriber = complained("spam@example.com", briefing)
+    SubscriptionFactory(subscriber=subscriber, status=Status.PENDING)
+    link = f"/newsletters/confirm/{subscriptions.confirm_token(subscriber)}/"
+    assert '<form method="post">' not in client.get(link).content.decode()
+    client.post(link)
+    subscriber.refresh_from_db()
+    assert subscriber.suspended_reason.startswith("complained")
+    assert subscriber.subscriptions.filter(status=Status.PENDING).count() == 1
+    assert not events(subscriber, Action.CONFIRMED)
+
+
+def test_only_the_verified_owner_resubscribes_after_a_complaint_from_the_my_page(
+    client, briefing, daily, django_capture_on_commit_callbacks
+):
+    subscriber = complained("spam@example.com", briefing)
+    stranger = UserFactory(email="spam@example.com", verified=False)
+    client.force_login(stranger)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/newsletters/mine/", {"newsletter": daily.pk, "action": "subscribe"})
+    subscriber.refresh_from_db()
+    assert (subscriber.suspended_at is not None, subscriber.user) == (True, None)
+    assert not mail.outbox
+    stranger.delete()
+
+    owner = UserFactory(email="spam@example.com")
+    client.force_login(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/newsletters/mine/", {"newsletter": daily.pk, "action": "subscribe"})
+    subscriber.refresh_from_db()
+    assert (subscriber.suspended_at, subscriber.suspended_reason) == (None, "")
+    assert subscriber.user == owner
+    assert subscriber.subscriptions.get(newsletter=daily).status == Status.CONFIRMED
+    [lifted] = [e for e in events(subscriber, Action.CONFIRMED) if e.note == "unsuspended"]
+    assert (lifted.note, lifted.actor) == ("unsuspended", owner)
+    assert lifted.data["was"].startswith("complained")
+    assert not mail.outbox
+
+
 # --- limits bookkeeping ---------------------------------------------------------------------
 
 
@@ -537,7 +650,24 @@ def test_a_request_is_counted_as_a_subscribe_not_as_a_sign_up(client, briefing):
         {"email": "count@example.com", "newsletters": [briefing.pk], "consent": "on"},
     )
     kinds = sorted(Attempt.objects.values_list("kind", flat=True))
-    assert kinds == [Attempt.Kind.SUBSCRIBE, Attempt.Kind.VERIFICATION_MAIL]
+    assert kinds == [Attempt.Kind.NEWSLETTER_MAIL, Attempt.Kind.SUBSCRIBE]
+
+
+def test_strangers_asks_never_spend_the_address_s_password_reset_mails(
+    client, reader, briefing, django_capture_on_commit_callbacks
+):
+    data = {"email": reader.email, "newsletters": [briefing.pk], "consent": "on"}
+    for step in range(5):
+        later = timezone.now() + step * (subscriptions.SAME_ASK + timedelta(minutes=1))
+        with time_machine.travel(later), django_capture_on_commit_callbacks(execute=True):
+            assert client.post("/newsletters/subscribe/", data).status_code == 200
+    assert len(mail.outbox) == 3  # ACCOUNTS_NEWSLETTER_MAILS_PER_DAY
+    mail.outbox.clear()
+    later = timezone.now() + 5 * (subscriptions.SAME_ASK + timedelta(minutes=1))
+    with time_machine.travel(later):
+        client.post("/accounts/password/reset/", {"email": reader.email})
+    assert [message.to for message in mail.outbox] == [[reader.email]]
+    assert "/accounts/password/reset/key/" in mail.outbox[0].body
 
 
 # --- the pages' queries ---------------------------------------------------------------------
