@@ -193,8 +193,9 @@ def _stopped(issue: NewsletterIssue) -> bool:
 def _send_one(issue, rendered, row: IssueDelivery, connection) -> str:
     subscription = row.subscription
     message_id = make_msgid(domain=DNS_NAME)
+    unsubscribe_url = subscriptions.unsubscribe_url(subscription)
     headers = {
-        **subscriptions.list_unsubscribe_headers(subscription),
+        **subscriptions.list_unsubscribe_headers(subscription, url=unsubscribe_url),
         "List-Id": f"<{issue.newsletter.slug}.newsletters.{DNS_NAME}>",
         "Message-ID": message_id,
         "Precedence": "bulk",
@@ -202,7 +203,7 @@ def _send_one(issue, rendered, row: IssueDelivery, connection) -> str:
     mail = rendering.message(
         rendered,
         to=subscription.subscriber.email,
-        unsubscribe_url=subscriptions.unsubscribe_url(subscription),
+        unsubscribe_url=unsubscribe_url,
         open_url=tracking.open_url(row.pk) if settings.NEWSLETTER_OPEN_TRACKING else "",
         headers=headers,
         connection=connection,

@@ -50,6 +50,7 @@ from articles.errors import LinkExpired, LinkInvalid, SubscriptionRefused
 from articles.newsletters import bounces
 from articles.newsletters.models import Newsletter, Subscriber, Subscription, SubscriptionEvent
 from newsroom import outbox
+from newsroom.links import absolute_url
 
 Status = Subscription.Status
 Action = SubscriptionEvent.Action
@@ -308,8 +309,7 @@ def confirm_token(subscriber: Subscriber, *, at: datetime | None = None) -> str:
 def confirm_url(subscriber: Subscriber, *, language: str | None = None) -> str:
     """The link of the confirmation mail, to the page in the mail's language."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        path = reverse("newsletters:confirm", args=[confirm_token(subscriber)])
-    return settings.SITE_URL + path
+        return absolute_url(reverse("newsletters:confirm", args=[confirm_token(subscriber)]))
 
 
 def _read_confirm_token(token: str, *, max_age: timedelta | None) -> dict:
@@ -327,6 +327,11 @@ def _read_confirm_token(token: str, *, max_age: timedelta | None) -> dict:
 def subscriber_of_confirm_token(token: str) -> Subscriber:
     """Whom a confirmation link is for, without confirming anything: LinkInvalid,
     LinkExpired (carrying the subscriber), or the subscriber."""
+    return _confirm_target(token)[0]
+
+
+def _confirm_target(token: str) -> tuple[Subscriber, datetime]:
+    """The link's subscriber and the moment up to which its asks are confirmed."""
     try:
         value = _read_confirm_token(token, max_age=CONFIRM_MAX_AGE)
     except signing.SignatureExpired:
@@ -338,7 +343,8 @@ def subscriber_of_confirm_token(token: str) -> Subscriber:
     subscriber = Subscriber.objects.filter(pk=value["s"]).first()
     if subscriber is None:
         raise LinkInvalid()
-    return subscriber
+    made_at = datetime.fromtimestamp(value["t"] + 1, tz=timezone.get_current_timezone())
+    return subscriber, made_at
 
 
 @transaction.atomic
@@ -351,10 +357,7 @@ def confirm(token: str) -> Confirmed:
     nothing confirmed (a link mailed before the complaint must not undo it: only the
     account's owner may, from the my page). LinkInvalid, or LinkExpired after
     CONFIRM_MAX_AGE."""
-    subscriber = subscriber_of_confirm_token(token)
-    made_at = datetime.fromtimestamp(
-        _read_confirm_token(token, max_age=None)["t"] + 1, tz=timezone.get_current_timezone()
-    )
+    subscriber, made_at = _confirm_target(token)
     subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
     if bounces.suspended_for_complaint(subscriber):
         return Confirmed(subscriber=subscriber, confirmed=[], subscriptions=[])
@@ -410,15 +413,17 @@ def subscription_of_unsubscribe_token(token: str) -> Subscription:
 
 def unsubscribe_url(subscription: Subscription) -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        path = reverse("newsletters:unsubscribe", args=[unsubscribe_token(subscription)])
-    return settings.SITE_URL + path
+        return absolute_url(
+            reverse("newsletters:unsubscribe", args=[unsubscribe_token(subscription)])
+        )
 
 
-def list_unsubscribe_headers(subscription: Subscription) -> dict[str, str]:
-    """The headers every issue mail carries (RFC 2369 and RFC 8058's one-click POST). No
-    mailto: the site reads no incoming mail, and a mailto nobody acts on would be a lie."""
+def list_unsubscribe_headers(subscription: Subscription, *, url: str = "") -> dict[str, str]:
+    """The headers every issue mail carries (RFC 2369 and RFC 8058's one-click POST), with
+    `url` when the caller has made the subscription's unsubscribe_url already. No mailto:
+    the site reads no incoming mail, and a mailto nobody acts on would be a lie."""
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(subscription)}>",
+        "List-Unsubscribe": f"<{url or unsubscribe_url(subscription)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 

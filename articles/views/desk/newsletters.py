@@ -214,13 +214,12 @@ def issue_preview(request, issue_id: int):
 @desk_view(SEND)
 @require_POST
 def issue_test(request, issue_id: int):
-    issue = _issue(issue_id)
-    attempt(
+    return _step(
         request,
-        lambda: issues.send_test(issue, actor=request.user),
+        issue_id,
+        lambda issue: issues.send_test(issue, actor=request.user),
         _("A test was sent to %(address)s.") % {"address": request.user.email},
     )
-    return redirect("story_desk:newsletter-issue", issue_id=issue.pk)
 
 
 @never_cache
@@ -260,50 +259,48 @@ def issue_send(request, issue_id: int):
 @desk_view(SEND)
 @require_POST
 def issue_schedule(request, issue_id: int):
-    issue = _issue(issue_id)
     at = inputs.local_datetime(request.POST.get("send_at", ""))
-    attempt(
+    return _step(
         request,
-        lambda: issues.schedule(issue, actor=request.user, at=at),
+        issue_id,
+        lambda issue: issues.schedule(issue, actor=request.user, at=at),
         _("Scheduled."),
     )
-    return redirect("story_desk:newsletter-issue", issue_id=issue.pk)
 
 
 @desk_view(SEND)
 @require_POST
 def issue_unschedule(request, issue_id: int):
-    issue = _issue(issue_id)
-    attempt(
+    return _step(
         request,
-        lambda: issues.unschedule(issue, actor=request.user),
+        issue_id,
+        lambda issue: issues.unschedule(issue, actor=request.user),
         _("The schedule was cancelled; the issue is a draft again."),
     )
-    return redirect("story_desk:newsletter-issue", issue_id=issue.pk)
 
 
 @desk_view(SEND)
 @require_POST
 def issue_cancel(request, issue_id: int):
-    issue = _issue(issue_id)
-    attempt(
+    note = request.POST.get("note", "")
+    return _step(
         request,
-        lambda: issues.cancel(issue, actor=request.user, note=request.POST.get("note", "")),
+        issue_id,
+        lambda issue: issues.cancel(issue, actor=request.user, note=note),
         _("The issue was cancelled. It will not be sent."),
+        to_newsletter=True,
     )
-    return redirect("story_desk:newsletter", slug=issue.newsletter.slug)
 
 
 @desk_view(SEND)
 @require_POST
 def issue_stop(request, issue_id: int):
-    issue = _issue(issue_id)
-    attempt(
+    return _step(
         request,
-        lambda: issues.stop_sending(issue, actor=request.user),
+        issue_id,
+        lambda issue: issues.stop_sending(issue, actor=request.user),
         _("The sending was stopped: nobody else will get this issue."),
     )
-    return redirect("story_desk:newsletter-issue", issue_id=issue.pk)
 
 
 @never_cache
@@ -323,6 +320,16 @@ def issue_progress(request, issue_id: int):
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _step(request, issue_id: int, change, done: str, *, to_newsletter: bool = False):
+    """One of the issue page's buttons: the change (articles.newsletters.issues) tried and
+    said how it went, then back to the issue's page (or its newsletter's)."""
+    issue = _issue(issue_id)
+    attempt(request, lambda: change(issue), done)
+    if to_newsletter:
+        return redirect("story_desk:newsletter", slug=issue.newsletter.slug)
+    return redirect("story_desk:newsletter-issue", issue_id=issue.pk)
 
 
 def _newsletter(slug: str) -> Newsletter:
